@@ -1,0 +1,3 @@
+export { BatchedExecutor, type BatchedExecutorOptions } from './batched.js';
+export { ConcurrentExecutor, type ConcurrentExecutorOptions } from './concurrent.js';
+export { SequentialExecutor, type SequentialExecutorOptions } from './sequential.js';

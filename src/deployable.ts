@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { parseOptions } from './options.js';
+import { parseRuntimeId } from './runtime.js';
+
+/** Where a function's code comes from: inline source, one file, a directory, or a ready zip. */
+export type Code =
+  | { readonly source: string }
+  | { readonly file: string }
+  | { readonly dir: string }
+  | { readonly zip: Uint8Array };
+
+/** Code plus everything a platform needs to run it. Build one with `deployable()`. */
+export interface Deployable {
+  readonly runtime: string;
+  readonly code: Code;
+  /** The function the platform calls with the invocation's input: `main(args)`, OpenWhisk style. */
+  readonly entryPoint: string;
+  /** For `dir` and `zip` code: the file holding the entry point (defaults per language). */
+  readonly entryFile?: string;
+  readonly memoryMB: number;
+  /** The function's own time limit; the platform stops it after this. */
+  readonly timeoutMs: number;
+  /** A recognisable part of the deployed function's name; platforms add a prefix and a suffix. */
+  readonly name: string;
+  /** Parameters merged under every invocation's input (the input wins), like OpenWhisk's. */
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly env: Readonly<Record<string, string>>;
+  /** The most instances the platform may run at once for this function (its concurrency cap). */
+  readonly maxInstances?: number;
+  /** False when running the function twice for one input would be wrong; speculation skips it. */
+  readonly idempotent: boolean;
+}
+
+const codeSchema = z.union([
+  z.object({ source: z.string().min(1, 'must not be empty') }).strict(),
+  z.object({ file: z.string().min(1) }).strict(),
+  z.object({ dir: z.string().min(1) }).strict(),
+  z.object({ zip: z.instanceof(Uint8Array) }).strict(),
+], { error: 'must be one of { source }, { file }, { dir } or { zip }' });
+
+const deployableSchema = z
+  .object({
+    runtime: z.string(),
+    code: codeSchema,
+    entryPoint: z.string().regex(/^[A-Za-z_$][\w$]*$/, 'must be an identifier such as "main"').default('main'),
+    entryFile: z.string().min(1).optional(),
+    memoryMB: z.number().int().min(64, 'must be at least 64').max(10_240, 'must be at most 10240').default(256),
+    timeoutMs: z.number().int().positive('must be a positive number of milliseconds').default(60_000),
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1-40 lower-case letters, digits or dashes').default('fn'),
+    params: z.record(z.string(), z.unknown()).default({}),
+    env: z.record(z.string(), z.string()).default({}),
+    maxInstances: z.number().int().positive('must be a positive integer').optional(),
+    idempotent: z.boolean().default(true),
+  })
+  .strict();
+
+export type DeployableOptions = z.input<typeof deployableSchema>;
+
+/** Checks a deployable's options (runtime included) and fills in the defaults. */
+export function deployable(options: DeployableOptions): Deployable {
+  const parsed = parseOptions(deployableSchema, options, 'deployable');
+  parseRuntimeId(parsed.runtime);
+  return parsed;
+}

@@ -1,0 +1,168 @@
+/**
+ * The error taxonomy. Every platform maps its own failures into one of these classes; the retry
+ * policy and the executors look only at `errorClass`, never at an SDK's error.
+ */
+export type ErrorClass = 'function' | 'throttled' | 'transient' | 'timeout' | 'fatal' | 'aborted';
+
+export const ERROR_CLASSES: readonly ErrorClass[] = [
+  'function',
+  'throttled',
+  'transient',
+  'timeout',
+  'fatal',
+  'aborted',
+];
+
+/** What a platform knew about the attempt when it failed (or succeeded): kept on the record. */
+export interface PlatformTimings {
+  /** The platform's id for this execution (OpenWhisk activation id, Lambda request id, ...). */
+  activationId?: string;
+  /** When the function began running, on falco's clock (see `now()`), where the platform tells. */
+  startedAt?: number;
+  /** How long the function ran, as the platform measured it, in milliseconds. */
+  durationMs?: number;
+  billedDurationMs?: number;
+  /** Time spent initialising a new instance; present only on cold starts. */
+  initDurationMs?: number;
+  coldStart?: boolean;
+  memoryUsedMB?: number;
+}
+
+export interface FalcoErrorOptions {
+  cause?: unknown;
+  timings?: PlatformTimings;
+}
+
+export abstract class FalcoError extends Error {
+  abstract readonly errorClass: ErrorClass;
+  readonly timings: PlatformTimings | undefined;
+
+  constructor(message: string, options: FalcoErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.timings = options.timings;
+  }
+}
+
+/** The user's code threw or returned an error. Final: never retried by default. */
+export class FunctionError extends FalcoError {
+  readonly errorClass = 'function' as const;
+  /** The function's own error type where the platform reports one (e.g. Lambda's `errorType`). */
+  readonly errorType: string | undefined;
+
+  constructor(message: string, options: FalcoErrorOptions & { errorType?: string } = {}) {
+    super(message, options);
+    this.errorType = options.errorType;
+  }
+}
+
+/** The platform refused the call for load (HTTP 429, instance cap reached). Retried. */
+export class ThrottledError extends FalcoError {
+  readonly errorClass = 'throttled' as const;
+  /** The platform's hint of when to come back (`Retry-After`), in milliseconds. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, options: FalcoErrorOptions & { retryAfterMs?: number } = {}) {
+    super(message, options);
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** A failure that may pass: 5xx, a reset connection, an internal platform error. Retried. */
+export class TransientError extends FalcoError {
+  readonly errorClass = 'transient' as const;
+}
+
+/** The function or the call took longer than allowed. */
+export class TimeoutError extends FalcoError {
+  readonly errorClass = 'timeout' as const;
+}
+
+/** Retrying cannot help: bad credentials, missing deployment, invalid request or options. */
+export class FatalError extends FalcoError {
+  readonly errorClass = 'fatal' as const;
+}
+
+/** Options or arguments that are wrong before anything runs. The message names the fix. */
+export class ConfigError extends FatalError {}
+
+/** An execution plan that cannot run: empty, duplicate invocation ids, inputs JSON cannot carry. */
+export class PlanError extends FatalError {}
+
+/** Code that cannot be deployed or initialised: unknown runtime, syntax error, missing entry point. */
+export class DeploymentError extends FatalError {}
+
+/** The call was cancelled by the caller (phase abort) before it finished. */
+export class AbortedError extends FalcoError {
+  readonly errorClass = 'aborted' as const;
+}
+
+/**
+ * Turns anything thrown into a FalcoError. Platforms classify their own errors; whatever reaches
+ * here unclassified is a bug or an unknown failure, and is treated as fatal so that it cannot
+ * start a retry storm.
+ */
+export function toFalcoError(error: unknown, context = 'platform call'): FalcoError {
+  if (error instanceof FalcoError) return error;
+  if (isAbortLike(error)) {
+    return error.name === 'TimeoutError'
+      ? new TimeoutError(`${context} timed out`, { cause: error })
+      : new AbortedError(`${context} was aborted`, { cause: error });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new FatalError(`${context} failed with an unclassified error: ${message}`, { cause: error });
+}
+
+function isAbortLike(error: unknown): error is Error {
+  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
+}
+
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+
+/** True for the network failures worth retrying (reset, refused, DNS hiccup, socket closed). */
+export function isConnectionError(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && CONNECTION_ERROR_CODES.has(code)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** Parses a `Retry-After` header (seconds or an HTTP date) into milliseconds. */
+export function parseRetryAfter(value: string | null | undefined, nowMs = Date.now()): number | undefined {
+  if (value === null || value === undefined || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
+
+/**
+ * The usual mapping of an HTTP status to the taxonomy, for platforms that speak HTTP.
+ * 429 throttled; 408 and 504 timeout; other 5xx transient; 4xx fatal.
+ */
+export function errorFromHttpStatus(
+  status: number,
+  message: string,
+  options: FalcoErrorOptions & { retryAfterMs?: number } = {},
+): FalcoError {
+  if (status === 429) return new ThrottledError(message, options);
+  if (status === 408 || status === 504) return new TimeoutError(message, options);
+  if (status >= 500) return new TransientError(message, options);
+  return new FatalError(message, options);
+}

@@ -1,0 +1,51 @@
+export { now, sleep } from './clock.js';
+export { deployable, type Code, type Deployable, type DeployableOptions } from './deployable.js';
+export { Driver, type RunOptions, type RunResult } from './driver.js';
+export {
+  AbortedError,
+  ConfigError,
+  DeploymentError,
+  ERROR_CLASSES,
+  errorFromHttpStatus,
+  FalcoError,
+  FatalError,
+  FunctionError,
+  isConnectionError,
+  parseRetryAfter,
+  PlanError,
+  ThrottledError,
+  TimeoutError,
+  toFalcoError,
+  TransientError,
+  type ErrorClass,
+  type FalcoErrorOptions,
+  type PlatformTimings,
+} from './errors.js';
+export { EventBus, type FalcoEvents } from './events.js';
+export {
+  BaseExecutor,
+  parseExecutorOptions,
+  commonExecutorSchema,
+  type CommonExecutorOptions,
+  type ExecuteOptions,
+  type Executor,
+  type PhaseRun,
+} from './executor.js';
+export {
+  createInvocations,
+  errorInfo,
+  type Attempt,
+  type ErrorInfo,
+  type Invocation,
+  type InvocationRequest,
+  type InvocationStatus,
+} from './invocation.js';
+export { findNonJsonValue } from './json.js';
+export { parseOptions } from './options.js';
+export { blockingCall, PhaseExecution, type PlatformCall, type SlotLimit } from './phase-execution.js';
+export { countStatuses, outputsOf, type PhaseResult } from './phase-result.js';
+export { ExecutionPlan, type InvocationSource, type Phase, type PhaseContext } from './plan.js';
+export type { CallOptions, Deployment, InvokeOptions, InvokeResult, Platform, Submission } from './platform.js';
+export { retryPolicy, type RetryOptions, type RetryPolicy } from './retry.js';
+export { KNOWN_RUNTIME_IDS, parseRuntimeId, type Language, type Runtime, type RuntimeId, type RuntimeOptions } from './runtime.js';
+export { redact } from './secrets.js';
