@@ -35,7 +35,7 @@ const codeSchema = z.union([
   z.object({ source: z.string().min(1, 'must not be empty') }).strict(),
   z.object({ file: z.string().min(1) }).strict(),
   z.object({ dir: z.string().min(1) }).strict(),
-  z.object({ zip: z.instanceof(Uint8Array) }).strict(),
+  z.object({ zip: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'must be a Uint8Array') }).strict(),
 ], { error: 'must be one of { source }, { file }, { dir } or { zip }' });
 
 const deployableSchema = z

@@ -10,16 +10,21 @@ import type { RetryPolicy } from './retry.js';
 /** Runs `fn` when a concurrency slot is free; p-limit's `limit` has this shape. */
 export type SlotLimit = <T>(fn: () => Promise<T>) => Promise<T>;
 
-/** How one attempt reaches the platform: a blocking invoke, or submit-then-poll. */
+/**
+ * How one attempt reaches the platform: a blocking invoke, or submit-then-poll. Every request to
+ * the platform goes through `slot`, which waits for a free concurrency slot; the attempt's clock
+ * and timeout start when the first slot is granted, so time spent queued is not counted.
+ */
 export type PlatformCall = (
   platform: Platform,
   deployment: Deployment,
   input: unknown,
   options: InvokeOptions,
+  slot: SlotLimit,
 ) => Promise<InvokeResult>;
 
-export const blockingCall: PlatformCall = (platform, deployment, input, options) =>
-  platform.invoke(deployment, input, options);
+export const blockingCall: PlatformCall = (platform, deployment, input, options, slot) =>
+  slot(() => platform.invoke(deployment, input, options));
 
 export interface PhaseExecutionOptions {
   readonly platform: Platform;
@@ -92,7 +97,7 @@ export class PhaseExecution<I = unknown, O = unknown> {
     events?.emit('invocation:start', { invocation });
     const { retry } = this.#options;
     try {
-      const result = await pRetry((attempt: number) => limit(() => this.#attempt(invocation, attempt)), {
+      const result = await pRetry((attempt: number) => this.#attempt(invocation, attempt, limit), {
         retries: retry.maxAttempts - 1,
         factor: retry.factor,
         minTimeout: retry.minDelayMs,
@@ -148,24 +153,32 @@ export class PhaseExecution<I = unknown, O = unknown> {
     return error instanceof FalcoError && !this.stopped && this.#options.retry.retryOn.includes(error.errorClass);
   }
 
-  async #attempt(invocation: Invocation<I, O>, attemptNumber: number): Promise<InvokeResult> {
-    if (this.stopped) throw this.#abortReason();
+  async #attempt(invocation: Invocation<I, O>, attemptNumber: number, limit: SlotLimit): Promise<InvokeResult> {
     const controller = new AbortController();
-    this.#inFlight.add(controller);
-    const timeout = new TimeoutError(
-      `invocation "${invocation.id}" attempt ${attemptNumber} got no answer within ${this.#attemptTimeoutMs} ms`,
-    );
-    const timer = setTimeout(() => controller.abort(timeout), this.#attemptTimeoutMs);
-    const submittedAt = now();
-    try {
-      const result = await this.#options.call(this.#options.platform, this.#options.deployment, invocation.input, {
-        signal: controller.signal,
-        invocationId: invocation.id,
-        attempt: attemptNumber,
+    let submittedAt = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const slot: SlotLimit = (fn) =>
+      limit(() => {
+        if (this.stopped) throw this.#abortReason();
+        if (submittedAt === 0) {
+          submittedAt = now();
+          this.#inFlight.add(controller);
+          timer = setTimeout(() => controller.abort(this.#timeout(invocation, attemptNumber)), this.#attemptTimeoutMs);
+        }
+        return fn();
       });
+    try {
+      const result = await this.#options.call(
+        this.#options.platform,
+        this.#options.deployment,
+        invocation.input,
+        { signal: controller.signal, invocationId: invocation.id, attempt: attemptNumber },
+        slot,
+      );
       this.#record(invocation, { attempt: attemptNumber, submittedAt, endedAt: now() }, result);
       return result;
     } catch (error) {
+      if (submittedAt === 0) throw error; // never reached the platform: the phase stopped first
       const failure = controller.signal.aborted ? this.#whyAborted(controller.signal.reason, error) : toFalcoError(error);
       const attempt: Attempt = { attempt: attemptNumber, submittedAt, endedAt: now(), errorClass: failure.errorClass, error: failure.message };
       this.#record(invocation, attempt, failure.timings);
@@ -174,6 +187,12 @@ export class PhaseExecution<I = unknown, O = unknown> {
       clearTimeout(timer);
       this.#inFlight.delete(controller);
     }
+  }
+
+  #timeout(invocation: Invocation<I, O>, attemptNumber: number): TimeoutError {
+    return new TimeoutError(
+      `invocation "${invocation.id}" attempt ${attemptNumber} got no answer within ${this.#attemptTimeoutMs} ms`,
+    );
   }
 
   /** A platform call cut off by our own signal: say why (timeout or abort), keeping its timings. */

@@ -22,7 +22,7 @@ export function countStatuses(invocations: readonly Invocation[]): PhaseResult['
 }
 
 /** The outputs of a phase's succeeded invocations, in plan order. */
-export function outputsOf<O>(result: PhaseResult<unknown, O>): O[] {
+export function outputsOf<O = unknown>(result: PhaseResult<unknown, unknown>): O[] {
   const outputs: O[] = [];
   for (const invocation of result.invocations) {
     if (invocation.status === 'succeeded') outputs.push(invocation.output as O);

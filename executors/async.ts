@@ -1,0 +1,64 @@
+import pLimit from 'p-limit';
+import { z } from 'zod';
+import {
+  BaseExecutor,
+  commonExecutorSchema,
+  ConfigError,
+  parseExecutorOptions,
+  sleep,
+  type PhaseExecution,
+  type Platform,
+  type PlatformCall,
+} from '../src/index.js';
+import { runWindowed } from './windowed.js';
+
+const schema = commonExecutorSchema.extend({
+  /** The most requests (submits and polls) in flight at once. */
+  concurrency: z.number().int('must be a whole number').positive('must be 1 or more').default(64),
+  /** The most invocations submitted and not yet collected. */
+  maxActive: z.number().int('must be a whole number').positive('must be 1 or more').default(1_000),
+  /** The first wait before polling a submitted call; later waits grow by `pollFactor`. */
+  pollIntervalMs: z.number().positive('must be more than 0').default(50),
+  maxPollIntervalMs: z.number().positive('must be more than 0').default(2_000),
+  pollFactor: z.number().min(1, 'must be at least 1').default(1.5),
+});
+
+export type AsyncExecutorOptions = z.input<typeof schema>;
+
+/**
+ * Submit and collect: each invocation is submitted as a non-blocking call and its result is
+ * collected by polling with backoff. Slots bound the requests, not the running functions, so far
+ * more calls can run than requests are in flight. Each attempt is bounded by the attempt timeout.
+ */
+export class AsyncExecutor extends BaseExecutor {
+  readonly name = 'async';
+  readonly #settings: z.output<typeof schema>;
+
+  constructor(options: AsyncExecutorOptions = {}) {
+    const parsed = parseExecutorOptions(schema, options, 'AsyncExecutor');
+    super(parsed);
+    this.#settings = parsed;
+  }
+
+  protected override platformCall(platform: Platform): PlatformCall {
+    const { submit, poll } = platform;
+    if (!submit || !poll) {
+      throw new ConfigError(
+        `AsyncExecutor needs a platform with non-blocking calls (submit and poll); "${platform.name}" has none: use ConcurrentExecutor`,
+      );
+    }
+    const { pollIntervalMs, maxPollIntervalMs, pollFactor } = this.#settings;
+    return async (target, deployment, input, options, slot) => {
+      const submission = await slot(() => submit.call(target, deployment, input, options));
+      for (let delay = pollIntervalMs; ; delay = Math.min(maxPollIntervalMs, delay * pollFactor)) {
+        await sleep(delay, options.signal);
+        const result = await slot(() => poll.call(target, deployment, submission, { signal: options.signal }));
+        if (result) return result;
+      }
+    };
+  }
+
+  protected async schedule<I, O>(execution: PhaseExecution<I, O>): Promise<void> {
+    await runWindowed(execution, pLimit(this.#settings.concurrency), this.#settings.maxActive);
+  }
+}

@@ -1,0 +1,24 @@
+import type { PhaseExecution, SlotLimit } from '../src/index.js';
+
+/**
+ * Starts the phase's invocations in order, keeping at most `window` of them open (in flight,
+ * waiting for a slot, or backing off) so a phase of a million holds state only for those started.
+ */
+export async function runWindowed<I, O>(execution: PhaseExecution<I, O>, limit: SlotLimit, window: number): Promise<void> {
+  let open = 0;
+  let wake: (() => void) | undefined;
+  const ended = (): void => {
+    open--;
+    const resume = wake;
+    wake = undefined;
+    resume?.();
+  };
+  const someEnded = (): Promise<void> => new Promise((resolve) => (wake = resolve));
+  for (const invocation of execution.invocations) {
+    while (open >= window) await someEnded();
+    if (execution.stopped) break;
+    open++;
+    void execution.run(invocation, limit).then(ended);
+  }
+  while (open > 0) await someEnded();
+}

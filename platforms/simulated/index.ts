@@ -1,0 +1,2 @@
+export { SimulatedPlatform, type SimulatedPlatformOptions } from './simulated-platform.js';
+export type { Latency } from './latency.js';

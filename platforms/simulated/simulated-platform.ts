@@ -1,0 +1,171 @@
+import { z } from 'zod';
+import {
+  deployable as checkDeployable,
+  FatalError,
+  FunctionError,
+  now,
+  parseOptions,
+  sleep,
+  ThrottledError,
+  TimeoutError,
+  TransientError,
+  type CallOptions,
+  type Deployable,
+  type Deployment,
+  type InvokeOptions,
+  type InvokeResult,
+  type Platform,
+  type Submission,
+} from '../../src/index.js';
+import { Activations } from '../shared/activations.js';
+import { deploymentName } from '../shared/names.js';
+import { drawLatency, latencySchema } from './latency.js';
+import { keyedRandom } from './random.js';
+
+const rate = z.number().min(0, 'must be a rate between 0 and 1').max(1, 'must be a rate between 0 and 1');
+
+const optionsSchema = z
+  .object({
+    /** How long each call takes. */
+    latency: latencySchema.default({ distribution: 'fixed', ms: 10 }),
+    /** Same seed, same fates: which calls fail, straggle or hang, and how long each takes. */
+    seed: z.number().int().default(1),
+    /** Share of attempts that fail with a transient error (a 5xx). */
+    transientErrorRate: rate.default(0),
+    /** Share of invocations whose function fails (for every attempt: it is the function's nature). */
+    functionErrorRate: rate.default(0),
+    /** Share of attempts that never answer; they end at the function's timeout. */
+    hangRate: rate.default(0),
+    /** Share of attempts that take `stragglerFactor` times their latency. */
+    stragglerRate: rate.default(0),
+    stragglerFactor: z.number().min(1).default(10),
+    /** The platform's hidden concurrency limit: calls past it are throttled at once. */
+    concurrencyCap: z.number().int().positive().optional(),
+    /** The Retry-After hint sent with a throttled call, in ms. */
+    retryAfterMs: z.number().min(0).optional(),
+    /** Extra latency of an instance's first call; instances stay warm once started. */
+    coldStartMs: z.number().min(0).default(0),
+    /** The function: output from input. Defaults to echoing the input. */
+    handler: z.custom<(input: unknown) => unknown>((v) => typeof v === 'function', 'must be a function').optional(),
+  })
+  .strict();
+
+export type SimulatedPlatformOptions = z.input<typeof optionsSchema>;
+type Settings = z.output<typeof optionsSchema>;
+
+interface SimulatedDeployment extends Deployment {
+  idle: number;
+}
+
+/**
+ * A platform where no code runs: each call waits a drawn latency and fails at configured rates.
+ * For executor and retry tests, benchmarks, and what-if runs at scales no real function reaches.
+ */
+export class SimulatedPlatform implements Platform {
+  readonly name = 'simulated';
+  readonly #settings: Settings;
+  readonly #deployments = new Map<string, SimulatedDeployment>();
+  readonly #activations = new Activations();
+  #inFlight = 0;
+  #peakInFlight = 0;
+  #calls = 0;
+  #throttled = 0;
+
+  constructor(options: SimulatedPlatformOptions = {}) {
+    this.#settings = parseOptions(optionsSchema, options, 'SimulatedPlatform');
+  }
+
+  /** What the platform saw: calls, throttled calls, and the most calls in flight at once. */
+  get stats(): { calls: number; throttled: number; peakInFlight: number } {
+    return { calls: this.#calls, throttled: this.#throttled, peakInFlight: this.#peakInFlight };
+  }
+
+  async deploy(deployable: Deployable, options: CallOptions = {}): Promise<Deployment> {
+    options.signal?.throwIfAborted();
+    const checked = checkDeployable(deployable);
+    const deployment: SimulatedDeployment = {
+      name: deploymentName(checked.name),
+      platform: this.name,
+      runtime: checked.runtime,
+      memoryMB: checked.memoryMB,
+      timeoutMs: checked.timeoutMs,
+      idempotent: checked.idempotent,
+      idle: 0,
+    };
+    this.#deployments.set(deployment.name, deployment);
+    return deployment;
+  }
+
+  async fetchDeployment(name: string): Promise<Deployment | undefined> {
+    return this.#deployments.get(name);
+  }
+
+  async invoke<O>(deployment: Deployment, input: unknown, options: InvokeOptions): Promise<InvokeResult<O>> {
+    const live = this.#deployments.get(deployment.name);
+    if (!live) throw new FatalError(`deployment "${deployment.name}" does not exist on the simulated platform (removed, or never deployed)`);
+    this.#calls++;
+    const { concurrencyCap, retryAfterMs } = this.#settings;
+    if (concurrencyCap !== undefined && this.#inFlight >= concurrencyCap) {
+      this.#throttled++;
+      throw new ThrottledError(`simulated platform: concurrency limit of ${concurrencyCap} reached`, retryAfterMs === undefined ? {} : { retryAfterMs });
+    }
+    this.#inFlight++;
+    this.#peakInFlight = Math.max(this.#peakInFlight, this.#inFlight);
+    try {
+      return (await this.#run(live, input, options)) as InvokeResult<O>;
+    } finally {
+      this.#inFlight--;
+    }
+  }
+
+  async submit(deployment: Deployment, input: unknown, options: InvokeOptions): Promise<Submission> {
+    const activationId = `sim-${options.invocationId}-${options.attempt}`;
+    const { signal: _signal, ...detached } = options;
+    this.#activations.start(activationId, () => this.invoke(deployment, input, detached));
+    return { activationId };
+  }
+
+  async poll<O>(_deployment: Deployment, submission: Submission): Promise<InvokeResult<O> | undefined> {
+    return this.#activations.take(submission.activationId) as InvokeResult<O> | undefined;
+  }
+
+  async remove(deployment: Deployment): Promise<void> {
+    this.#deployments.delete(deployment.name);
+  }
+
+  async close(): Promise<void> {
+    this.#deployments.clear();
+  }
+
+  async #run(deployment: SimulatedDeployment, input: unknown, options: InvokeOptions): Promise<InvokeResult> {
+    const s = this.#settings;
+    const random = keyedRandom(s.seed, `${options.invocationId}#${options.attempt}`);
+    const activationId = `sim-${options.invocationId}-${options.attempt}`;
+    const coldStart = deployment.idle === 0;
+    if (!coldStart) deployment.idle--;
+    const startedAt = now();
+    const initDurationMs = coldStart ? s.coldStartMs : 0;
+    let durationMs = drawLatency(s.latency, random);
+    if (random() < s.stragglerRate) durationMs *= s.stragglerFactor;
+    const hangs = random() < s.hangRate;
+    const transient = random() < s.transientErrorRate;
+    const timings = { activationId, startedAt, coldStart, ...(coldStart ? { initDurationMs } : {}) };
+    try {
+      if (hangs || initDurationMs + durationMs > deployment.timeoutMs) {
+        await sleep(deployment.timeoutMs, options.signal);
+        throw new TimeoutError(`simulated function exceeded its timeout of ${deployment.timeoutMs} ms`, {
+          timings: { ...timings, durationMs: deployment.timeoutMs },
+        });
+      }
+      await sleep(initDurationMs + durationMs, options.signal);
+      if (transient) throw new TransientError('simulated platform: 503 Service Unavailable', { timings: { ...timings, durationMs } });
+      if (keyedRandom(s.seed, options.invocationId)() < s.functionErrorRate) {
+        throw new FunctionError(`simulated function error in "${options.invocationId}"`, { errorType: 'SimulatedError', timings: { ...timings, durationMs } });
+      }
+      const output = s.handler ? await s.handler(input) : input;
+      return { output, ...timings, durationMs };
+    } finally {
+      deployment.idle++;
+    }
+  }
+}
