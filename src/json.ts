@@ -4,10 +4,10 @@
  * and names its path, so the error says exactly what to fix.
  */
 export function findNonJsonValue(value: unknown, path = 'value'): string | undefined {
-  return walk(value, path, new Set());
+  return walk(value, path, []);
 }
 
-function walk(value: unknown, path: string, seen: Set<object>): string | undefined {
+function walk(value: unknown, path: string, ancestors: object[]): string | undefined {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -23,29 +23,33 @@ function walk(value: unknown, path: string, seen: Set<object>): string | undefin
       return `${path} is a ${typeof value}, which JSON cannot carry`;
   }
   if (value === null) return undefined;
-  const object = value as object;
-  if (seen.has(object)) return `${path} refers back to itself (a cycle), which JSON cannot carry`;
-  seen.add(object);
-  try {
-    if (Array.isArray(object)) {
-      for (let i = 0; i < object.length; i++) {
-        const found = walk(object[i], `${path}[${i}]`, seen);
-        if (found) return found;
-      }
-      return undefined;
-    }
-    const proto = Object.getPrototypeOf(object);
-    if (proto !== Object.prototype && proto !== null) {
-      const name = (object.constructor as { name?: string } | undefined)?.name ?? 'object';
-      return `${path} is a ${name}, which JSON cannot carry faithfully (use a plain object or array)`;
-    }
-    for (const [key, child] of Object.entries(object)) {
-      if (child === undefined) continue; // JSON drops undefined members, as every platform does
-      const found = walk(child, `${path}.${key}`, seen);
-      if (found) return found;
-    }
-    return undefined;
-  } finally {
-    seen.delete(object);
+  const object = value as Record<string, unknown>;
+  if (ancestors.includes(object)) return `${path} refers back to itself (a cycle), which JSON cannot carry`;
+  ancestors.push(object);
+  const found = Array.isArray(object) ? walkArray(object, path, ancestors) : walkObject(object, path, ancestors);
+  ancestors.pop();
+  return found;
+}
+
+function walkArray(array: unknown[], path: string, ancestors: object[]): string | undefined {
+  for (let i = 0; i < array.length; i++) {
+    const found = walk(array[i], `${path}[${i}]`, ancestors);
+    if (found) return found;
   }
+  return undefined;
+}
+
+function walkObject(object: Record<string, unknown>, path: string, ancestors: object[]): string | undefined {
+  const proto = Object.getPrototypeOf(object);
+  if (proto !== Object.prototype && proto !== null) {
+    const name = (object.constructor as { name?: string } | undefined)?.name ?? 'object';
+    return `${path} is a ${name}, which JSON cannot carry faithfully (use a plain object or array)`;
+  }
+  for (const key in object) {
+    const child = object[key];
+    if (child === undefined) continue; // JSON drops undefined members, as every platform does
+    const found = walk(child, `${path}.${key}`, ancestors);
+    if (found) return found;
+  }
+  return undefined;
 }

@@ -3,6 +3,7 @@ import { now, sleep } from './clock.js';
 import { AbortedError, FalcoError, TimeoutError, toFalcoError, type PlatformTimings } from './errors.js';
 import type { EventBus, FalcoEvents } from './events.js';
 import { type Attempt, errorInfo, type ErrorInfo, type Invocation } from './invocation.js';
+import { Deadlines } from './deadlines.js';
 import { countStatuses, type PhaseResult } from './phase-result.js';
 import type { Deployment, InvokeOptions, InvokeResult, Platform } from './platform.js';
 import type { RetryPolicy } from './retry.js';
@@ -59,8 +60,8 @@ const TIMING_KEYS = [
 export class PhaseExecution<I = unknown, O = unknown> {
   readonly #options: PhaseExecutionOptions;
   readonly #controller = new AbortController();
-  readonly #inFlight = new Set<AbortController>();
   readonly #attemptTimeoutMs: number;
+  readonly #deadlines: Deadlines;
   readonly #startedAt = now();
   #fatal: ErrorInfo | undefined;
   #unlink: (() => void) | undefined;
@@ -72,6 +73,7 @@ export class PhaseExecution<I = unknown, O = unknown> {
   ) {
     this.#options = options;
     this.#attemptTimeoutMs = options.attemptTimeoutMs ?? options.deployment.timeoutMs + ATTEMPT_GRACE_MS;
+    this.#deadlines = new Deadlines(this.#attemptTimeoutMs);
     const outer = options.signal;
     if (outer?.aborted) this.#stop(outer.reason);
     else if (outer) {
@@ -95,25 +97,14 @@ export class PhaseExecution<I = unknown, O = unknown> {
     const events = this.#options.events;
     if (this.stopped) return this.#finishAborted(invocation);
     events?.emit('invocation:start', { invocation });
-    const { retry } = this.#options;
     try {
-      const result = await pRetry((attempt: number) => this.#attempt(invocation, attempt, limit), {
-        retries: retry.maxAttempts - 1,
-        factor: retry.factor,
-        minTimeout: retry.minDelayMs,
-        maxTimeout: retry.maxDelayMs,
-        randomize: retry.jitter,
-        signal: this.signal,
-        shouldRetry: ({ error }) => this.#retryable(error),
-        onFailedAttempt: async ({ error, retriesLeft }) => {
-          if (retriesLeft === 0 || !this.#retryable(error)) return;
-          const hint = (error as { retryAfterMs?: number }).retryAfterMs ?? 0;
-          const last = invocation.attempts[invocation.attempts.length - 1];
-          if (last) events?.emit('invocation:retry', { invocation, attempt: last, delayMs: Math.max(hint, retry.minDelayMs) });
-          // p-retry's own backoff follows this; the platform's Retry-After hint is honoured first.
-          if (hint > 0) await sleep(hint, this.signal);
-        },
-      });
+      let result: InvokeResult;
+      try {
+        result = await this.#attempt(invocation, 1, limit);
+      } catch (error) {
+        if (this.#options.retry.maxAttempts === 1 || !this.#retryable(error)) throw error;
+        result = await this.#retry(invocation, limit, error);
+      }
       invocation.status = 'succeeded';
       invocation.output = result.output as O;
     } catch (error) {
@@ -131,9 +122,39 @@ export class PhaseExecution<I = unknown, O = unknown> {
     events?.emit('invocation:end', { invocation });
   }
 
+  /**
+   * The retry path, driven by p-retry: backoff with jitter, the attempt budget, the Retry-After
+   * hint. Most invocations succeed at once and never pay for it; the first attempt's failure is
+   * handed to p-retry as its own first failure, so the backoff schedule starts there.
+   */
+  #retry(invocation: Invocation<I, O>, limit: SlotLimit, firstError: unknown): Promise<InvokeResult> {
+    const { retry, events } = this.#options;
+    return pRetry(
+      (attempt: number) => (attempt === 1 ? Promise.reject(firstError) : this.#attempt(invocation, attempt, limit)),
+      {
+        retries: retry.maxAttempts - 1,
+        factor: retry.factor,
+        minTimeout: retry.minDelayMs,
+        maxTimeout: retry.maxDelayMs,
+        randomize: retry.jitter,
+        signal: this.signal,
+        shouldRetry: ({ error }) => this.#retryable(error),
+        onFailedAttempt: async ({ error, retriesLeft }) => {
+          if (retriesLeft === 0 || !this.#retryable(error)) return;
+          const hint = (error as { retryAfterMs?: number }).retryAfterMs ?? 0;
+          const last = invocation.attempts[invocation.attempts.length - 1];
+          if (last) events?.emit('invocation:retry', { invocation, attempt: last, delayMs: Math.max(hint, retry.minDelayMs) });
+          // p-retry's own backoff follows this wait: the platform's hint is a floor, not a replacement.
+          if (hint > 0) await sleep(hint, this.signal);
+        },
+      },
+    );
+  }
+
   /** Marks what never ran as aborted and returns the phase's result. Call once, at the end. */
   finish(): PhaseResult<I, O> {
     this.#unlink?.();
+    this.#deadlines.dispose();
     for (const invocation of this.invocations) {
       if (invocation.status === 'pending') this.#finishAborted(invocation);
     }
@@ -154,16 +175,14 @@ export class PhaseExecution<I = unknown, O = unknown> {
   }
 
   async #attempt(invocation: Invocation<I, O>, attemptNumber: number, limit: SlotLimit): Promise<InvokeResult> {
-    const controller = new AbortController();
     let submittedAt = 0;
-    let timer: NodeJS.Timeout | undefined;
+    let signal: AbortSignal | undefined;
     const slot: SlotLimit = (fn) =>
       limit(() => {
         if (this.stopped) throw this.#abortReason();
         if (submittedAt === 0) {
           submittedAt = now();
-          this.#inFlight.add(controller);
-          timer = setTimeout(() => controller.abort(this.#timeout(invocation, attemptNumber)), this.#attemptTimeoutMs);
+          signal = this.#deadlines.signal(submittedAt);
         }
         return fn();
       });
@@ -172,32 +191,31 @@ export class PhaseExecution<I = unknown, O = unknown> {
         this.#options.platform,
         this.#options.deployment,
         invocation.input,
-        { signal: controller.signal, invocationId: invocation.id, attempt: attemptNumber },
+        // The deadline signal exists once the first slot is granted, which is before the platform reads it.
+        { get signal() { return signal; }, invocationId: invocation.id, attempt: attemptNumber },
         slot,
       );
       this.#record(invocation, { attempt: attemptNumber, submittedAt, endedAt: now() }, result);
       return result;
     } catch (error) {
       if (submittedAt === 0) throw error; // never reached the platform: the phase stopped first
-      const failure = controller.signal.aborted ? this.#whyAborted(controller.signal.reason, error) : toFalcoError(error);
+      const failure = signal?.aborted ? this.#whyAborted(invocation, attemptNumber, signal.reason, error) : toFalcoError(error);
       const attempt: Attempt = { attempt: attemptNumber, submittedAt, endedAt: now(), errorClass: failure.errorClass, error: failure.message };
       this.#record(invocation, attempt, failure.timings);
       throw failure;
-    } finally {
-      clearTimeout(timer);
-      this.#inFlight.delete(controller);
     }
   }
 
-  #timeout(invocation: Invocation<I, O>, attemptNumber: number): TimeoutError {
-    return new TimeoutError(
-      `invocation "${invocation.id}" attempt ${attemptNumber} got no answer within ${this.#attemptTimeoutMs} ms`,
-    );
-  }
-
-  /** A platform call cut off by our own signal: say why (timeout or abort), keeping its timings. */
-  #whyAborted(reason: unknown, error: unknown): FalcoError {
+  /** A platform call cut off by our own signal: say why (deadline or phase abort), keeping its timings. */
+  #whyAborted(invocation: Invocation<I, O>, attemptNumber: number, reason: unknown, error: unknown): FalcoError {
     if (error instanceof FalcoError && error.errorClass !== 'aborted' && error.errorClass !== 'fatal') return error;
+    if (reason === Deadlines.EXPIRED) {
+      const timings = error instanceof FalcoError ? error.timings : undefined;
+      return new TimeoutError(
+        `invocation "${invocation.id}" attempt ${attemptNumber} got no answer within ${this.#attemptTimeoutMs} ms`,
+        timings ? { cause: error, timings } : { cause: error },
+      );
+    }
     return reason instanceof FalcoError ? reason : toFalcoError(reason);
   }
 
@@ -229,7 +247,7 @@ export class PhaseExecution<I = unknown, O = unknown> {
     if (this.stopped) return;
     const why = reason instanceof FalcoError ? reason : new AbortedError(`phase "${this.phase}" was aborted: ${describe(reason)}`, { cause: reason });
     this.#controller.abort(why);
-    for (const controller of this.#inFlight) controller.abort(why);
+    this.#deadlines.abortAll(why);
   }
 }
 

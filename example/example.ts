@@ -1,0 +1,128 @@
+/**
+ * The Go Falco example, ported: a python:3 hello action, one phase, each invocation's id, result
+ * and error printed. With no --host it runs on the local platform; with --host and --token, on
+ * OpenWhisk, as in the original:
+ *
+ *   node dist/example/example.js                       # local platform
+ *   node dist/example/example.js --host H --token T    # OpenWhisk
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createExecutor, EXECUTOR_NAMES } from '../executors/index.js';
+import { createPlatform, PLATFORM_NAMES } from '../platforms/index.js';
+import { deployable, Driver, ExecutionPlan, FalcoError, type Deployable, type InvocationRequest, type Runtime } from '../src/index.js';
+
+const payload = `def main(args):
+    name = args.get("name", "stranger")
+    greeting = "Hello " + name + "!"
+    print(greeting)
+    return {"greeting": greeting}
+`;
+
+interface HelloInput {
+  name: string;
+}
+
+class ExampleRuntime implements Runtime<HelloInput> {
+  readonly identifier = 'python:3';
+
+  constructor(private readonly invocations: number) {}
+
+  makeDeployment(): Deployable {
+    return deployable({ runtime: this.identifier, code: { source: payload }, name: 'hello' });
+  }
+
+  invocationPayload(): InvocationRequest<HelloInput>[] {
+    return Array.from({ length: this.invocations }, (_, i) => ({
+      id: `hello-${i}`,
+      input: { name: this.invocations === 1 ? 'world' : `world ${i}` },
+    }));
+  }
+}
+
+class ExampleDriver extends Driver<HelloInput> {
+  readonly #runtime: ExampleRuntime;
+
+  constructor(invocations: number) {
+    super();
+    this.#runtime = new ExampleRuntime(invocations);
+  }
+
+  runtime(): ExampleRuntime {
+    return this.#runtime;
+  }
+
+  override executionPlan(): ExecutionPlan {
+    return new ExecutionPlan([{ id: 'test', invocations: this.#runtime.invocationPayload() }]);
+  }
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number, 1 or more');
+  return n;
+}
+
+const program = new Command('example')
+  .description('Runs the Falco hello example: deploy a python:3 action, invoke it, print each result, remove it.')
+  .option('--host <host>', 'OpenWhisk API host (implies --platform openwhisk)')
+  .option('--token <token>', 'OpenWhisk auth token, uuid:key')
+  .option('--insecure', 'skip TLS certificate verification (OpenWhisk)')
+  .option('--endpoint <url>', 'API endpoint override (Lambda-compatible services, tests)')
+  .option('--region <region>', 'cloud region (Lambda, Google Cloud Functions)')
+  .option('--project <id>', 'Google Cloud project')
+  .addOption(new Option('--platform <name>', 'where to run (default: local, or openwhisk with --host)').choices(PLATFORM_NAMES))
+  .addOption(new Option('--executor <name>', 'how to run the invocations').choices(EXECUTOR_NAMES).default('sequential'))
+  .option('--concurrency <n>', 'calls in flight at once (concurrent, async) or batch size (batched)', positiveInt)
+  .option('--invocations <n>', 'how many invocations', positiveInt, 1);
+
+async function main(): Promise<number> {
+  const options = program.parse().opts<{
+    host?: string;
+    token?: string;
+    insecure?: boolean;
+    endpoint?: string;
+    region?: string;
+    project?: string;
+    platform?: string;
+    executor: string;
+    concurrency?: number;
+    invocations: number;
+  }>();
+  const platformName = options.platform ?? (options.host ? 'openwhisk' : 'local');
+  const platformOptions = Object.fromEntries(
+    Object.entries({
+      host: options.host,
+      token: options.token,
+      insecure: options.insecure,
+      endpoint: options.endpoint,
+      region: options.region,
+      projectId: options.project,
+    }).filter(([, value]) => value !== undefined),
+  );
+  const platform = await createPlatform(platformName, platformOptions);
+  const executor = createExecutor(options.executor, options.concurrency === undefined ? {} : { concurrency: options.concurrency });
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort(new Error('interrupted (SIGINT)')));
+  const driver = new ExampleDriver(options.invocations);
+  try {
+    await driver.run({ platform, executor, signal: controller.signal });
+  } finally {
+    for (const phase of driver.results) {
+      for (const invocation of phase.invocations) {
+        const error = invocation.error ? ` error: ${invocation.error.class}: ${invocation.error.message}` : '';
+        console.log(`${invocation.id}: ${JSON.stringify(invocation.output ?? null)}${error}`);
+      }
+    }
+    await platform.close();
+  }
+  return driver.results.every((phase) => phase.counts.failed === 0 && phase.counts.aborted === 0) ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const message = error instanceof FalcoError ? `${error.name}: ${error.message}` : String(error);
+    console.error(`example failed: ${message}`);
+    process.exit(2);
+  },
+);
