@@ -3,7 +3,6 @@ import { now, sleep } from './clock.js';
 import { AbortedError, FalcoError, TimeoutError, toFalcoError, type PlatformTimings } from './errors.js';
 import type { EventBus, FalcoEvents } from './events.js';
 import { type Attempt, errorInfo, type ErrorInfo, type Invocation } from './invocation.js';
-import { Deadlines } from './deadlines.js';
 import { countStatuses, type PhaseResult } from './phase-result.js';
 import type { Deployment, InvokeOptions, InvokeResult, Platform } from './platform.js';
 import type { RetryPolicy } from './retry.js';
@@ -42,6 +41,9 @@ export interface PhaseExecutionOptions {
 /** Added to the function's own timeout so the platform, not falco, reports a function timeout. */
 const ATTEMPT_GRACE_MS = 10_000;
 
+/** The abort reason of an attempt's own deadline, told apart from a phase abort by identity. */
+const DEADLINE_EXPIRED = Object.freeze(new Error('attempt deadline expired'));
+
 const TIMING_KEYS = [
   'activationId',
   'startedAt',
@@ -61,7 +63,7 @@ export class PhaseExecution<I = unknown, O = unknown> {
   readonly #options: PhaseExecutionOptions;
   readonly #controller = new AbortController();
   readonly #attemptTimeoutMs: number;
-  readonly #deadlines: Deadlines;
+  readonly #inFlight = new Set<AbortController>();
   readonly #startedAt = now();
   #fatal: ErrorInfo | undefined;
   #unlink: (() => void) | undefined;
@@ -73,7 +75,6 @@ export class PhaseExecution<I = unknown, O = unknown> {
   ) {
     this.#options = options;
     this.#attemptTimeoutMs = options.attemptTimeoutMs ?? options.deployment.timeoutMs + ATTEMPT_GRACE_MS;
-    this.#deadlines = new Deadlines(this.#attemptTimeoutMs);
     const outer = options.signal;
     if (outer?.aborted) this.#stop(outer.reason);
     else if (outer) {
@@ -154,7 +155,6 @@ export class PhaseExecution<I = unknown, O = unknown> {
   /** Marks what never ran as aborted and returns the phase's result. Call once, at the end. */
   finish(): PhaseResult<I, O> {
     this.#unlink?.();
-    this.#deadlines.dispose();
     for (const invocation of this.invocations) {
       if (invocation.status === 'pending') this.#finishAborted(invocation);
     }
@@ -176,40 +176,55 @@ export class PhaseExecution<I = unknown, O = unknown> {
 
   async #attempt(invocation: Invocation<I, O>, attemptNumber: number, limit: SlotLimit): Promise<InvokeResult> {
     let submittedAt = 0;
-    let signal: AbortSignal | undefined;
+    let controller: AbortController | undefined;
+    let timer: NodeJS.Timeout | undefined;
     const slot: SlotLimit = (fn) =>
       limit(() => {
         if (this.stopped) throw this.#abortReason();
-        if (submittedAt === 0) {
-          submittedAt = now();
-          signal = this.#deadlines.signal(submittedAt);
-        }
+        if (submittedAt === 0) submittedAt = now();
         return fn();
       });
+    const inFlight = this.#inFlight;
+    const timeoutMs = this.#attemptTimeoutMs;
+    const phaseSignal = this.signal;
+    const options: InvokeOptions = {
+      invocationId: invocation.id,
+      attempt: attemptNumber,
+      // Made on first read: a platform that never reads it cannot be cancelled, and pays nothing.
+      get signal(): AbortSignal {
+        if (!controller) {
+          const own = (controller = new AbortController());
+          if (phaseSignal.aborted) own.abort(phaseSignal.reason);
+          inFlight.add(own);
+          // Whole milliseconds: Node keeps one timer list per distinct duration.
+          timer = setTimeout(() => own.abort(DEADLINE_EXPIRED), Math.max(0, Math.ceil((submittedAt || now()) + timeoutMs - now())));
+        }
+        return controller.signal;
+      },
+    };
     try {
-      const result = await this.#options.call(
-        this.#options.platform,
-        this.#options.deployment,
-        invocation.input,
-        // The deadline signal exists once the first slot is granted, which is before the platform reads it.
-        { get signal() { return signal; }, invocationId: invocation.id, attempt: attemptNumber },
-        slot,
-      );
+      const result = await this.#options.call(this.#options.platform, this.#options.deployment, invocation.input, options, slot);
       this.#record(invocation, { attempt: attemptNumber, submittedAt, endedAt: now() }, result);
       return result;
     } catch (error) {
       if (submittedAt === 0) throw error; // never reached the platform: the phase stopped first
+      const signal = controller?.signal;
       const failure = signal?.aborted ? this.#whyAborted(invocation, attemptNumber, signal.reason, error) : toFalcoError(error);
       const attempt: Attempt = { attempt: attemptNumber, submittedAt, endedAt: now(), errorClass: failure.errorClass, error: failure.message };
       this.#record(invocation, attempt, failure.timings);
       throw failure;
+    } finally {
+      if (controller) {
+        clearTimeout(timer);
+        inFlight.delete(controller);
+      }
     }
   }
 
   /** A platform call cut off by our own signal: say why (deadline or phase abort), keeping its timings. */
   #whyAborted(invocation: Invocation<I, O>, attemptNumber: number, reason: unknown, error: unknown): FalcoError {
     if (error instanceof FalcoError && error.errorClass !== 'aborted' && error.errorClass !== 'fatal') return error;
-    if (reason === Deadlines.EXPIRED) {
+    if (reason === DEADLINE_EXPIRED) {
       const timings = error instanceof FalcoError ? error.timings : undefined;
       return new TimeoutError(
         `invocation "${invocation.id}" attempt ${attemptNumber} got no answer within ${this.#attemptTimeoutMs} ms`,
@@ -247,7 +262,7 @@ export class PhaseExecution<I = unknown, O = unknown> {
     if (this.stopped) return;
     const why = reason instanceof FalcoError ? reason : new AbortedError(`phase "${this.phase}" was aborted: ${describe(reason)}`, { cause: reason });
     this.#controller.abort(why);
-    this.#deadlines.abortAll(why);
+    for (const controller of this.#inFlight) controller.abort(why);
   }
 }
 

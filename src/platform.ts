@@ -14,6 +14,7 @@ export interface Deployment {
 }
 
 export interface CallOptions {
+  /** Platforms must honour it: stop waiting and reject as soon as it aborts. */
   readonly signal?: AbortSignal;
 }
 

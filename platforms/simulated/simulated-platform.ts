@@ -147,6 +147,8 @@ export class SimulatedPlatform implements Platform {
     const initDurationMs = coldStart ? s.coldStartMs : 0;
     let durationMs = drawLatency(s.latency, random);
     if (random() < s.stragglerRate) durationMs *= s.stragglerFactor;
+    // Whole milliseconds, the resolution of timers (and Node keeps one timer list per duration).
+    durationMs = Math.round(durationMs);
     const hangs = random() < s.hangRate;
     const transient = random() < s.transientErrorRate;
     const timings = { activationId, startedAt, coldStart, ...(coldStart ? { initDurationMs } : {}) };
