@@ -1,22 +1,56 @@
 import { ConfigError, type Platform } from '../src/index.js';
 
-export const PLATFORM_NAMES = ['local', 'simulated'] as const;
+export const PLATFORM_NAMES = ['local', 'simulated', 'openwhisk', 'lambda', 'gcf'] as const;
 export type PlatformName = (typeof PLATFORM_NAMES)[number];
+
+/** What a cleanup of leftover deployments did. */
+export interface CleanupResult {
+  /** The deployments deleted. */
+  readonly removed: string[];
+  /** The deployments that could not be deleted, with why. */
+  readonly failed: { readonly name: string; readonly error: Error }[];
+}
 
 /**
  * Creates a platform adapter by name. Each adapter (and its cloud SDK) is imported only here, on
  * first use, so `import 'falco'` stays light.
  */
 export async function createPlatform(name: string, options: Record<string, unknown> = {}): Promise<Platform> {
-  switch (name as PlatformName) {
-    case 'local': {
-      const { LocalPlatform } = await import('./local/index.js');
-      return new LocalPlatform(options);
-    }
-    case 'simulated': {
-      const { SimulatedPlatform } = await import('./simulated/index.js');
-      return new SimulatedPlatform(options);
-    }
+  switch (checkName(name)) {
+    case 'local':
+      return new (await import('./local/index.js')).LocalPlatform(options);
+    case 'simulated':
+      return new (await import('./simulated/index.js')).SimulatedPlatform(options);
+    case 'openwhisk':
+      return new (await import('./openwhisk/index.js')).OpenWhiskPlatform(options);
+    case 'lambda':
+      return new (await import('./lambda/index.js')).LambdaPlatform(options);
+    case 'gcf':
+      return new (await import('./gcf/index.js')).GcfPlatform(options);
   }
-  throw new ConfigError(`unknown platform "${name}": use one of ${PLATFORM_NAMES.join(', ')}`);
+}
+
+/**
+ * Lists and deletes the functions falco deployed on a cloud platform and never removed (a killed
+ * run, say), found by falco's name prefix. Local and simulated deployments die with the process.
+ */
+export async function cleanupPlatform(name: string, options: Record<string, unknown> = {}): Promise<CleanupResult> {
+  switch (checkName(name)) {
+    case 'openwhisk':
+      return { removed: await (await import('./openwhisk/index.js')).cleanupOpenWhisk(options), failed: [] };
+    case 'lambda':
+      return (await import('./lambda/index.js')).cleanupLambda(options);
+    case 'gcf':
+      return (await import('./gcf/index.js')).cleanupGcf(options);
+    case 'local':
+    case 'simulated':
+      return { removed: [], failed: [] };
+  }
+}
+
+function checkName(name: string): PlatformName {
+  if (!(PLATFORM_NAMES as readonly string[]).includes(name)) {
+    throw new ConfigError(`unknown platform "${name}": use one of ${PLATFORM_NAMES.join(', ')}`);
+  }
+  return name as PlatformName;
 }

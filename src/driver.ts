@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { now } from './clock.js';
 import type { Deployable } from './deployable.js';
 import { AbortedError, FalcoError, FatalError, toFalcoError } from './errors.js';
@@ -10,12 +11,15 @@ import type { CallOptions, Deployment, Platform } from './platform.js';
 import type { Runtime } from './runtime.js';
 
 export interface RunResult {
+  readonly runId: string;
   readonly phases: PhaseResult[];
   readonly startedAt: number;
   readonly endedAt: number;
 }
 
 export interface RunOptions {
+  /** Names the run in events and records; a random UUID by default. */
+  readonly runId?: string;
   readonly platform: Platform;
   readonly executor: Executor;
   /** Aborting stops the run; deployments are removed all the same. */
@@ -64,7 +68,7 @@ export abstract class Driver<I = unknown> {
     }
   }
 
-  async execute(executor: Executor, platform: Platform, options: CallOptions = {}): Promise<RunResult> {
+  async execute(executor: Executor, platform: Platform, options: CallOptions & { runId?: string } = {}): Promise<RunResult> {
     const plan = await this.#executionPlan();
     const startedAt = now();
     const results = new Map<string, PhaseResult>();
@@ -85,7 +89,7 @@ export abstract class Driver<I = unknown> {
       if (result.fatal) throw new FatalError(`phase "${phase.id}" stopped: ${result.fatal.message}`);
       if (options.signal?.aborted) throw new AbortedError(`run aborted during phase "${phase.id}"`, { cause: options.signal.reason });
     }
-    return { phases: [...this.results], startedAt, endedAt: now() };
+    return { runId: options.runId ?? randomUUID(), phases: [...this.results], startedAt, endedAt: now() };
   }
 
   /** Removes every deployment this driver made, trying all of them; throws if any removal failed. */
@@ -107,19 +111,27 @@ export abstract class Driver<I = unknown> {
   }
 
   /** deploy → execute → remove. Remove always runs; its failure is reported without hiding the run's own. */
-  async run({ platform, executor, signal }: RunOptions): Promise<RunResult> {
+  async run({ platform, executor, signal, runId = randomUUID() }: RunOptions): Promise<RunResult> {
     const options = signal ? { signal } : {};
+    this.events.emit('run:start', { runId, phases: (await this.#executionPlan()).phases.map((p) => p.id) });
     let result: RunResult;
     try {
       await this.deploy(platform, options);
-      result = await this.execute(executor, platform, options);
+      result = await this.execute(executor, platform, { ...options, runId });
     } catch (error) {
       await this.remove(platform).catch((removeError: unknown) => {
         process.emitWarning(`falco: cleanup after a failed run also failed: ${String(removeError)}`);
       });
+      this.events.emit('run:end', { runId, error });
       throw error;
     }
-    await this.remove(platform);
+    try {
+      await this.remove(platform);
+    } catch (error) {
+      this.events.emit('run:end', { runId, error });
+      throw error;
+    }
+    this.events.emit('run:end', { runId, result });
     return result;
   }
 

@@ -2,9 +2,13 @@ import type { Deployment } from './platform.js';
 import type { FalcoError } from './errors.js';
 import type { Attempt, Invocation } from './invocation.js';
 import type { PhaseResult } from './phase-result.js';
+import type { RunResult } from './driver.js';
 
 /** Every event falco emits, with its payload. */
 export interface FalcoEvents {
+  'run:start': { readonly runId: string; readonly phases: readonly string[] };
+  /** The run ended: `result` when it completed, `error` when it failed or was aborted. */
+  'run:end': { readonly runId: string; readonly result?: RunResult; readonly error?: unknown };
   'deploy': { readonly phase: string; readonly deployment: Deployment };
   'remove': { readonly deployment: Deployment; readonly error?: FalcoError };
   'phase:start': { readonly phase: string; readonly size: number; readonly deployment: Deployment };
