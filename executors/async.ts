@@ -1,4 +1,3 @@
-import pLimit from 'p-limit';
 import { z } from 'zod';
 import {
   BaseExecutor,
@@ -6,15 +5,18 @@ import {
   ConfigError,
   parseExecutorOptions,
   sleep,
+  type CongestionController,
+  type CongestionOptions,
   type PhaseExecution,
   type Platform,
   type PlatformCall,
 } from '../src/index.js';
+import { checkPacing, pacing, pacingOptions } from './pacing.js';
 import { runWindowed } from './windowed.js';
 
 const schema = commonExecutorSchema.extend({
-  /** The most requests (submits and polls) in flight at once. */
-  concurrency: z.number().int('must be a whole number').positive('must be 1 or more').default(64),
+  /** Pacing of the requests (submits and polls), not of the running functions. */
+  ...pacingOptions,
   /** The most invocations submitted and not yet collected. */
   maxActive: z.number().int('must be a whole number').positive('must be 1 or more').default(1_000),
   /** The first wait before polling a submitted call; later waits grow by `pollFactor`. */
@@ -23,7 +25,7 @@ const schema = commonExecutorSchema.extend({
   pollFactor: z.number().min(1, 'must be at least 1').default(1.5),
 });
 
-export type AsyncExecutorOptions = z.input<typeof schema>;
+export type AsyncExecutorOptions = Omit<z.input<typeof schema>, 'congestion'> & { congestion?: CongestionOptions };
 
 /**
  * Submit and collect: each invocation is submitted as a non-blocking call and its result is
@@ -36,6 +38,7 @@ export class AsyncExecutor extends BaseExecutor {
 
   constructor(options: AsyncExecutorOptions = {}) {
     const parsed = parseExecutorOptions(schema, options, 'AsyncExecutor');
+    checkPacing(parsed, 'AsyncExecutor');
     super(parsed);
     this.#settings = parsed;
   }
@@ -58,7 +61,12 @@ export class AsyncExecutor extends BaseExecutor {
     };
   }
 
+  protected congestion(platform: Platform): CongestionController {
+    return pacing(this.#settings, platform, 'AsyncExecutor');
+  }
+
   protected async schedule<I, O>(execution: PhaseExecution<I, O>): Promise<void> {
-    await runWindowed(execution, pLimit(this.#settings.concurrency), this.#settings.maxActive);
+    const { maxActive } = this.#settings;
+    await runWindowed(execution, () => maxActive);
   }
 }

@@ -1,6 +1,13 @@
-import pLimit from 'p-limit';
 import { z } from 'zod';
-import { BaseExecutor, commonExecutorSchema, parseExecutorOptions, sleep, type PhaseExecution } from '../src/index.js';
+import {
+  BaseExecutor,
+  commonExecutorSchema,
+  fixedConcurrency,
+  parseExecutorOptions,
+  sleep,
+  type CongestionController,
+  type PhaseExecution,
+} from '../src/index.js';
 
 const schema = commonExecutorSchema.extend({
   /** Invocations per batch; all of a batch run at once. */
@@ -24,8 +31,11 @@ export class BatchedExecutor extends BaseExecutor {
     this.pauseMs = parsed.pauseMs;
   }
 
+  protected congestion(): CongestionController {
+    return fixedConcurrency(this.batchSize);
+  }
+
   protected async schedule<I, O>(execution: PhaseExecution<I, O>): Promise<void> {
-    const limit = pLimit(this.batchSize);
     const { invocations } = execution;
     for (let start = 0; start < invocations.length && !execution.stopped; start += this.batchSize) {
       if (start > 0 && this.pauseMs > 0) {
@@ -36,7 +46,7 @@ export class BatchedExecutor extends BaseExecutor {
         }
       }
       const batch = invocations.slice(start, start + this.batchSize);
-      await Promise.all(batch.map((invocation) => execution.run(invocation, limit)));
+      await Promise.all(batch.map((invocation) => execution.run(invocation)));
     }
   }
 }

@@ -1,31 +1,43 @@
-import pLimit from 'p-limit';
-import { z } from 'zod';
-import { BaseExecutor, commonExecutorSchema, parseExecutorOptions, type PhaseExecution } from '../src/index.js';
+import {
+  BaseExecutor,
+  commonExecutorSchema,
+  parseExecutorOptions,
+  type CongestionController,
+  type CongestionOptions,
+  type PhaseExecution,
+  type Platform,
+} from '../src/index.js';
+import { checkPacing, pacing, pacingOptions } from './pacing.js';
 import { runWindowed } from './windowed.js';
 
-const schema = commonExecutorSchema.extend({
-  /** The most calls in flight at once. */
-  concurrency: z.number().int('must be a whole number').positive('must be 1 or more').default(64),
-});
+const schema = commonExecutorSchema.extend(pacingOptions);
 
-export type ConcurrentExecutorOptions = z.input<typeof schema>;
+export type ConcurrentExecutorOptions = Omit<import('zod').input<typeof schema>, 'congestion'> & { congestion?: CongestionOptions };
 
 /**
- * Up to `concurrency` calls in flight. A slot is held only while a call is in flight: an
+ * Calls in flight at once, up to `concurrency` or as congestion control allows (by default the
+ * platform's choice: AIMD on cloud platforms). A slot is held only while a call is in flight: an
  * invocation sleeping before a retry gives its slot to the next one.
  */
 export class ConcurrentExecutor extends BaseExecutor {
   readonly name = 'concurrent';
-  readonly concurrency: number;
+  readonly #pacing: { concurrency?: number | undefined; congestion?: unknown };
+  #controller: CongestionController | undefined;
 
   constructor(options: ConcurrentExecutorOptions = {}) {
     const parsed = parseExecutorOptions(schema, options, 'ConcurrentExecutor');
+    checkPacing(parsed, 'ConcurrentExecutor');
     super(parsed);
-    this.concurrency = parsed.concurrency;
+    this.#pacing = parsed;
+  }
+
+  protected congestion(platform: Platform): CongestionController {
+    return (this.#controller = pacing(this.#pacing, platform, 'ConcurrentExecutor'));
   }
 
   protected async schedule<I, O>(execution: PhaseExecution<I, O>): Promise<void> {
+    const controller = this.#controller!;
     // Twice the concurrency: invocations backing off before a retry do not starve the slots.
-    await runWindowed(execution, pLimit(this.concurrency), this.concurrency * 2);
+    await runWindowed(execution, () => Math.max(16, 2 * controller.concurrency));
   }
 }

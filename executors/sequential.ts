@@ -1,5 +1,12 @@
-import pLimit from 'p-limit';
-import { BaseExecutor, commonExecutorSchema, parseExecutorOptions, type CommonExecutorOptions, type PhaseExecution } from '../src/index.js';
+import {
+  BaseExecutor,
+  commonExecutorSchema,
+  fixedConcurrency,
+  parseExecutorOptions,
+  type CommonExecutorOptions,
+  type CongestionController,
+  type PhaseExecution,
+} from '../src/index.js';
 
 export type SequentialExecutorOptions = CommonExecutorOptions;
 
@@ -11,11 +18,14 @@ export class SequentialExecutor extends BaseExecutor {
     super(parseExecutorOptions(commonExecutorSchema, options, 'SequentialExecutor'));
   }
 
+  protected congestion(): CongestionController {
+    return fixedConcurrency(1);
+  }
+
   protected async schedule<I, O>(execution: PhaseExecution<I, O>): Promise<void> {
-    const limit = pLimit(1);
     for (const invocation of execution.invocations) {
       if (execution.stopped) return;
-      await execution.run(invocation, limit);
+      await execution.run(invocation);
     }
   }
 }

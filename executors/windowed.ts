@@ -1,10 +1,11 @@
-import type { PhaseExecution, SlotLimit } from '../src/index.js';
+import type { PhaseExecution } from '../src/index.js';
 
 /**
- * Starts the phase's invocations in order, keeping at most `window` of them open (in flight,
+ * Starts the phase's invocations in order, keeping at most `window()` of them open (in flight,
  * waiting for a slot, or backing off) so a phase of a million holds state only for those started.
+ * The window is read again for each invocation, so it can follow a changing concurrency.
  */
-export async function runWindowed<I, O>(execution: PhaseExecution<I, O>, limit: SlotLimit, window: number): Promise<void> {
+export async function runWindowed<I, O>(execution: PhaseExecution<I, O>, window: () => number): Promise<void> {
   let open = 0;
   let wake: (() => void) | undefined;
   const ended = (): void => {
@@ -15,10 +16,10 @@ export async function runWindowed<I, O>(execution: PhaseExecution<I, O>, limit: 
   };
   const someEnded = (): Promise<void> => new Promise((resolve) => (wake = resolve));
   for (const invocation of execution.invocations) {
-    while (open >= window) await someEnded();
+    while (open >= window()) await someEnded();
     if (execution.stopped) break;
     open++;
-    void execution.run(invocation, limit).then(ended);
+    void execution.run(invocation).then(ended);
   }
   while (open > 0) await someEnded();
 }

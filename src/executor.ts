@@ -3,7 +3,10 @@ import { ConfigError } from './errors.js';
 import type { EventBus, FalcoEvents } from './events.js';
 import type { Invocation } from './invocation.js';
 import { parseOptions } from './options.js';
-import { blockingCall, PhaseExecution, type PlatformCall } from './phase-execution.js';
+import { blockingCall, type PlatformCall } from './call.js';
+import type { CongestionController } from './congestion/controller.js';
+import { PhaseExecution } from './phase-execution.js';
+import { speculationSchema } from './speculation.js';
 import type { PhaseResult } from './phase-result.js';
 import type { Deployment, Platform } from './platform.js';
 import { retryPolicy, type RetryOptions, type RetryPolicy } from './retry.js';
@@ -37,6 +40,8 @@ export const commonExecutorSchema = z.object({
   attemptTimeoutMs: z.number().int().positive('must be a positive number of milliseconds').optional(),
   /** Stop the phase at the first fatal error (bad credentials, missing deployment): default true. */
   stopOnFatal: z.boolean().default(true),
+  /** Launch a copy of attempts that run far longer than the phase's median (off unless given). */
+  speculation: speculationSchema.optional(),
 });
 
 export type CommonExecutorOptions = z.input<typeof commonExecutorSchema>;
@@ -78,6 +83,8 @@ export abstract class BaseExecutor implements Executor {
       attemptTimeoutMs: this.options.attemptTimeoutMs,
       stopOnFatal: this.options.stopOnFatal,
       call: this.platformCall(platform),
+      congestion: this.congestion(platform),
+      speculation: this.options.speculation,
       signal: options.signal,
       events: options.events,
     });
@@ -96,6 +103,9 @@ export abstract class BaseExecutor implements Executor {
   protected platformCall(_platform: Platform): PlatformCall {
     return blockingCall;
   }
+
+  /** Paces the phase's requests; a new controller per phase. */
+  protected abstract congestion(platform: Platform): CongestionController;
 
   /** Starts every invocation of the phase (via `execution.run`) and resolves when all have ended. */
   protected abstract schedule<I, O>(execution: PhaseExecution<I, O>): Promise<void>;

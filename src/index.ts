@@ -42,7 +42,21 @@ export {
 } from './invocation.js';
 export { findNonJsonValue } from './json.js';
 export { parseOptions } from './options.js';
-export { blockingCall, PhaseExecution, type PlatformCall, type SlotLimit } from './phase-execution.js';
+export { blockingCall, type PlatformCall } from './call.js';
+export {
+  AimdController,
+  congestionSchema,
+  createCongestionController,
+  fixedConcurrency,
+  TokenBucketController,
+  type AimdSettings,
+  type CallOutcome,
+  type CongestionController,
+  type CongestionOptions,
+  type SlotLimit,
+} from './congestion/index.js';
+export { PhaseExecution } from './phase-execution.js';
+export { speculationSchema, type SpeculationOptions } from './speculation.js';
 export { countStatuses, outputsOf, type PhaseResult } from './phase-result.js';
 export { ExecutionPlan, type InvocationSource, type Phase, type PhaseContext } from './plan.js';
 export type { CallOptions, Deployment, InvokeOptions, InvokeResult, Platform, Submission } from './platform.js';

@@ -26,6 +26,8 @@ export interface Attempt extends PlatformTimings {
   submittedAt: number;
   /** When the answer (or the failure) came back. */
   endedAt: number;
+  /** A copy launched because the original ran too long (straggler mitigation). */
+  speculative?: true;
   /** Absent when the attempt succeeded. */
   errorClass?: ErrorClass;
   error?: string;

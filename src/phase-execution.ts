@@ -1,30 +1,14 @@
 import pRetry from 'p-retry';
+import { Call, type CallContext, type CallOutcome, type PlatformCall } from './call.js';
 import { now, sleep } from './clock.js';
-import { AbortedError, FalcoError, TimeoutError, toFalcoError, type PlatformTimings } from './errors.js';
+import type { CongestionController } from './congestion/controller.js';
+import { AbortedError, FalcoError, toFalcoError, type PlatformTimings } from './errors.js';
 import type { EventBus, FalcoEvents } from './events.js';
 import { type Attempt, errorInfo, type ErrorInfo, type Invocation } from './invocation.js';
 import { countStatuses, type PhaseResult } from './phase-result.js';
-import type { Deployment, InvokeOptions, InvokeResult, Platform } from './platform.js';
+import type { Deployment, InvokeResult, Platform } from './platform.js';
 import type { RetryPolicy } from './retry.js';
-
-/** Runs `fn` when a concurrency slot is free; p-limit's `limit` has this shape. */
-export type SlotLimit = <T>(fn: () => Promise<T>) => Promise<T>;
-
-/**
- * How one attempt reaches the platform: a blocking invoke, or submit-then-poll. Every request to
- * the platform goes through `slot`, which waits for a free concurrency slot; the attempt's clock
- * and timeout start when the first slot is granted, so time spent queued is not counted.
- */
-export type PlatformCall = (
-  platform: Platform,
-  deployment: Deployment,
-  input: unknown,
-  options: InvokeOptions,
-  slot: SlotLimit,
-) => Promise<InvokeResult>;
-
-export const blockingCall: PlatformCall = (platform, deployment, input, options, slot) =>
-  slot(() => platform.invoke(deployment, input, options));
+import { Speculator, type SpeculationSettings, type Watched } from './speculation.js';
 
 export interface PhaseExecutionOptions {
   readonly platform: Platform;
@@ -34,6 +18,9 @@ export interface PhaseExecutionOptions {
   readonly attemptTimeoutMs: number | undefined;
   readonly stopOnFatal: boolean;
   readonly call: PlatformCall;
+  readonly congestion: CongestionController;
+  /** Speculative re-execution of stragglers; off when undefined or the function is not idempotent. */
+  readonly speculation: SpeculationSettings | undefined;
   readonly signal: AbortSignal | undefined;
   readonly events: EventBus<FalcoEvents> | undefined;
 }
@@ -41,8 +28,7 @@ export interface PhaseExecutionOptions {
 /** Added to the function's own timeout so the platform, not falco, reports a function timeout. */
 const ATTEMPT_GRACE_MS = 10_000;
 
-/** The abort reason of an attempt's own deadline, told apart from a phase abort by identity. */
-const DEADLINE_EXPIRED = Object.freeze(new Error('attempt deadline expired'));
+const SUPERSEDED = new AbortedError('superseded: the other copy of this attempt finished first');
 
 const TIMING_KEYS = [
   'activationId',
@@ -62,8 +48,8 @@ const TIMING_KEYS = [
 export class PhaseExecution<I = unknown, O = unknown> {
   readonly #options: PhaseExecutionOptions;
   readonly #controller = new AbortController();
-  readonly #attemptTimeoutMs: number;
-  readonly #inFlight = new Set<AbortController>();
+  readonly #context: CallContext;
+  readonly #speculator: Speculator | undefined;
   readonly #startedAt = now();
   #fatal: ErrorInfo | undefined;
   #unlink: (() => void) | undefined;
@@ -74,7 +60,16 @@ export class PhaseExecution<I = unknown, O = unknown> {
     options: PhaseExecutionOptions,
   ) {
     this.#options = options;
-    this.#attemptTimeoutMs = options.attemptTimeoutMs ?? options.deployment.timeoutMs + ATTEMPT_GRACE_MS;
+    this.#context = {
+      platform: options.platform,
+      deployment: options.deployment,
+      call: options.call,
+      slot: options.congestion.run,
+      timeoutMs: options.attemptTimeoutMs ?? options.deployment.timeoutMs + ATTEMPT_GRACE_MS,
+      phaseSignal: this.#controller.signal,
+      inFlight: new Set(),
+    };
+    if (options.speculation && options.deployment.idempotent) this.#speculator = new Speculator(options.speculation);
     const outer = options.signal;
     if (outer?.aborted) this.#stop(outer.reason);
     else if (outer) {
@@ -93,18 +88,23 @@ export class PhaseExecution<I = unknown, O = unknown> {
     return this.#controller.signal.aborted;
   }
 
+  /** Speculative copies launched so far. */
+  get speculativeCopies(): number {
+    return this.#speculator?.launched ?? 0;
+  }
+
   /** Runs one invocation to its final status. Never rejects: every failure lands on the record. */
-  async run(invocation: Invocation<I, O>, limit: SlotLimit): Promise<void> {
+  async run(invocation: Invocation<I, O>): Promise<void> {
     const events = this.#options.events;
     if (this.stopped) return this.#finishAborted(invocation);
     events?.emit('invocation:start', { invocation });
     try {
       let result: InvokeResult;
       try {
-        result = await this.#attempt(invocation, 1, limit);
+        result = await this.#attempt(invocation, 1);
       } catch (error) {
         if (this.#options.retry.maxAttempts === 1 || !this.#retryable(error)) throw error;
-        result = await this.#retry(invocation, limit, error);
+        result = await this.#retry(invocation, error);
       }
       invocation.status = 'succeeded';
       invocation.output = result.output as O;
@@ -123,42 +123,14 @@ export class PhaseExecution<I = unknown, O = unknown> {
     events?.emit('invocation:end', { invocation });
   }
 
-  /**
-   * The retry path, driven by p-retry: backoff with jitter, the attempt budget, the Retry-After
-   * hint. Most invocations succeed at once and never pay for it; the first attempt's failure is
-   * handed to p-retry as its own first failure, so the backoff schedule starts there.
-   */
-  #retry(invocation: Invocation<I, O>, limit: SlotLimit, firstError: unknown): Promise<InvokeResult> {
-    const { retry, events } = this.#options;
-    return pRetry(
-      (attempt: number) => (attempt === 1 ? Promise.reject(firstError) : this.#attempt(invocation, attempt, limit)),
-      {
-        retries: retry.maxAttempts - 1,
-        factor: retry.factor,
-        minTimeout: retry.minDelayMs,
-        maxTimeout: retry.maxDelayMs,
-        randomize: retry.jitter,
-        signal: this.signal,
-        shouldRetry: ({ error }) => this.#retryable(error),
-        onFailedAttempt: async ({ error, retriesLeft }) => {
-          if (retriesLeft === 0 || !this.#retryable(error)) return;
-          const hint = (error as { retryAfterMs?: number }).retryAfterMs ?? 0;
-          const last = invocation.attempts[invocation.attempts.length - 1];
-          if (last) events?.emit('invocation:retry', { invocation, attempt: last, delayMs: Math.max(hint, retry.minDelayMs) });
-          // p-retry's own backoff follows this wait: the platform's hint is a floor, not a replacement.
-          if (hint > 0) await sleep(hint, this.signal);
-        },
-      },
-    );
-  }
-
   /** Marks what never ran as aborted and returns the phase's result. Call once, at the end. */
   finish(): PhaseResult<I, O> {
     this.#unlink?.();
+    this.#speculator?.dispose();
     for (const invocation of this.invocations) {
       if (invocation.status === 'pending') this.#finishAborted(invocation);
     }
-    const result: PhaseResult<I, O> = {
+    return {
       phase: this.phase,
       deployment: this.#options.deployment.name,
       invocations: this.invocations,
@@ -167,74 +139,107 @@ export class PhaseExecution<I = unknown, O = unknown> {
       counts: countStatuses(this.invocations),
       ...(this.#fatal ? { fatal: this.#fatal } : {}),
     };
-    return result;
+  }
+
+  /**
+   * The retry path, driven by p-retry: backoff with jitter, the attempt budget, the Retry-After
+   * hint. Most invocations succeed at once and never pay for it; the first attempt's failure is
+   * handed to p-retry as its own first failure, so the backoff schedule starts there.
+   */
+  #retry(invocation: Invocation<I, O>, firstError: unknown): Promise<InvokeResult> {
+    const { retry, events } = this.#options;
+    return pRetry((attempt: number) => (attempt === 1 ? Promise.reject(firstError) : this.#attempt(invocation, attempt)), {
+      retries: retry.maxAttempts - 1,
+      factor: retry.factor,
+      minTimeout: retry.minDelayMs,
+      maxTimeout: retry.maxDelayMs,
+      randomize: retry.jitter,
+      signal: this.signal,
+      shouldRetry: ({ error }) => this.#retryable(error),
+      onFailedAttempt: async ({ error, retriesLeft }) => {
+        if (retriesLeft === 0 || !this.#retryable(error)) return;
+        const hint = (error as { retryAfterMs?: number }).retryAfterMs ?? 0;
+        const last = invocation.attempts[invocation.attempts.length - 1];
+        if (last) events?.emit('invocation:retry', { invocation, attempt: last, delayMs: Math.max(hint, retry.minDelayMs) });
+        // p-retry's own backoff follows this wait: the platform's hint is a floor, not a replacement.
+        if (hint > 0) await sleep(hint, this.signal);
+      },
+    });
   }
 
   #retryable(error: unknown): boolean {
     return error instanceof FalcoError && !this.stopped && this.#options.retry.retryOn.includes(error.errorClass);
   }
 
-  async #attempt(invocation: Invocation<I, O>, attemptNumber: number, limit: SlotLimit): Promise<InvokeResult> {
-    let submittedAt = 0;
-    let controller: AbortController | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const slot: SlotLimit = (fn) =>
-      limit(() => {
-        if (this.stopped) throw this.#abortReason();
-        if (submittedAt === 0) submittedAt = now();
-        return fn();
-      });
-    const inFlight = this.#inFlight;
-    const timeoutMs = this.#attemptTimeoutMs;
-    const phaseSignal = this.signal;
-    const options: InvokeOptions = {
-      invocationId: invocation.id,
-      attempt: attemptNumber,
-      // Made on first read: a platform that never reads it cannot be cancelled, and pays nothing.
-      get signal(): AbortSignal {
-        if (!controller) {
-          const own = (controller = new AbortController());
-          if (phaseSignal.aborted) own.abort(phaseSignal.reason);
-          inFlight.add(own);
-          // Whole milliseconds: Node keeps one timer list per distinct duration.
-          timer = setTimeout(() => own.abort(DEADLINE_EXPIRED), Math.max(0, Math.ceil((submittedAt || now()) + timeoutMs - now())));
-        }
-        return controller.signal;
+  async #attempt(invocation: Invocation<I, O>, attempt: number): Promise<InvokeResult> {
+    if (this.#speculator) return this.#race(invocation, attempt, this.#speculator);
+    const outcome = await new Call(this.#context, invocation.id, attempt, false).run(invocation.input);
+    this.#note(invocation, attempt, outcome, false);
+    if (outcome.ok) return outcome.result;
+    throw outcome.failure;
+  }
+
+  /**
+   * An attempt that may be copied: if it runs too long, the speculator launches a twin; the first
+   * to succeed wins, the other is aborted, and both are recorded (the twin marked speculative).
+   */
+  async #race(invocation: Invocation<I, O>, attempt: number, speculator: Speculator): Promise<InvokeResult> {
+    const primary = new Call(this.#context, invocation.id, attempt, false);
+    let copy: { call: Call; outcome: Promise<CallOutcome> } | undefined;
+    let copied: () => void = () => {};
+    const launched = new Promise<void>((resolve) => (copied = resolve));
+    const watched: Watched = {
+      since: 0,
+      copy: () => {
+        const call = new Call(this.#context, invocation.id, attempt, true);
+        copy = { call, outcome: call.run(invocation.input) };
+        copied();
       },
     };
-    try {
-      const result = await this.#options.call(this.#options.platform, this.#options.deployment, invocation.input, options, slot);
-      this.#record(invocation, { attempt: attemptNumber, submittedAt, endedAt: now() }, result);
-      return result;
-    } catch (error) {
-      if (submittedAt === 0) throw error; // never reached the platform: the phase stopped first
-      const signal = controller?.signal;
-      const failure = signal?.aborted ? this.#whyAborted(invocation, attemptNumber, signal.reason, error) : toFalcoError(error);
-      const attempt: Attempt = { attempt: attemptNumber, submittedAt, endedAt: now(), errorClass: failure.errorClass, error: failure.message };
-      this.#record(invocation, attempt, failure.timings);
-      throw failure;
-    } finally {
-      if (controller) {
-        clearTimeout(timer);
-        inFlight.delete(controller);
-      }
+    primary.onSubmitted = (at) => {
+      watched.since = at;
+      speculator.watch(watched);
+    };
+    const primaryOutcome = primary.run(invocation.input);
+    const alone = await Promise.race([primaryOutcome, launched.then(() => undefined)]);
+    speculator.unwatch(watched);
+    if (!copy) {
+      const outcome = alone ?? (await primaryOutcome);
+      this.#note(invocation, attempt, outcome, false);
+      if (outcome.ok) return outcome.result;
+      throw outcome.failure;
     }
+    const twin: { call: Call; outcome: Promise<CallOutcome> } = copy;
+    const first = await Promise.race([
+      primaryOutcome.then((outcome) => ({ outcome, speculative: false })),
+      twin.outcome.then((outcome) => ({ outcome, speculative: true })),
+    ]);
+    const [other, otherOutcome] = first.speculative ? [primary, primaryOutcome] : [twin.call, twin.outcome];
+    if (first.outcome.ok) other.abort(SUPERSEDED);
+    const second = await otherOutcome;
+    this.#note(invocation, attempt, first.outcome, first.speculative);
+    this.#note(invocation, attempt, second, !first.speculative);
+    if (first.outcome.ok) return first.outcome.result;
+    if (second.ok) return second.result;
+    throw second.failure;
   }
 
-  /** A platform call cut off by our own signal: say why (deadline or phase abort), keeping its timings. */
-  #whyAborted(invocation: Invocation<I, O>, attemptNumber: number, reason: unknown, error: unknown): FalcoError {
-    if (error instanceof FalcoError && error.errorClass !== 'aborted' && error.errorClass !== 'fatal') return error;
-    if (reason === DEADLINE_EXPIRED) {
-      const timings = error instanceof FalcoError ? error.timings : undefined;
-      return new TimeoutError(
-        `invocation "${invocation.id}" attempt ${attemptNumber} got no answer within ${this.#attemptTimeoutMs} ms`,
-        timings ? { cause: error, timings } : { cause: error },
-      );
+  /** Records an outcome on the invocation and tells congestion control and the speculator about it. */
+  #note(invocation: Invocation<I, O>, attemptNumber: number, outcome: CallOutcome, speculative: boolean): void {
+    const { submittedAt, endedAt } = outcome;
+    if (submittedAt === 0) return; // never sent: the phase stopped first
+    this.#options.congestion.feedback(outcome.ok ? 'success' : outcome.failure.errorClass, submittedAt);
+    const attempt: Attempt = { attempt: attemptNumber, submittedAt, endedAt };
+    if (speculative) attempt.speculative = true;
+    let timings: PlatformTimings | undefined;
+    if (outcome.ok) {
+      timings = outcome.result;
+      this.#speculator?.observe(endedAt - submittedAt);
+    } else {
+      attempt.errorClass = outcome.failure.errorClass;
+      attempt.error = outcome.failure.message;
+      timings = outcome.failure.timings;
     }
-    return reason instanceof FalcoError ? reason : toFalcoError(reason);
-  }
-
-  #record(invocation: Invocation<I, O>, attempt: Attempt, timings: PlatformTimings | undefined): void {
     if (timings) {
       const target = attempt as unknown as Record<string, unknown>;
       for (const key of TIMING_KEYS) {
@@ -262,7 +267,7 @@ export class PhaseExecution<I = unknown, O = unknown> {
     if (this.stopped) return;
     const why = reason instanceof FalcoError ? reason : new AbortedError(`phase "${this.phase}" was aborted: ${describe(reason)}`, { cause: reason });
     this.#controller.abort(why);
-    for (const controller of this.#inFlight) controller.abort(why);
+    for (const controller of this.#context.inFlight) controller.abort(why);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Deployable } from './deployable.js';
+import type { CongestionOptions } from './congestion/index.js';
 import type { PlatformTimings } from './errors.js';
 
 /** A deployed function, as the platform that deployed it names it. */
@@ -22,6 +23,8 @@ export interface InvokeOptions extends CallOptions {
   readonly invocationId: string;
   /** 1 for the first try. */
   readonly attempt: number;
+  /** A speculative copy of an attempt still running (see `speculation`). */
+  readonly speculative?: boolean;
 }
 
 /** What a successful call returns: the function's output and what the platform measured. */
@@ -40,6 +43,11 @@ export interface Submission {
  */
 export interface Platform {
   readonly name: string;
+  /**
+   * How an executor paces requests here when the user does not say: AIMD for cloud platforms,
+   * whose account limits the user need not know; the instance cap for the local platform.
+   */
+  readonly defaultCongestion?: CongestionOptions;
   deploy(deployable: Deployable, options?: CallOptions): Promise<Deployment>;
   /** Finds a function deployed earlier by its name; undefined when there is none. */
   fetchDeployment(name: string, options?: CallOptions): Promise<Deployment | undefined>;

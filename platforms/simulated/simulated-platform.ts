@@ -63,6 +63,8 @@ interface SimulatedDeployment extends Deployment {
  */
 export class SimulatedPlatform implements Platform {
   readonly name = 'simulated';
+  /** It stands in for a cloud platform, whose account limit the user does not know. */
+  readonly defaultCongestion = { kind: 'aimd', max: 10_000 } as const;
   readonly #settings: Settings;
   readonly #deployments = new Map<string, SimulatedDeployment>();
   readonly #activations = new Activations();
@@ -119,8 +121,9 @@ export class SimulatedPlatform implements Platform {
   }
 
   async submit(deployment: Deployment, input: unknown, options: InvokeOptions): Promise<Submission> {
-    const activationId = `sim-${options.invocationId}-${options.attempt}`;
-    const { signal: _signal, ...detached } = options;
+    const activationId = activationIdOf(options);
+    // The activation runs on, detached from the submitting request, as on a real platform.
+    const detached: InvokeOptions = { invocationId: options.invocationId, attempt: options.attempt, speculative: options.speculative === true };
     this.#activations.start(activationId, () => this.invoke(deployment, input, detached));
     return { activationId };
   }
@@ -139,8 +142,8 @@ export class SimulatedPlatform implements Platform {
 
   async #run(deployment: SimulatedDeployment, input: unknown, options: InvokeOptions): Promise<InvokeResult> {
     const s = this.#settings;
-    const random = keyedRandom(s.seed, `${options.invocationId}#${options.attempt}`);
-    const activationId = `sim-${options.invocationId}-${options.attempt}`;
+    const activationId = activationIdOf(options);
+    const random = keyedRandom(s.seed, activationId);
     const coldStart = deployment.idle === 0;
     if (!coldStart) deployment.idle--;
     const startedAt = now();
@@ -170,4 +173,9 @@ export class SimulatedPlatform implements Platform {
       deployment.idle++;
     }
   }
+}
+
+/** Also the key of the call's fate: a speculative copy draws its own. */
+function activationIdOf(options: InvokeOptions): string {
+  return `sim-${options.invocationId}-${options.attempt}${options.speculative ? 's' : ''}`;
 }

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import {
+  congestionSchema,
+  ConfigError,
+  createCongestionController,
+  parseOptions,
+  type CongestionController,
+  type Platform,
+} from '../src/index.js';
+
+/** Options of the executors whose pacing the user may choose: a concurrency, or a congestion controller. */
+export const pacingOptions = {
+  /** The most requests in flight at once: shorthand for `congestion: { kind: 'fixed', concurrency }`. */
+  concurrency: z.number().int('must be a whole number').positive('must be 1 or more').optional(),
+  /** Fixed concurrency, a token-bucket rate, or AIMD on the platform's throttling. */
+  congestion: z.unknown().optional(),
+};
+
+const FALLBACK_CONCURRENCY = 64;
+
+export function checkPacing(options: { concurrency?: number | undefined; congestion?: unknown }, owner: string): void {
+  if (options.concurrency !== undefined && options.congestion !== undefined) {
+    throw new ConfigError(`${owner}: give either "concurrency" or "congestion", not both`);
+  }
+  if (options.congestion !== undefined) parseOptions(congestionSchema, options.congestion, `${owner} congestion`);
+}
+
+/** The user's choice, else the platform's default (AIMD on cloud platforms), else a fixed 64. */
+export function pacing(
+  options: { concurrency?: number | undefined; congestion?: unknown },
+  platform: Platform,
+  owner: string,
+): CongestionController {
+  const chosen =
+    options.congestion ??
+    (options.concurrency !== undefined ? { kind: 'fixed', concurrency: options.concurrency } : undefined) ??
+    platform.defaultCongestion ?? { kind: 'fixed', concurrency: FALLBACK_CONCURRENCY };
+  return createCongestionController(parseOptions(congestionSchema, chosen, `${owner} congestion`));
+}

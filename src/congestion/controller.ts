@@ -1,0 +1,19 @@
+import type { ErrorClass } from '../errors.js';
+
+/** Runs `fn` when a slot is free; p-limit's `limit` has this shape. */
+export type SlotLimit = <T>(fn: () => Promise<T>) => Promise<T>;
+
+/** How a request to the platform ended, as congestion control sees it. */
+export type CallOutcome = 'success' | ErrorClass;
+
+/**
+ * Decides when each request to the platform may go out. Executors send every call (and every poll
+ * of an async platform) through `run`, and report how each attempt ended through `feedback`.
+ */
+export interface CongestionController {
+  readonly run: SlotLimit;
+  /** `sentAt` is when the attempt was sent (falco's clock), so late news of old calls can be told apart. */
+  feedback(outcome: CallOutcome, sentAt: number): void;
+  /** The requests allowed in flight right now. */
+  readonly concurrency: number;
+}

@@ -1,0 +1,100 @@
+import type { ErrorClass } from '../errors.js';
+import type { Invocation } from '../invocation.js';
+import { float64Column, uint8Column } from './columns.js';
+import type { PhaseInfo } from './phase-info.js';
+import { billedMs, type PriceTable } from './pricing.js';
+
+/** Status codes kept in the low two bits of an invocation's flags. */
+export const STATUS_CODES = { succeeded: 0, failed: 1, aborted: 2 } as const;
+export const STATUS_OF_CODE = ['succeeded', 'failed', 'aborted'] as const;
+/** The invocation's final attempt was a cold start. */
+export const COLD_FLAG = 4;
+/** The invocation took more than one attempt. */
+export const RETRIED_FLAG = 8;
+
+/** Billing of the attempts that reached the function: what a cost estimate needs. */
+export interface Billing {
+  /** Milliseconds billed, summed over attempts. */
+  billedMs: number;
+  /** Attempts priced from the billed duration the platform reported. */
+  reported: number;
+  /** Attempts priced from their duration, rounded up by the table's rule. */
+  rounded: number;
+  /** Attempts that reported neither, and are not priced. */
+  unpriced: number;
+}
+
+/**
+ * One phase's records, reduced to counters and columns of numbers as they arrive: one row per
+ * invocation that reached the platform (first submit, final start and end, flags) and one per
+ * attempt (submit, end, the platform's duration). Summaries and reports are computed from these.
+ */
+export class PhaseColumns {
+  info: PhaseInfo;
+  readonly table: PriceTable | undefined;
+  readonly counts = { succeeded: 0, failed: 0, aborted: 0 };
+  readonly errors: Partial<Record<ErrorClass, number>> = {};
+  attempts = 0;
+  coldStarts = 0;
+  retriedInvocations = 0;
+  firstSubmittedAt = Infinity;
+  lastEndedAt = -Infinity;
+  readonly billing: Billing = { billedMs: 0, reported: 0, rounded: 0, unpriced: 0 };
+
+  readonly submittedAt = float64Column();
+  /** NaN where the platform did not say when the function started. */
+  readonly startedAt = float64Column();
+  readonly endedAt = float64Column();
+  readonly flags = uint8Column();
+
+  readonly attemptSubmittedAt = float64Column();
+  readonly attemptEndedAt = float64Column();
+  readonly platformDurationMs = float64Column();
+
+  constructor(info: PhaseInfo, table: PriceTable | undefined) {
+    this.info = info;
+    this.table = table;
+  }
+
+  get invocations(): number {
+    return this.counts.succeeded + this.counts.failed + this.counts.aborted;
+  }
+
+  add(invocation: Invocation): void {
+    const status = invocation.status === 'pending' ? 'aborted' : invocation.status;
+    this.counts[status]++;
+    if (invocation.error) this.errors[invocation.error.class] = (this.errors[invocation.error.class] ?? 0) + 1;
+    const attempts = invocation.attempts;
+    const first = attempts[0];
+    const last = attempts[attempts.length - 1];
+    if (!first || !last) return;
+    for (const attempt of attempts) {
+      this.attempts++;
+      if (attempt.coldStart) this.coldStarts++;
+      this.attemptSubmittedAt.push(attempt.submittedAt);
+      this.attemptEndedAt.push(attempt.endedAt);
+      if (attempt.submittedAt < this.firstSubmittedAt) this.firstSubmittedAt = attempt.submittedAt;
+      if (attempt.endedAt > this.lastEndedAt) this.lastEndedAt = attempt.endedAt;
+      if (attempt.durationMs !== undefined) this.platformDurationMs.push(attempt.durationMs);
+      this.#bill(attempt.billedDurationMs, attempt.durationMs);
+    }
+    if (attempts.length > 1) this.retriedInvocations++;
+    this.submittedAt.push(first.submittedAt);
+    this.startedAt.push(last.startedAt ?? NaN);
+    this.endedAt.push(last.endedAt);
+    this.flags.push(STATUS_CODES[status] | (last.coldStart ? COLD_FLAG : 0) | (attempts.length > 1 ? RETRIED_FLAG : 0));
+  }
+
+  #bill(billedDurationMs: number | undefined, durationMs: number | undefined): void {
+    const billing = this.billing;
+    if (billedDurationMs !== undefined) {
+      billing.billedMs += billedDurationMs;
+      billing.reported++;
+    } else if (durationMs !== undefined && this.table) {
+      billing.billedMs += billedMs(durationMs, this.table);
+      billing.rounded++;
+    } else {
+      billing.unpriced++;
+    }
+  }
+}

@@ -1,0 +1,177 @@
+import type { ErrorClass } from '../errors.js';
+import { concat } from './columns.js';
+import { peakConcurrency } from './concurrency.js';
+import { distributionOf, type Distribution } from './distribution.js';
+import type { PhaseColumns } from './phase-columns.js';
+import { vcpusFor } from './pricing.js';
+
+/** What the attempts of a phase or run would cost, by the price tables named. */
+export interface CostEstimate {
+  readonly currency: string;
+  readonly total: number;
+  /** Memory (and, where billed apart, CPU) over the billed durations. */
+  readonly compute: number;
+  readonly requests: number;
+  /** Attempts that reached the function and were priced. */
+  readonly requestCount: number;
+  readonly gbSeconds: number;
+  readonly vcpuSeconds: number;
+  readonly billedMs: number;
+  /** Attempts priced from the billed duration the platform reported. */
+  readonly fromBilledDuration: number;
+  /** Attempts priced from their duration, rounded up by the platform's rule. */
+  readonly fromRoundedDuration: number;
+  /** Attempts that reported no duration (throttled, cut off), not priced. */
+  readonly unpriced: number;
+  /** The price tables used. */
+  readonly tables: readonly string[];
+}
+
+/** The figures of a phase or a whole run. Times in ms on falco's clock (epoch milliseconds). */
+export interface Stats {
+  readonly invocations: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly aborted: number;
+  /** Final error classes of the invocations that did not succeed. */
+  readonly errors: Partial<Record<ErrorClass, number>>;
+  readonly attempts: number;
+  /** Attempts beyond each invocation's first. */
+  readonly retries: number;
+  readonly retriedInvocations: number;
+  /** Attempts the platform flagged as cold starts. */
+  readonly coldStarts: number;
+  /** End to end per invocation: first submit to final answer, retries and backoff included. */
+  readonly latencyMs: Distribution | undefined;
+  /** The platform's own duration, per attempt that reported one. */
+  readonly platformDurationMs: Distribution | undefined;
+  readonly startedAt: number | undefined;
+  readonly endedAt: number | undefined;
+  /** First submit to last answer. */
+  readonly makespanMs: number;
+  /** Invocations that succeeded or failed, per second of makespan. */
+  readonly throughputPerSecond: number;
+  /** The most attempts in flight at once (submit to answer). */
+  readonly peakConcurrency: number;
+  readonly cost: CostEstimate | undefined;
+}
+
+export interface PhaseSummary extends Stats {
+  readonly phase: string;
+  readonly platform?: string;
+  readonly deployment?: string;
+  readonly memoryMB?: number;
+}
+
+export interface RunSummary {
+  /** The run ids the records carry (one, unless records of several runs were mixed). */
+  readonly runIds: readonly string[];
+  readonly phases: readonly PhaseSummary[];
+  readonly total: Stats;
+}
+
+export function summarize(phases: readonly PhaseColumns[], runIds: readonly string[]): RunSummary {
+  return {
+    runIds,
+    phases: phases.map((phase) => ({
+      phase: phase.info.phase,
+      ...(phase.info.platform === undefined ? {} : { platform: phase.info.platform }),
+      ...(phase.info.deployment === undefined ? {} : { deployment: phase.info.deployment }),
+      ...(phase.info.memoryMB === undefined ? {} : { memoryMB: phase.info.memoryMB }),
+      ...statsOf([phase]),
+    })),
+    total: statsOf(phases),
+  };
+}
+
+function statsOf(parts: readonly PhaseColumns[]): Stats {
+  const succeeded = sum(parts, (p) => p.counts.succeeded);
+  const failed = sum(parts, (p) => p.counts.failed);
+  const attempts = sum(parts, (p) => p.attempts);
+  const ran = sum(parts, (p) => p.submittedAt.length);
+  const startedAt = Math.min(...parts.map((p) => p.firstSubmittedAt));
+  const endedAt = Math.max(...parts.map((p) => p.lastEndedAt));
+  const makespanMs = ran > 0 ? endedAt - startedAt : 0;
+  return {
+    invocations: sum(parts, (p) => p.invocations),
+    succeeded,
+    failed,
+    aborted: sum(parts, (p) => p.counts.aborted),
+    errors: mergeCounts(parts.map((p) => p.errors)),
+    attempts,
+    retries: attempts - ran,
+    retriedInvocations: sum(parts, (p) => p.retriedInvocations),
+    coldStarts: sum(parts, (p) => p.coldStarts),
+    latencyMs: distributionOf(latencies(parts)),
+    platformDurationMs: distributionOf(concat(parts.map((p) => p.platformDurationMs.view()))),
+    startedAt: ran > 0 ? startedAt : undefined,
+    endedAt: ran > 0 ? endedAt : undefined,
+    makespanMs,
+    throughputPerSecond: makespanMs > 0 ? (succeeded + failed) / (makespanMs / 1000) : 0,
+    peakConcurrency: peakConcurrency(
+      concat(parts.map((p) => p.attemptSubmittedAt.view())),
+      concat(parts.map((p) => p.attemptEndedAt.view())),
+    ),
+    cost: costOf(parts),
+  };
+}
+
+/** End-to-end latency of every invocation that ran. */
+export function latencies(parts: readonly PhaseColumns[]): Float64Array {
+  const out = concat(parts.map((p) => p.endedAt.view()));
+  const submitted = concat(parts.map((p) => p.submittedAt.view()));
+  for (let i = 0; i < out.length; i++) out[i]! -= submitted[i]!;
+  return out;
+}
+
+function costOf(parts: readonly PhaseColumns[]): CostEstimate | undefined {
+  const priced = parts.filter((p) => p.table && p.info.memoryMB !== undefined);
+  if (priced.length === 0) return undefined;
+  let compute = 0;
+  let requests = 0;
+  let requestCount = 0;
+  let gbSeconds = 0;
+  let vcpuSeconds = 0;
+  let billedMs = 0;
+  for (const phase of priced) {
+    const table = phase.table!;
+    const seconds = phase.billing.billedMs / 1000;
+    const gbs = (seconds * phase.info.memoryMB!) / 1024;
+    const cpus = seconds * vcpusFor(phase.info.memoryMB!, table);
+    const count = phase.billing.reported + phase.billing.rounded;
+    compute += gbs * table.perGbSecond + cpus * (table.perVcpuSecond ?? 0);
+    requests += count * table.perRequest;
+    requestCount += count;
+    gbSeconds += gbs;
+    vcpuSeconds += cpus;
+    billedMs += phase.billing.billedMs;
+  }
+  const tables = [...new Set(priced.map((p) => p.table!.name))];
+  return {
+    currency: [...new Set(priced.map((p) => p.table!.currency))].join('+'),
+    total: compute + requests,
+    compute,
+    requests,
+    requestCount,
+    gbSeconds,
+    vcpuSeconds,
+    billedMs,
+    fromBilledDuration: sum(priced, (p) => p.billing.reported),
+    fromRoundedDuration: sum(priced, (p) => p.billing.rounded),
+    // Attempts of phases without a table count as unpriced too: the total leaves them out.
+    unpriced: sum(parts, (p) => (priced.includes(p) ? p.billing.unpriced : p.attempts)),
+    tables,
+  };
+}
+
+function sum(parts: readonly PhaseColumns[], f: (p: PhaseColumns) => number): number {
+  return parts.reduce((n, p) => n + f(p), 0);
+}
+
+function mergeCounts(all: readonly Partial<Record<ErrorClass, number>>[]): Partial<Record<ErrorClass, number>> {
+  const out: Partial<Record<ErrorClass, number>> = {};
+  for (const counts of all) {
+    for (const [key, n] of Object.entries(counts) as [ErrorClass, number][]) out[key] = (out[key] ?? 0) + n;
+  }
+  return out;
+}

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConcurrentExecutor } from '../../executors/index.js';
+import { SimulatedPlatform } from '../../platforms/simulated/index.js';
+import { AimdController, ConfigError, type Invocation } from '../../src/index.js';
+import { inputs, PlanDriver } from '../helpers/drivers.js';
+
+/** Mean calls in flight over the phase, from the records: Σ call time / makespan. */
+function meanConcurrency(records: Invocation[]): number {
+  const attempts = records.flatMap((r) => r.attempts);
+  const start = Math.min(...attempts.map((a) => a.submittedAt));
+  const end = Math.max(...attempts.map((a) => a.endedAt));
+  const busy = attempts.filter((a) => !a.errorClass).reduce((sum, a) => sum + (a.endedAt - a.submittedAt), 0);
+  return busy / (end - start);
+}
+
+describe('congestion control', () => {
+  it('AIMD finds a hidden concurrency cap of 300 with no user-set concurrency', async () => {
+    const platform = new SimulatedPlatform({ concurrencyCap: 300, latency: { distribution: 'fixed', ms: 50 } });
+    const driver = new PlanDriver([{ id: 'main', invocations: inputs(20_000) }]);
+    const result = await driver.run({ platform, executor: new ConcurrentExecutor({ retry: { maxAttempts: 20 } }) });
+    const records = result.phases[0]!.invocations;
+    assert.equal(result.phases[0]!.counts.succeeded, records.length, 'every invocation succeeds');
+    const { calls, throttled, peakInFlight } = platform.stats;
+    assert.ok(throttled / calls <= 0.05, `${throttled} of ${calls} calls throttled`);
+    assert.equal(peakInFlight, 300);
+    const utilisation = meanConcurrency(records) / 300;
+    assert.ok(utilisation >= 0.85, `used ${(utilisation * 100).toFixed(1)}% of the cap`);
+  });
+
+  it('AIMD cuts the window once per round trip and never passes the user maximum', () => {
+    const aimd = new AimdController({ initial: 10, min: 2, max: 40, increase: 1, decrease: 0.5 });
+    for (let i = 0; i < 100; i++) aimd.feedback('success', 0);
+    assert.equal(aimd.concurrency, 40, 'slow start grows to the maximum');
+    const before = performance.timeOrigin + performance.now();
+    aimd.feedback('throttled', before);
+    assert.equal(aimd.concurrency, 20);
+    aimd.feedback('throttled', before - 1);
+    assert.equal(aimd.concurrency, 20, 'news of calls sent before the cut does not cut again');
+    for (let i = 0; i < 25; i++) aimd.feedback('success', 0);
+    assert.equal(aimd.concurrency, 21, 'past the cut, the window grows by about one per round trip (20 successes)');
+    aimd.feedback('function', 0);
+    aimd.feedback('transient', 0);
+    assert.equal(aimd.concurrency, 21, 'only throttling is a congestion signal');
+  });
+
+  it('a token bucket holds the request rate', async () => {
+    const platform = new SimulatedPlatform({ latency: { distribution: 'fixed', ms: 0 } });
+    const driver = new PlanDriver([{ id: 'main', invocations: inputs(60) }]);
+    const result = await driver.run({ platform, executor: new ConcurrentExecutor({ congestion: { kind: 'rate', perSecond: 200, burst: 10 } }) });
+    const starts = result.phases[0]!.invocations.map((r) => r.attempts[0]!.submittedAt).sort((a, b) => a - b);
+    const span = starts.at(-1)! - starts[0]!;
+    // 10 go at once (the burst), the other 50 at 200/s: at least 250 ms.
+    assert.ok(span >= 240, `60 calls went out within ${span.toFixed(0)} ms`);
+  });
+
+  it('rejects pacing given twice or wrong', () => {
+    assert.throws(() => new ConcurrentExecutor({ concurrency: 4, congestion: { kind: 'aimd' } }), (e: Error) =>
+      e instanceof ConfigError && /either "concurrency" or "congestion"/.test(e.message),
+    );
+    assert.throws(() => new ConcurrentExecutor({ congestion: { kind: 'aimd', decrease: 1.5 } }), /option "decrease": must be below 1/);
+    assert.throws(() => new ConcurrentExecutor({ congestion: { kind: 'warp' } as never }), /ConcurrentExecutor congestion/);
+  });
+});
