@@ -40,6 +40,7 @@ export {
   type InvocationRequest,
   type InvocationStatus,
 } from './invocation.js';
+export { FileJournal, JournalError, journalKey, type Journal } from './journal/index.js';
 export { findNonJsonValue } from './json.js';
 export { parseOptions } from './options.js';
 export { blockingCall, type PlatformCall } from './call.js';
@@ -63,3 +64,48 @@ export type { CallOptions, Deployment, InvokeOptions, InvokeResult, Platform, Su
 export { retryPolicy, type RetryOptions, type RetryPolicy } from './retry.js';
 export { KNOWN_RUNTIME_IDS, parseRuntimeId, type Language, type Runtime, type RuntimeId, type RuntimeOptions } from './runtime.js';
 export { redact } from './secrets.js';
+export {
+  costLine,
+  createRecordWriter,
+  CSV_COLUMNS,
+  CsvWriter,
+  formatSummary,
+  JsonLinesWriter,
+  observe,
+  PhaseTracker,
+  PRICE_TABLES,
+  priceTableFor,
+  Progress,
+  readRecords,
+  recordFormatOf,
+  RecordWriter,
+  renderReport,
+  reportHtml,
+  reportModel,
+  RunStats,
+  RunTracer,
+  SUMMARY_COLUMNS,
+  SUMMARY_NOTES,
+  TRACER_NAME,
+  writeReport,
+  type Billing,
+  type CostEstimate,
+  type CsvColumn,
+  type Distribution,
+  type Observation,
+  type ObserveOptions,
+  type PhaseColumns,
+  type PhaseInfo,
+  type PhaseSummary,
+  type PriceTable,
+  type PricingOptions,
+  type ProgressOptions,
+  type RecordRow,
+  type ReportModel,
+  type ReportOptions,
+  type RunSummary,
+  type Stats,
+  type SummaryColumn,
+  type TimelineBar,
+  type TracingOptions,
+} from './observe/index.js';

@@ -9,6 +9,8 @@ export interface PhaseResult<I = unknown, O = unknown> {
   readonly startedAt: number;
   readonly endedAt: number;
   readonly counts: Readonly<Record<Exclude<InvocationStatus, 'pending'>, number>>;
+  /** How many records came from a journal of an earlier try of this run, not from running. */
+  readonly restored?: number;
   /** The fatal error that stopped the phase early, if one did. */
   readonly fatal?: ErrorInfo;
 }

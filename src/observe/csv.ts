@@ -1,4 +1,5 @@
 import type { Attempt, Invocation } from '../invocation.js';
+import { finalAttempt, speculativeAttempts } from './final-attempt.js';
 import type { PhaseInfo } from './phase-info.js';
 
 type Cell = string | number | boolean | undefined;
@@ -9,11 +10,12 @@ export interface CsvColumn {
   readonly value: (invocation: Invocation, info: PhaseInfo) => Cell;
 }
 
-const final = (invocation: Invocation): Attempt | undefined => invocation.attempts[invocation.attempts.length - 1];
+const final = finalAttempt;
 const first = (invocation: Invocation): Attempt | undefined => invocation.attempts[0];
 
 /**
- * The columns of a CSV records file, in order. Times are milliseconds since the epoch on falco's
+ * The columns of a CSV records file, in order. "Final attempt": the one that decided the status
+ * (the one that succeeded, or the last). Times are milliseconds since the epoch on falco's
  * monotonic clock; an empty cell means the platform did not report the value.
  */
 export const CSV_COLUMNS: readonly CsvColumn[] = [
@@ -24,7 +26,8 @@ export const CSV_COLUMNS: readonly CsvColumn[] = [
   { name: 'error_class', description: 'the final error class (function, throttled, transient, timeout, fatal, aborted)', value: (i) => i.error?.class },
   { name: 'error', description: 'the final error message', value: (i) => i.error?.message },
   { name: 'attempts', description: 'attempts made (0 when the invocation never reached the platform)', value: (i) => i.attempts.length },
-  { name: 'retries', description: 'attempts beyond the first', value: (i) => Math.max(0, i.attempts.length - 1) },
+  { name: 'retries', description: 'attempts beyond the first, speculative copies aside', value: (i) => Math.max(0, i.attempts.length - 1 - speculativeAttempts(i)) },
+  { name: 'speculative', description: 'speculative copies of a slow attempt (straggler mitigation)', value: speculativeAttempts },
   { name: 'cold_start', description: "whether the final attempt was a cold start, where the platform tells", value: (i) => final(i)?.coldStart },
   { name: 'first_submitted_at', description: 'when the first attempt was handed to the platform', value: (i) => first(i)?.submittedAt },
   { name: 'submitted_at', description: 'when the final attempt was handed to the platform', value: (i) => final(i)?.submittedAt },

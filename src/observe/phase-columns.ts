@@ -1,6 +1,7 @@
 import type { ErrorClass } from '../errors.js';
 import type { Invocation } from '../invocation.js';
 import { float64Column, uint8Column } from './columns.js';
+import { finalAttempt } from './final-attempt.js';
 import type { PhaseInfo } from './phase-info.js';
 import { billedMs, type PriceTable } from './pricing.js';
 
@@ -9,7 +10,7 @@ export const STATUS_CODES = { succeeded: 0, failed: 1, aborted: 2 } as const;
 export const STATUS_OF_CODE = ['succeeded', 'failed', 'aborted'] as const;
 /** The invocation's final attempt was a cold start. */
 export const COLD_FLAG = 4;
-/** The invocation took more than one attempt. */
+/** The invocation was retried (speculative copies aside). */
 export const RETRIED_FLAG = 8;
 
 /** Billing of the attempts that reached the function: what a cost estimate needs. */
@@ -35,6 +36,8 @@ export class PhaseColumns {
   readonly counts = { succeeded: 0, failed: 0, aborted: 0 };
   readonly errors: Partial<Record<ErrorClass, number>> = {};
   attempts = 0;
+  /** Speculative copies of slow attempts (straggler mitigation); not retries. */
+  speculative = 0;
   coldStarts = 0;
   retriedInvocations = 0;
   firstSubmittedAt = Infinity;
@@ -42,7 +45,7 @@ export class PhaseColumns {
   readonly billing: Billing = { billedMs: 0, reported: 0, rounded: 0, unpriced: 0 };
 
   readonly submittedAt = float64Column();
-  /** NaN where the platform did not say when the function started. */
+  /** Of the deciding attempt (see `finalAttempt`); NaN where the platform did not say when the function started. */
   readonly startedAt = float64Column();
   readonly endedAt = float64Column();
   readonly flags = uint8Column();
@@ -66,10 +69,13 @@ export class PhaseColumns {
     if (invocation.error) this.errors[invocation.error.class] = (this.errors[invocation.error.class] ?? 0) + 1;
     const attempts = invocation.attempts;
     const first = attempts[0];
-    const last = attempts[attempts.length - 1];
+    const last = finalAttempt(invocation);
     if (!first || !last) return;
+    let retried = false;
     for (const attempt of attempts) {
       this.attempts++;
+      if (attempt.speculative) this.speculative++;
+      else if (attempt !== first) retried = true;
       if (attempt.coldStart) this.coldStarts++;
       this.attemptSubmittedAt.push(attempt.submittedAt);
       this.attemptEndedAt.push(attempt.endedAt);
@@ -78,11 +84,11 @@ export class PhaseColumns {
       if (attempt.durationMs !== undefined) this.platformDurationMs.push(attempt.durationMs);
       this.#bill(attempt.billedDurationMs, attempt.durationMs);
     }
-    if (attempts.length > 1) this.retriedInvocations++;
+    if (retried) this.retriedInvocations++;
     this.submittedAt.push(first.submittedAt);
     this.startedAt.push(last.startedAt ?? NaN);
     this.endedAt.push(last.endedAt);
-    this.flags.push(STATUS_CODES[status] | (last.coldStart ? COLD_FLAG : 0) | (attempts.length > 1 ? RETRIED_FLAG : 0));
+    this.flags.push(STATUS_CODES[status] | (last.coldStart ? COLD_FLAG : 0) | (retried ? RETRIED_FLAG : 0));
   }
 
   #bill(billedDurationMs: number | undefined, durationMs: number | undefined): void {

@@ -145,7 +145,9 @@ class Bars implements View {
       cliProgress.Presets.shades_classic,
     );
     // cli-progress re-arms a plain timer after every redraw; unref each one so a finished run can exit.
-    const unref = (): void => (this.#multibar as unknown as { timer?: NodeJS.Timeout | null }).timer?.unref();
+    const unref = (): void => {
+      (this.#multibar as unknown as { timer?: NodeJS.Timeout | null }).timer?.unref();
+    };
     this.#multibar.on('start', unref);
     this.#multibar.on('update-post', unref);
   }

@@ -83,10 +83,14 @@ export class CsvWriter extends RecordWriter {
   }
 }
 
-/** A writer by the file's extension: `.jsonl` / `.ndjson` for JSON lines, `.csv` for CSV. */
-export function createRecordWriter(path: string): RecordWriter {
+/** The format a records file's extension asks for: `.jsonl` / `.ndjson` for JSON lines, `.csv` for CSV. */
+export function recordFormatOf(path: string): 'jsonl' | 'csv' {
   const extension = extname(path).toLowerCase();
-  if (extension === '.jsonl' || extension === '.ndjson') return new JsonLinesWriter(path);
-  if (extension === '.csv') return new CsvWriter(path);
+  if (extension === '.jsonl' || extension === '.ndjson') return 'jsonl';
+  if (extension === '.csv') return 'csv';
   throw new ConfigError(`records file "${path}": the extension must be .jsonl (JSON lines, every attempt) or .csv (one row per invocation)`);
+}
+
+export function createRecordWriter(path: string): RecordWriter {
+  return recordFormatOf(path) === 'jsonl' ? new JsonLinesWriter(path) : new CsvWriter(path);
 }

@@ -36,8 +36,10 @@ export interface Stats {
   /** Final error classes of the invocations that did not succeed. */
   readonly errors: Partial<Record<ErrorClass, number>>;
   readonly attempts: number;
-  /** Attempts beyond each invocation's first. */
+  /** Attempts beyond each invocation's first, speculative copies aside. */
   readonly retries: number;
+  /** Copies of slow attempts launched by straggler mitigation. */
+  readonly speculative: number;
   readonly retriedInvocations: number;
   /** Attempts the platform flagged as cold starts. */
   readonly coldStarts: number;
@@ -88,6 +90,7 @@ function statsOf(parts: readonly PhaseColumns[]): Stats {
   const succeeded = sum(parts, (p) => p.counts.succeeded);
   const failed = sum(parts, (p) => p.counts.failed);
   const attempts = sum(parts, (p) => p.attempts);
+  const speculative = sum(parts, (p) => p.speculative);
   const ran = sum(parts, (p) => p.submittedAt.length);
   const startedAt = Math.min(...parts.map((p) => p.firstSubmittedAt));
   const endedAt = Math.max(...parts.map((p) => p.lastEndedAt));
@@ -99,7 +102,8 @@ function statsOf(parts: readonly PhaseColumns[]): Stats {
     aborted: sum(parts, (p) => p.counts.aborted),
     errors: mergeCounts(parts.map((p) => p.errors)),
     attempts,
-    retries: attempts - ran,
+    retries: attempts - ran - speculative,
+    speculative,
     retriedInvocations: sum(parts, (p) => p.retriedInvocations),
     coldStarts: sum(parts, (p) => p.coldStarts),
     latencyMs: distributionOf(latencies(parts)),

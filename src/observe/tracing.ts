@@ -2,6 +2,7 @@ import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Span, t
 import { now } from '../clock.js';
 import type { EventBus, FalcoEvents } from '../events.js';
 import type { Invocation } from '../invocation.js';
+import { finalAttempt } from './final-attempt.js';
 
 export interface TracingOptions {
   /** Default: the global provider, a no-op until an OpenTelemetry SDK registers one. */
@@ -65,6 +66,7 @@ export class RunTracer {
         if (attempt.activationId) attributes['faas.invocation_id'] = attempt.activationId;
         if (attempt.coldStart !== undefined) attributes['faas.coldstart'] = attempt.coldStart;
         if (attempt.durationMs !== undefined) attributes['falco.attempt.duration_ms'] = attempt.durationMs;
+        if (attempt.speculative) attributes['falco.attempt.speculative'] = true;
         this.#invocations.get(invocation)?.addEvent('falco.attempt', attributes, attempt.endedAt);
       }),
       events.on('invocation:end', ({ invocation }) => this.#endInvocation(invocation, tracer)),
@@ -102,7 +104,7 @@ export class RunTracer {
       if (!phase?.isRecording()) return;
       span = tracer.startSpan('falco.invocation', { kind: SpanKind.CLIENT, attributes: { 'falco.invocation.id': invocation.id, 'falco.phase': invocation.phase } }, trace.setSpan(context.active(), phase));
     }
-    const last = invocation.attempts[invocation.attempts.length - 1];
+    const last = finalAttempt(invocation);
     const attributes: Attributes = { 'falco.invocation.status': invocation.status, 'falco.invocation.attempts': invocation.attempts.length };
     if (last?.activationId) attributes['faas.invocation_id'] = last.activationId;
     if (last?.coldStart !== undefined) attributes['faas.coldstart'] = last.coldStart;

@@ -35,6 +35,8 @@ export interface ReportModel {
   readonly spanMs: number;
   readonly phases: readonly { readonly name: string; readonly startMs: number; readonly endMs: number }[];
   readonly timeline: {
+    /** Phase names, indexed by `TimelineBar.phase`. */
+    readonly phases: readonly string[];
     /** Invocations that reached the platform. */
     readonly total: number;
     /** Every `stride`-th of them, in the order they ended, is drawn. */
@@ -94,7 +96,7 @@ function timeline(phases: readonly PhaseColumns[], origin: number, maxBars: numb
     }
   });
   bars.sort((a, b) => a.submitted - b.submitted);
-  return { total, stride, bars };
+  return { phases: phases.map((p) => p.info.phase), total, stride, bars };
 }
 
 function concurrency(phases: readonly PhaseColumns[], origin: number, spanMs: number, peak: number, bins: number): ReportModel['concurrency'] {

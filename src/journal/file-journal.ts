@@ -1,0 +1,96 @@
+import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { FatalError } from '../errors.js';
+import type { Invocation } from '../invocation.js';
+import { journalKey, type Journal } from './journal.js';
+
+/** The journal file is unreadable in a way a crash cannot explain (a bad line before the last). */
+export class JournalError extends FatalError {}
+
+/**
+ * A JSON-lines journal: one final record per line. Records that end in the same tick are written
+ * together with one `write` of whole lines, so a crash (even SIGKILL) loses at most the records
+ * in flight and never corrupts the lines before; a torn last line is cut off on the next load.
+ */
+export class FileJournal implements Journal {
+  readonly #path: string;
+  #fd: number | undefined;
+  #pending: string[] = [];
+  #failure: Error | undefined;
+
+  constructor(path: string) {
+    this.#path = path;
+  }
+
+  /** `<dir>/<runId>.jsonl`; the directory defaults to `.falco/runs` under the working directory. */
+  static forRun(runId: string, dir = join('.falco', 'runs')): FileJournal {
+    if (!/^[\w.-]{1,128}$/.test(runId)) throw new JournalError(`run id "${runId}" cannot name a journal file: use letters, digits, ".", "_" or "-"`);
+    return new FileJournal(join(dir, `${runId}.jsonl`));
+  }
+
+  get path(): string {
+    return this.#path;
+  }
+
+  async load(): Promise<ReadonlyMap<string, Invocation>> {
+    let text: string;
+    try {
+      text = readFileSync(this.#path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+      throw new JournalError(`cannot read the journal ${this.#path}: ${(error as Error).message}`, { cause: error });
+    }
+    const complete = text.lastIndexOf('\n') + 1;
+    if (complete < text.length) ftruncateSync(this.#open(), Buffer.byteLength(text.slice(0, complete)));
+    const records = new Map<string, Invocation>();
+    const lines = text.slice(0, complete).split('\n');
+    lines.pop();
+    lines.forEach((line, index) => {
+      let record: Invocation;
+      try {
+        record = JSON.parse(line) as Invocation;
+      } catch {
+        throw new JournalError(`the journal ${this.#path} has a damaged line ${index + 1}: move the file away to start the run afresh`);
+      }
+      records.set(journalKey(record.phase, record.id), record);
+    });
+    return records;
+  }
+
+  append(record: Invocation): void {
+    if (this.#pending.push(`${JSON.stringify(record)}\n`) === 1) queueMicrotask(() => this.#write());
+  }
+
+  async flush(): Promise<void> {
+    this.#write();
+    if (this.#failure) throw this.#failure;
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.flush();
+    } finally {
+      if (this.#fd !== undefined) closeSync(this.#fd);
+      this.#fd = undefined;
+    }
+  }
+
+  #write(): void {
+    if (this.#pending.length === 0 || this.#failure) return;
+    const chunk = this.#pending.join('');
+    this.#pending = [];
+    try {
+      writeSync(this.#open(), chunk);
+    } catch (error) {
+      this.#failure = new JournalError(`cannot write the journal ${this.#path}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  #open(): number {
+    if (this.#fd === undefined) {
+      mkdirSync(dirname(this.#path), { recursive: true });
+      this.#fd = openSync(this.#path, 'a');
+    }
+    return this.#fd;
+  }
+}

@@ -1,0 +1,2 @@
+export { FileJournal, JournalError } from './file-journal.js';
+export { journalKey, type Journal } from './journal.js';

@@ -1,0 +1,39 @@
+import { formatCount, formatMs } from '../format.js';
+import type { ReportModel } from './model.js';
+import { axes, escapeXml, n, plotHeight, plotWidth, type Frame } from './svg.js';
+
+/** End-to-end latency per invocation, with p50 and p99 marked; a long tail is one overflow bar. */
+export function histogramSvg(model: ReportModel): string {
+  const { counts, binMs, fromMs, overflow, overflowFromMs, total } = model.histogram;
+  const f: Frame = { width: 1000, height: 300, left: 64, right: 16, top: 16, bottom: 44 };
+  const w = plotWidth(f);
+  const h = plotHeight(f);
+  const slots = counts.length + (overflow > 0 ? 1 : 0);
+  const toMs = fromMs + slots * binMs;
+  const top = Math.max(1, ...counts, overflow);
+  const x = (ms: number): number => f.left + ((ms - fromMs) / (toMs - fromMs || 1)) * w;
+  const y = (v: number): number => f.top + h - (v / top) * h;
+  const bar = (cls: string, from: number, count: number, label: string): string =>
+    `<rect class="${cls}" data-count="${count}" x="${n(x(from) + 0.5)}" y="${n(y(count))}" width="${n(Math.max(0.5, x(from + binMs) - x(from) - 1))}" height="${n(f.top + h - y(count))}"><title>${escapeXml(`${label}: ${formatCount(count)} invocations`)}</title></rect>`;
+  const seconds = toMs >= 10_000;
+  const unit = seconds ? 1000 : 1;
+  const parts = [
+    `<svg id="histogram" class="chart" viewBox="0 0 ${f.width} ${f.height}" data-total="${total}" data-bins="${counts.length}" data-overflow="${overflow}" role="img" aria-label="latency histogram">`,
+    axes(f, { min: fromMs / unit, max: toMs / unit, unit: seconds ? 's' : 'ms', label: `end-to-end latency per invocation (bins of ${formatMs(binMs)})` }, { min: 0, max: top, label: 'invocations' }),
+  ];
+  counts.forEach((count, i) => {
+    const from = fromMs + i * binMs;
+    parts.push(bar('bin', from, count, `${formatMs(from)} – ${formatMs(from + binMs)}`));
+  });
+  if (overflow > 0 && overflowFromMs !== undefined) {
+    parts.push(bar('bin overflow', overflowFromMs, overflow, `over ${formatMs(overflowFromMs)} (up to ${formatMs(model.summary.total.latencyMs?.max)})`));
+  }
+  const latency = model.summary.total.latencyMs;
+  for (const [name, value] of [['p50', latency?.p50], ['p99', latency?.p99]] as const) {
+    if (value === undefined || value > toMs) continue;
+    parts.push(`<line class="marker" x1="${n(x(value))}" x2="${n(x(value))}" y1="${f.top}" y2="${f.top + h}"/>`);
+    parts.push(`<text class="marker-label" x="${n(x(value) + 3)}" y="${f.top + 12}">${name} ${escapeXml(formatMs(value))}</text>`);
+  }
+  parts.push('</svg>');
+  return parts.join('');
+}
