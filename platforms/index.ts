@@ -1,15 +1,10 @@
 import { ConfigError, type Platform } from '../src/index.js';
+import type { CleanupResult } from './shared/cleanup.js';
 
 export const PLATFORM_NAMES = ['local', 'simulated', 'openwhisk', 'lambda', 'gcf'] as const;
 export type PlatformName = (typeof PLATFORM_NAMES)[number];
 
-/** What a cleanup of leftover deployments did. */
-export interface CleanupResult {
-  /** The deployments deleted. */
-  readonly removed: string[];
-  /** The deployments that could not be deleted, with why. */
-  readonly failed: { readonly name: string; readonly error: Error }[];
-}
+export type { CleanupResult } from './shared/cleanup.js';
 
 /**
  * Creates a platform adapter by name. Each adapter (and its cloud SDK) is imported only here, on
@@ -37,7 +32,7 @@ export async function createPlatform(name: string, options: Record<string, unkno
 export async function cleanupPlatform(name: string, options: Record<string, unknown> = {}): Promise<CleanupResult> {
   switch (checkName(name)) {
     case 'openwhisk':
-      return { removed: await (await import('./openwhisk/index.js')).cleanupOpenWhisk(options), failed: [] };
+      return (await import('./openwhisk/index.js')).cleanupOpenWhisk(options);
     case 'lambda':
       return (await import('./lambda/index.js')).cleanupLambda(options);
     case 'gcf':
