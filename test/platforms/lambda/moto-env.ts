@@ -1,0 +1,38 @@
+import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { LambdaPlatform, type LambdaOptions } from '../../../platforms/lambda/index.js';
+import { FAKE_CREDENTIALS, type Moto } from '../../doubles/moto.js';
+
+export const REGION = 'us-east-1';
+/** moto's default account. */
+export const ACCOUNT = '123456789012';
+export const BASIC_EXECUTION_ARN = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
+
+/** What the tests need to reach moto: a platform factory and SDK clients to look behind its back. */
+export class MotoEnv {
+  readonly lambda: LambdaClient;
+  readonly iam: IAMClient;
+  readonly #platforms: LambdaPlatform[] = [];
+
+  constructor(readonly moto: Moto) {
+    const config = { region: REGION, endpoint: moto.endpoint, credentials: FAKE_CREDENTIALS };
+    this.lambda = new LambdaClient(config);
+    this.iam = new IAMClient(config);
+  }
+
+  get connection() {
+    return { region: REGION, endpoint: this.moto.endpoint, credentials: FAKE_CREDENTIALS };
+  }
+
+  platform(options: LambdaOptions = {}): LambdaPlatform {
+    const platform = new LambdaPlatform({ ...this.connection, ...options });
+    this.#platforms.push(platform);
+    return platform;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#platforms.splice(0).map((platform) => platform.close()));
+    this.lambda.destroy();
+    this.iam.destroy();
+  }
+}
