@@ -1,0 +1,3 @@
+export { cleanupOpenWhisk } from './cleanup.js';
+export type { OpenWhiskOptions } from './options.js';
+export { OpenWhiskPlatform } from './platform.js';

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { parseOptions } from '../../src/index.js';
+
+const schema = z
+  .object({
+    /** The API host, with or without scheme (`https://` is assumed); else `__OW_API_HOST`, else `APIHOST` in .wskprops. */
+    host: z.string().min(1, 'must not be empty').optional(),
+    /** The `uuid:key` token; else `__OW_API_KEY`, else `AUTH` in .wskprops. Never logged. */
+    token: z.string().min(1, 'must not be empty').optional(),
+    /** Else `__OW_NAMESPACE`, else `NAMESPACE` in .wskprops, else `_` (the token's default namespace). */
+    namespace: z.string().min(1, 'must not be empty').optional(),
+    /** Skip TLS certificate verification. Only for a host you trust; off unless set here. */
+    insecure: z.boolean().default(false),
+    /** The wsk properties file; defaults to `$WSK_CONFIG_FILE`, then `~/.wskprops`. */
+    wskprops: z.string().min(1).optional(),
+    /** Requests in flight at once: the keep-alive agent's sockets, and the ceiling of the default AIMD pacing. */
+    concurrency: z.number().int().positive('must be 1 or more').default(64),
+    /** Activations one container may run at once (OpenWhisk's `limits.concurrency`); the server's default when unset. */
+    actionConcurrency: z.number().int().positive('must be 1 or more').optional(),
+    /** How long to wait for a TCP (and TLS) connection before calling the host unreachable. */
+    connectTimeoutMs: z.number().int().positive('must be a positive number of milliseconds').default(5_000),
+    /** The longest any one HTTP request may take; covers OpenWhisk's 60 s blocking window. */
+    requestTimeoutMs: z.number().int().positive('must be a positive number of milliseconds').default(90_000),
+    /** First wait between polls of an activation a blocking call handed back unfinished (HTTP 202). */
+    pollIntervalMs: z.number().int().positive('must be a positive number of milliseconds').default(100),
+  })
+  .strict();
+
+export type OpenWhiskOptions = z.input<typeof schema>;
+export type OpenWhiskSettings = z.output<typeof schema>;
+
+export function parseOpenWhiskOptions(options: OpenWhiskOptions | undefined): OpenWhiskSettings {
+  return parseOptions(schema, options, 'OpenWhiskPlatform');
+}

@@ -1,0 +1,143 @@
+import {
+  ConfigError,
+  FalcoError,
+  FatalError,
+  now,
+  sleep,
+  TimeoutError,
+  type CallOptions,
+  type CongestionOptions,
+  type Deployable,
+  type Deployment,
+  type InvokeOptions,
+  type InvokeResult,
+  type Platform,
+  type Submission,
+} from '../../src/index.js';
+import { deploymentName } from '../shared/names.js';
+import { actionBody, deploymentOf } from './action.js';
+import { activationOutcome, isActivation } from './activation.js';
+import { OpenWhiskClient } from './client.js';
+import { aborted } from './errors.js';
+import { parseOpenWhiskOptions, type OpenWhiskOptions, type OpenWhiskSettings } from './options.js';
+
+/** How long after its own time limit an activation handed back unfinished (202) is still polled for. */
+const CUT_OFF_GRACE_MS = 60_000;
+const MAX_POLL_INTERVAL_MS = 2_000;
+/** The limit on removing an action left by a deploy that failed half-way. */
+const CLEANUP_TIMEOUT_MS = 10_000;
+
+/**
+ * Apache OpenWhisk, through the real `openwhisk` client. Connection settings come from the
+ * options, then `__OW_API_HOST` / `__OW_API_KEY` / `__OW_NAMESPACE`, then `~/.wskprops`.
+ */
+export class OpenWhiskPlatform implements Platform {
+  readonly name = 'openwhisk';
+  /** AIMD on OpenWhisk's 429s, never past the agent's sockets. */
+  readonly defaultCongestion: CongestionOptions;
+  readonly #settings: OpenWhiskSettings;
+  #client: Promise<OpenWhiskClient> | undefined;
+  #closed = false;
+
+  constructor(options: OpenWhiskOptions = {}) {
+    this.#settings = parseOpenWhiskOptions(options);
+    this.defaultCongestion = { kind: 'aimd', max: this.#settings.concurrency };
+  }
+
+  async deploy(deployable: Deployable, options: CallOptions = {}): Promise<Deployment> {
+    const body = await actionBody(deployable, this.#settings.actionConcurrency);
+    const client = await this.#connect();
+    const name = deploymentName(deployable.name);
+    try {
+      await client.putAction(name, body, options.signal);
+    } catch (error) {
+      if (mayHaveCreated(error)) {
+        await client.deleteAction(name, AbortSignal.timeout(CLEANUP_TIMEOUT_MS)).catch(() => undefined);
+      }
+      throw error;
+    }
+    const { runtime, memoryMB, timeoutMs, idempotent } = deployable;
+    return { name, platform: this.name, runtime, memoryMB, timeoutMs, idempotent };
+  }
+
+  async fetchDeployment(name: string, options: CallOptions = {}): Promise<Deployment | undefined> {
+    const action = await (await this.#connect()).getAction(name, options.signal);
+    return action && deploymentOf(action);
+  }
+
+  async invoke<O = unknown>(deployment: Deployment, input: unknown, options: InvokeOptions): Promise<InvokeResult<O>> {
+    const client = await this.#connect();
+    const sentAt = now();
+    const answer = await client.invoke(deployment.name, actionParams(input), true, options.signal);
+    if (isActivation(answer)) return activationOutcome<O>(answer, { sentAt, receivedAt: now() });
+    return this.#awaitCutOff<O>(client, deployment, answer.activationId, sentAt, options.signal);
+  }
+
+  async submit(deployment: Deployment, input: unknown, options: InvokeOptions): Promise<Submission> {
+    const client = await this.#connect();
+    const { activationId } = await client.invoke(deployment.name, actionParams(input), false, options.signal);
+    return { activationId };
+  }
+
+  async poll<O = unknown>(_deployment: Deployment, submission: Submission, options: CallOptions = {}): Promise<InvokeResult<O> | undefined> {
+    const activation = await (await this.#connect()).getActivation(submission.activationId, options.signal);
+    return activation && activationOutcome<O>(activation, { receivedAt: now() });
+  }
+
+  async remove(deployment: Deployment, options: CallOptions = {}): Promise<void> {
+    await (await this.#connect()).deleteAction(deployment.name, options.signal);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const client = await this.#client?.catch(() => undefined);
+    client?.close();
+  }
+
+  #connect(): Promise<OpenWhiskClient> {
+    if (this.#closed) return Promise.reject(new FatalError('this OpenWhiskPlatform is closed'));
+    this.#client ??= OpenWhiskClient.connect(this.#settings);
+    return this.#client;
+  }
+
+  /** A blocking call the server cut off (202) is not an error: its activation is polled until it ends. */
+  async #awaitCutOff<O>(
+    client: OpenWhiskClient,
+    deployment: Deployment,
+    activationId: string,
+    sentAt: number,
+    signal: AbortSignal | undefined,
+  ): Promise<InvokeResult<O>> {
+    const waitMs = deployment.timeoutMs + CUT_OFF_GRACE_MS;
+    const deadline = now() + waitMs;
+    for (let delay = this.#settings.pollIntervalMs; ; delay = Math.min(delay * 1.5, MAX_POLL_INTERVAL_MS)) {
+      try {
+        await sleep(delay, signal);
+      } catch {
+        throw aborted(signal!, `waiting for activation ${activationId}`);
+      }
+      const activation = await client.getActivation(activationId, signal);
+      if (activation) return activationOutcome<O>(activation, { sentAt, receivedAt: now() });
+      if (now() > deadline) {
+        throw new TimeoutError(
+          `activation ${activationId} of action "${deployment.name}" had not ended ${waitMs} ms after OpenWhisk handed the blocking call back unfinished`,
+          { timings: { activationId } },
+        );
+      }
+    }
+  }
+}
+
+/** OpenWhisk passes an action its input as parameters: a JSON object. */
+function actionParams(input: unknown): object {
+  if (input !== null && typeof input === 'object' && !Array.isArray(input)) return input;
+  const got = Array.isArray(input) ? 'an array' : input === null ? 'null' : `a ${typeof input}`;
+  throw new ConfigError(`OpenWhisk actions take a JSON object as input (their parameters); got ${got}: wrap it, e.g. { value: ... }`);
+}
+
+/** Whether a failed deploy may still have created the action: the server answered 5xx, or we stopped waiting. */
+function mayHaveCreated(error: unknown): boolean {
+  if (!(error instanceof FalcoError)) return false;
+  if (error.errorClass === 'aborted' || error.errorClass === 'timeout') return true;
+  return error.errorClass === 'transient' && typeof (error.cause as { statusCode?: unknown } | undefined)?.statusCode === 'number';
+}
