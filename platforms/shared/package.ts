@@ -57,7 +57,8 @@ async function dirEntryFile(dir: string, language: Language): Promise<string> {
 
 /**
  * Zips a deployable's code with archiver, adding `extra` files (a platform's handler wrapper)
- * at the top level. A `zip` deployable is passed through unchanged when there is nothing to add.
+ * at the top level; an extra file replaces a code directory's file of the same name. A `zip`
+ * deployable is passed through unchanged when there is nothing to add.
  */
 export async function zipCode(deployable: Deployable, extra: ReadonlyMap<string, string | Buffer> = new Map()): Promise<Buffer> {
   if ('zip' in deployable.code && extra.size === 0) return Buffer.from(deployable.code.zip);
@@ -70,7 +71,7 @@ export async function zipCode(deployable: Deployable, extra: ReadonlyMap<string,
     archive.on('error', reject);
     archive.on('warning', reject);
   });
-  if (dir) archive.directory(dir, false);
+  if (dir) archive.directory(dir, false, (entry) => (extra.has(entry.name) ? false : entry));
   for (const [name, content] of files) archive.append(content, { name });
   for (const [name, content] of extra) archive.append(content, { name });
   await archive.finalize();
