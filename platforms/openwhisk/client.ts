@@ -1,7 +1,6 @@
 import openwhisk from 'openwhisk';
 import { DeploymentError, TimeoutError } from '../../src/index.js';
 import type { ActionBody, StoredAction } from './action.js';
-import { isActivation, type Activation } from './activation.js';
 import { OpenWhiskAgent } from './agent.js';
 import { resolveConnection, type Connection } from './connection.js';
 import { aborted, classifyFailure, type FailureContext } from './errors.js';
@@ -28,10 +27,6 @@ interface WhiskClient {
     get(options: RequestOptions & { name: string; code: boolean }): Promise<StoredAction>;
     delete(options: RequestOptions & { name: string }): Promise<unknown>;
     list(options: RequestOptions & { skip: number; limit: number }): Promise<StoredAction[]>;
-    invoke(options: RequestOptions & { name: string; blocking: boolean; params: object }): Promise<unknown>;
-  };
-  activations: {
-    get(options: RequestOptions & { name: string }): Promise<unknown>;
   };
 }
 
@@ -39,7 +34,7 @@ interface WhiskClient {
 const LIST_PAGE = 200;
 
 /**
- * The real openwhisk client behind one keep-alive agent. Every failure comes out as a FalcoError
+ * The real openwhisk client, for managing actions, behind one keep-alive agent. Every failure comes out as a FalcoError
  * whose message names the host but never the token.
  */
 export class OpenWhiskClient {
@@ -100,28 +95,9 @@ export class OpenWhiskClient {
     }
   }
 
-  /**
-   * Invokes an action. A blocking call answers with the whole activation, also for a failed one
-   * (HTTP 502 or 500 carry it); a non-blocking call, or a blocking one the server cut off (202),
-   * answers with the activation id only.
-   */
-  invoke(name: string, params: object, blocking: boolean, signal?: AbortSignal): Promise<Activation | { activationId: string }> {
-    return this.#request(`invoking action "${name}"`, signal, async (o) => {
-      try {
-        return (await this.#client.actions.invoke({ ...o, name, blocking, params })) as Activation | { activationId: string };
-      } catch (error) {
-        const body = (error as { error?: unknown }).error;
-        if (isActivation(body)) return body;
-        throw error;
-      }
-    }, { notFound: `action "${name}" does not exist in namespace "${this.#connection.namespace}" on ${this.#connection.origin}: was it removed?` });
-  }
-
-  /** The activation, or undefined while OpenWhisk has no record of it yet (404). */
-  getActivation(activationId: string, signal?: AbortSignal): Promise<Activation | undefined> {
-    return this.#request(`reading activation ${activationId}`, signal, async (o) => (await this.#client.activations.get({ ...o, name: activationId })) as Activation, {
-      allowNotFound: true,
-    });
+  /** Where and as whom this client connects. */
+  get connection(): Connection {
+    return this.#connection;
   }
 
   close(): void {

@@ -17,6 +17,7 @@ import {
 import { deploymentName } from '../shared/names.js';
 import { actionBody, deploymentOf } from './action.js';
 import { activationOutcome, isActivation } from './activation.js';
+import { ActivationsApi } from './activations-api.js';
 import { OpenWhiskClient } from './client.js';
 import { aborted } from './errors.js';
 import { parseOpenWhiskOptions, type OpenWhiskOptions, type OpenWhiskSettings } from './options.js';
@@ -28,8 +29,9 @@ const MAX_POLL_INTERVAL_MS = 2_000;
 const CLEANUP_TIMEOUT_MS = 10_000;
 
 /**
- * Apache OpenWhisk, through the real `openwhisk` client. Connection settings come from the
- * options, then `__OW_API_HOST` / `__OW_API_KEY` / `__OW_NAMESPACE`, then `~/.wskprops`.
+ * Apache OpenWhisk: actions managed through the real `openwhisk` client, invokes and activations
+ * over undici (see activations-api.ts). Connection settings come from the options, then
+ * `__OW_API_HOST` / `__OW_API_KEY` / `__OW_NAMESPACE`, then `~/.wskprops`.
  */
 export class OpenWhiskPlatform implements Platform {
   readonly name = 'openwhisk';
@@ -37,6 +39,7 @@ export class OpenWhiskPlatform implements Platform {
   readonly defaultCongestion: CongestionOptions;
   readonly #settings: OpenWhiskSettings;
   #client: Promise<OpenWhiskClient> | undefined;
+  #api: Promise<ActivationsApi> | undefined;
   #closed = false;
 
   constructor(options: OpenWhiskOptions = {}) {
@@ -66,21 +69,21 @@ export class OpenWhiskPlatform implements Platform {
   }
 
   async invoke<O = unknown>(deployment: Deployment, input: unknown, options: InvokeOptions): Promise<InvokeResult<O>> {
-    const client = await this.#connect();
+    const api = await this.#activations();
     const sentAt = now();
-    const answer = await client.invoke(deployment.name, actionParams(input), true, options.signal);
+    const answer = await api.invoke(deployment.name, actionParams(input), true, options.signal);
     if (isActivation(answer)) return activationOutcome<O>(answer, { sentAt, receivedAt: now() });
-    return this.#awaitCutOff<O>(client, deployment, answer.activationId, sentAt, options.signal);
+    return this.#awaitCutOff<O>(api, deployment, answer.activationId, sentAt, options.signal);
   }
 
   async submit(deployment: Deployment, input: unknown, options: InvokeOptions): Promise<Submission> {
-    const client = await this.#connect();
-    const { activationId } = await client.invoke(deployment.name, actionParams(input), false, options.signal);
+    const api = await this.#activations();
+    const { activationId } = await api.invoke(deployment.name, actionParams(input), false, options.signal);
     return { activationId };
   }
 
   async poll<O = unknown>(_deployment: Deployment, submission: Submission, options: CallOptions = {}): Promise<InvokeResult<O> | undefined> {
-    const activation = await (await this.#connect()).getActivation(submission.activationId, options.signal);
+    const activation = await (await this.#activations()).getActivation(submission.activationId, options.signal);
     return activation && activationOutcome<O>(activation, { receivedAt: now() });
   }
 
@@ -92,6 +95,7 @@ export class OpenWhiskPlatform implements Platform {
     this.#closed = true;
     const client = await this.#client?.catch(() => undefined);
     client?.close();
+    await (await this.#api?.catch(() => undefined))?.close();
   }
 
   #connect(): Promise<OpenWhiskClient> {
@@ -100,9 +104,14 @@ export class OpenWhiskPlatform implements Platform {
     return this.#client;
   }
 
+  #activations(): Promise<ActivationsApi> {
+    this.#api ??= this.#connect().then((client) => new ActivationsApi(client.connection, this.#settings));
+    return this.#api;
+  }
+
   /** A blocking call the server cut off (202) is not an error: its activation is polled until it ends. */
   async #awaitCutOff<O>(
-    client: OpenWhiskClient,
+    api: ActivationsApi,
     deployment: Deployment,
     activationId: string,
     sentAt: number,
@@ -116,7 +125,7 @@ export class OpenWhiskPlatform implements Platform {
       } catch {
         throw aborted(signal!, `waiting for activation ${activationId}`);
       }
-      const activation = await client.getActivation(activationId, signal);
+      const activation = await api.getActivation(activationId, signal);
       if (activation) return activationOutcome<O>(activation, { sentAt, receivedAt: now() });
       if (now() > deadline) {
         throw new TimeoutError(

@@ -10,6 +10,7 @@ import {
   type PlatformTimings,
 } from '../../../src/index.js';
 import type { Action, ActivationStatus, RunReport } from './entities.js';
+import type { ActionRunner } from './state.js';
 import { unzipAction } from './unzip.js';
 
 interface Deployed {
@@ -23,7 +24,7 @@ interface Deployed {
  * first activation, as OpenWhisk initialises a container on a cold start: code that cannot load
  * is reported then, as an action developer error.
  */
-export class LocalRunner {
+export class LocalRunner implements ActionRunner {
   readonly #local = new LocalPlatform();
   readonly #deployed = new Map<Action, Deployed>();
 

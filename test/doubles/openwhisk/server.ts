@@ -9,13 +9,15 @@ import { Faults, type Fault, type FaultTarget } from './faults.js';
 import { BadRequest, errorBody, readJson, send, type RequestRecord } from './http.js';
 import { getActivation, invokeAction } from './invoke.js';
 import { LocalRunner } from './runner.js';
-import type { DoubleState, Reply } from './state.js';
+import type { ActionRunner, DoubleState, Reply } from './state.js';
 
 export interface OpenWhiskDoubleOptions {
   /** Serve HTTPS with this key and certificate instead of HTTP. */
   readonly tls?: { readonly key: string; readonly cert: string };
   readonly namespace?: string;
   readonly blockingWaitMs?: number;
+  /** How actions run; by default for real, on falco's local platform. */
+  readonly runner?: ActionRunner;
 }
 
 const ROUTE = /^\/api\/v1\/namespaces\/([^/]+)\/(actions|activations)(?:\/([^/]+))?\/?$/;
@@ -41,7 +43,7 @@ export class OpenWhiskDouble {
       actions: new Map(),
       activations: new Map(),
       faults: new Faults(),
-      runner: new LocalRunner(),
+      runner: options.runner ?? new LocalRunner(),
       blockingWaitMs: options.blockingWaitMs ?? 60_000,
       kinds: KNOWN_RUNTIME_IDS,
       memoryMB: { min: 128, max: 512 },

@@ -1,6 +1,14 @@
-import type { Action, Activation } from './entities.js';
+import type { Activation } from './entities.js';
 import type { Faults } from './faults.js';
-import type { LocalRunner } from './runner.js';
+import type { Action, RunReport } from './entities.js';
+
+/** Runs an action's activation: for real on the local platform, or instantly for benchmarks. */
+export interface ActionRunner {
+  run(action: Action, args: object, activationId: string): Promise<RunReport>;
+  /** The action was deleted or replaced. */
+  forget(action: Action): Promise<void>;
+  close(): Promise<void>;
+}
 
 /** Everything the double's handlers share. */
 export interface DoubleState {
@@ -9,7 +17,7 @@ export interface DoubleState {
   readonly actions: Map<string, Action>;
   readonly activations: Map<string, Activation>;
   readonly faults: Faults;
-  readonly runner: LocalRunner;
+  readonly runner: ActionRunner;
   /** How long a blocking invoke waits before it answers 202 with the activation id, as OpenWhisk's 60 s. */
   readonly blockingWaitMs: number;
   /** The action kinds this "deployment" offers. */
