@@ -1,0 +1,2 @@
+export { LocalPlatform } from './platform.js';
+export type { LocalPlatformOptions } from './options.js';

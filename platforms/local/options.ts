@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { parseOptions } from '../../src/index.js';
+
+const localOptionsSchema = z
+  .object({
+    /** The most instances one deployment may run at once, unless its deployable says otherwise. */
+    maxInstances: z.number().int().positive('must be a positive integer').default(64),
+    /** Warm instances idle for longer than this are ended. */
+    idleTimeoutMs: z.number().int().positive('must be a positive number of milliseconds').default(10 * 60_000),
+    /** What happens to the functions' stdout and stderr. */
+    logs: z.enum(['ignore', 'inherit']).default('ignore'),
+    /** The Python interpreter that runs `python:*` functions. */
+    python: z.string().min(1, 'must name a python executable').default('python3'),
+  })
+  .strict();
+
+export type LocalPlatformOptions = z.input<typeof localOptionsSchema>;
+export type ResolvedLocalOptions = z.output<typeof localOptionsSchema>;
+
+export function parseLocalOptions(options: LocalPlatformOptions | undefined): ResolvedLocalOptions {
+  return parseOptions(localOptionsSchema, options, 'LocalPlatform');
+}
