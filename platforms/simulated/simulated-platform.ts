@@ -103,6 +103,23 @@ export class SimulatedPlatform implements Platform {
   }
 
   async invoke<O>(deployment: Deployment, input: unknown, options: InvokeOptions): Promise<InvokeResult<O>> {
+    return (await this.#start(deployment, input, options)) as InvokeResult<O>;
+  }
+
+  async submit(deployment: Deployment, input: unknown, options: InvokeOptions): Promise<Submission> {
+    const activationId = activationIdOf(options);
+    // The activation runs on, detached from the submitting request, as on a real platform.
+    const detached: InvokeOptions = { invocationId: options.invocationId, attempt: options.attempt, speculative: options.speculative === true };
+    this.#activations.add(deployment.name, activationId, this.#start(deployment, input, detached));
+    return { activationId };
+  }
+
+  async poll<O>(deployment: Deployment, submission: Submission): Promise<InvokeResult<O> | undefined> {
+    return this.#activations.take(deployment.name, submission.activationId) as InvokeResult<O> | undefined;
+  }
+
+  /** Starts a call; throws at once when the platform refuses it (missing deployment, throttled). */
+  #start(deployment: Deployment, input: unknown, options: InvokeOptions): Promise<InvokeResult> {
     const live = this.#deployments.get(deployment.name);
     if (!live) throw new FatalError(`deployment "${deployment.name}" does not exist on the simulated platform (removed, or never deployed)`);
     this.#calls++;
@@ -113,23 +130,7 @@ export class SimulatedPlatform implements Platform {
     }
     this.#inFlight++;
     this.#peakInFlight = Math.max(this.#peakInFlight, this.#inFlight);
-    try {
-      return (await this.#run(live, input, options)) as InvokeResult<O>;
-    } finally {
-      this.#inFlight--;
-    }
-  }
-
-  async submit(deployment: Deployment, input: unknown, options: InvokeOptions): Promise<Submission> {
-    const activationId = activationIdOf(options);
-    // The activation runs on, detached from the submitting request, as on a real platform.
-    const detached: InvokeOptions = { invocationId: options.invocationId, attempt: options.attempt, speculative: options.speculative === true };
-    this.#activations.start(activationId, () => this.invoke(deployment, input, detached));
-    return { activationId };
-  }
-
-  async poll<O>(_deployment: Deployment, submission: Submission): Promise<InvokeResult<O> | undefined> {
-    return this.#activations.take(submission.activationId) as InvokeResult<O> | undefined;
+    return this.#run(live, input, options).finally(() => this.#inFlight--);
   }
 
   async remove(deployment: Deployment): Promise<void> {
@@ -138,6 +139,7 @@ export class SimulatedPlatform implements Platform {
 
   async close(): Promise<void> {
     this.#deployments.clear();
+    this.#activations.clear();
   }
 
   async #run(deployment: SimulatedDeployment, input: unknown, options: InvokeOptions): Promise<InvokeResult> {

@@ -41,7 +41,7 @@ describe('resumable runs', () => {
       let kills = 0;
       let inFlightAtKills = 0;
       for (let round = 0; kills < 10 && round < 40; round++) {
-        const ended = await runChild(journal, log, 150 + Math.floor(Math.random() * 700));
+        const ended = await runChild(journal, log, 150 + Math.floor(Math.random() * 400));
         if (ended === 'done') break;
         kills++;
         // In flight at the kill: executed by the function, but no final record kept.
