@@ -48,6 +48,8 @@ export class Call {
   readonly options: InvokeOptions;
   /** When the first request went out; 0 until then. */
   submittedAt = 0;
+  /** When the last request came back, read before its slot is freed so records never overlap a slot. */
+  #endedAt = 0;
   /** Called once, when the first request goes out. */
   onSubmitted: ((at: number) => void) | undefined;
   #controller: AbortController | undefined;
@@ -87,15 +89,15 @@ export class Call {
           this.submittedAt = now();
           this.onSubmitted?.(this.submittedAt);
         }
-        return fn();
+        return fn().finally(this.#stamp);
       });
     try {
       const result = await context.call(context.platform, context.deployment, input, this.options, slot);
-      return { ok: true, result, submittedAt: this.submittedAt, endedAt: now() };
+      return { ok: true, result, submittedAt: this.submittedAt, endedAt: this.#endedAt || now() };
     } catch (error) {
       const signal = this.#controller?.signal;
       const failure = signal?.aborted ? this.#whyAborted(signal.reason, error) : toFalcoError(error);
-      return { ok: false, failure, submittedAt: this.submittedAt, endedAt: now() };
+      return { ok: false, failure, submittedAt: this.submittedAt, endedAt: this.#endedAt || now() };
     } finally {
       if (this.#controller) {
         clearTimeout(this.#timer);
@@ -103,6 +105,10 @@ export class Call {
       }
     }
   }
+
+  readonly #stamp = (): void => {
+    this.#endedAt = now();
+  };
 
   #signal(): AbortSignal {
     if (this.#controller) return this.#controller.signal;
