@@ -33,19 +33,14 @@ export function concurrencyBins(starts: Float64Array, ends: Float64Array, from: 
   let j = 0;
   let bin = 0;
   while (i < starts.length || j < ends.length) {
-    const isEnd = j < ends.length && (i >= starts.length || ends[j]! <= starts[i]!);
-    const t = isEnd ? ends[j]! : starts[i]!;
+    const t = j < ends.length && (i >= starts.length || ends[j]! <= starts[i]!) ? ends[j]! : starts[i]!;
     const target = binOf(t);
-    // The level before this event holds over every bin up to it.
+    // The level before this instant holds over every bin up to it.
     for (; bin < target; bin++) max[bin] = Math.max(max[bin]!, level);
     if (t > from + target * width) max[target] = Math.max(max[target]!, level);
-    if (isEnd) {
-      level--;
-      j++;
-    } else {
-      level++;
-      i++;
-    }
+    // Everything that happens at this instant, ends first, before the level counts.
+    for (; j < ends.length && ends[j] === t; j++) level--;
+    for (; i < starts.length && starts[i] === t; i++) level++;
     max[target] = Math.max(max[target]!, level);
   }
   return max;

@@ -23,7 +23,9 @@ export function formatMoney(amount: number | undefined, currency = 'USD'): strin
   if (amount === undefined) return '–';
   const symbol = currency === 'USD' ? '$' : `${currency} `;
   if (amount === 0) return `${symbol}0`;
-  return `${symbol}${amount >= 1 ? amount.toFixed(2) : amount.toPrecision(3)}`;
+  // Three significant digits below 1, written out: $0.000000229, not $2.29e-7.
+  const decimals = amount >= 1 ? 2 : Math.min(20, 2 - Math.floor(Math.log10(amount)));
+  return `${symbol}${amount.toFixed(decimals)}`;
 }
 
 /** Columns padded to their widest cell; `right` marks the columns aligned right (numbers). */

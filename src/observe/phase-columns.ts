@@ -31,7 +31,7 @@ export interface Billing {
  * attempt (submit, end, the platform's duration). Summaries and reports are computed from these.
  */
 export class PhaseColumns {
-  info: PhaseInfo;
+  readonly info: PhaseInfo;
   readonly table: PriceTable | undefined;
   readonly counts = { succeeded: 0, failed: 0, aborted: 0 };
   readonly errors: Partial<Record<ErrorClass, number>> = {};

@@ -186,7 +186,7 @@ class Lines implements View {
   }
 
   start(counts: PhaseCounts): void {
-    this.#print(`[falco] ${counts.phase}: ${formatCount(counts.total)} invocations`);
+    this.#print(`[falco] ${counts.phase}: ${formatCount(counts.total)} invocation${counts.total === 1 ? '' : 's'}`);
   }
 
   update(): void {}

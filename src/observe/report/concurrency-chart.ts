@@ -8,7 +8,7 @@ export function concurrencySvg(model: ReportModel): string {
   const f: Frame = { width: 1000, height: 260, left: 64, right: 16, top: 16, bottom: 44 };
   const w = plotWidth(f);
   const h = plotHeight(f);
-  const top = Math.max(1, peak);
+  const top = Math.max(1, Math.ceil(peak * 1.1));
   const x = (ms: number): number => f.left + (ms / model.spanMs) * w;
   const y = (v: number): number => f.top + h - (v / top) * h;
   const path = [`M${n(x(0))} ${n(y(0))}`];

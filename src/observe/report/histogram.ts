@@ -10,7 +10,8 @@ export function histogramSvg(model: ReportModel): string {
   const h = plotHeight(f);
   const slots = counts.length + (overflow > 0 ? 1 : 0);
   const toMs = fromMs + slots * binMs;
-  const top = Math.max(1, ...counts, overflow);
+  // Headroom above the tallest bar, for the p50 and p99 labels.
+  const top = Math.max(1, Math.ceil(Math.max(...counts, overflow) * 1.15));
   const x = (ms: number): number => f.left + ((ms - fromMs) / (toMs - fromMs || 1)) * w;
   const y = (v: number): number => f.top + h - (v / top) * h;
   const bar = (cls: string, from: number, count: number, label: string): string =>

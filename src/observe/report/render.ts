@@ -84,7 +84,7 @@ function errorsList(stats: Stats): string {
 
 function legend(): string {
   const items: [string, string][] = [
-    ['wait', 'submitted → started (in transit, queued)'],
+    ['wait', 'submitted → function started (transit, queueing, cold-start init)'],
     ['wait retried', '… including retries and backoff'],
     ['run s-0', 'running, succeeded'],
     ['run s-0 cold', 'running, succeeded, cold start'],

@@ -6,11 +6,11 @@ body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
 h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8px; }
 .facts { margin: 0; } .generated, .note, .notes, .cost, .errors { color: var(--muted); font-size: 13px; }
 .notes { margin: 8px 0; padding-left: 18px; }
-table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 13px; }
-th, td { padding: 4px 8px; border-bottom: 1px solid #e0e0e0; text-align: right; white-space: nowrap; }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 12px; }
+th, td { padding: 3px 6px; border-bottom: 1px solid #e0e0e0; text-align: right; white-space: nowrap; }
 th:first-child { text-align: left; } thead th { border-bottom: 2px solid #bdbdbd; }
 tr.total th, tr.total td { font-weight: 600; border-top: 2px solid #bdbdbd; }
-section { max-width: 1100px; overflow-x: auto; }
+section { max-width: 1100px; overflow-x: auto; } #summary-section { max-width: none; }
 svg.chart { width: 100%; max-width: 1100px; height: auto; display: block; font-size: 11px; }
 .axes .frame { fill: none; stroke: #9e9e9e; } .axes line { stroke: #9e9e9e; } .axes line.grid { stroke: #eeeeee; }
 .axes text { fill: var(--muted); } .axes .label { fill: var(--ink); font-size: 12px; }

@@ -26,7 +26,11 @@ export function timelineSvg(model: ReportModel): string {
     parts.push(`<line class="phase-line" x1="${n(x(phase.startMs))}" x2="${n(x(phase.startMs))}" y1="${f.top}" y2="${f.top + h}"/>`);
   }
   for (const phase of model.phases) {
-    parts.push(`<text class="phase-label" x="${n(x(phase.startMs) + 4)}" y="${f.top + 12}">${escapeXml(phase.name)}</text>`);
+    // A label near the right edge goes to the left of its line, so it stays inside the chart.
+    const flip = x(phase.startMs) > f.left + w * 0.85;
+    parts.push(
+      `<text class="phase-label" x="${n(x(phase.startMs) + (flip ? -4 : 4))}" y="${f.top + 12}"${flip ? ' text-anchor="end"' : ''}>${escapeXml(phase.name)}</text>`,
+    );
   }
   parts.push('</svg>');
   return parts.join('');
