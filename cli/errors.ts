@@ -1,0 +1,8 @@
+import { FalcoError } from '../src/index.js';
+
+/** One line for a terminal: a falco error by its class name, anything else as it prints. */
+export function describeError(error: unknown): string {
+  if (error instanceof AggregateError) return `${error.message}: ${error.errors.map(describeError).join('; ')}`;
+  if (error instanceof FalcoError) return `${error.name}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ConfigError, formatSummary, PRICE_TABLES, readRecords, RunStats, writeReport } from '../src/index.js';
+import { checkOutputPaths } from './output-paths.js';
+
+interface ReportFlags {
+  readonly output: string;
+  readonly title?: string;
+  readonly pricing?: string;
+  readonly maxBars?: number;
+}
+
+export function reportCommand(): Command {
+  return new Command('report')
+    .summary('build the HTML report from a records file')
+    .description('Build the HTML report (and print the summary) from a JSON lines records file kept with `falco run --records FILE.jsonl`.')
+    .argument('<records>', 'a .jsonl records file')
+    .requiredOption('-o, --output <file>', 'where to write the HTML report')
+    .option('--title <text>', 'the report\'s heading')
+    .addOption(new Option('--pricing <table>', 'estimate cost with this price table (default: the platform\'s own, if it has one)').choices(Object.keys(PRICE_TABLES)))
+    .option('--max-bars <n>', 'the most invocations drawn on the timeline; more are sampled (default 2000)', (value: string) => {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number, 1 or more');
+      return n;
+    })
+    .action(async (records: string, flags: ReportFlags) => {
+      if (!existsSync(records)) throw new ConfigError(`records file "${records}" not found`);
+      checkOutputPaths([flags.output]);
+      if (records.toLowerCase().endsWith('.csv')) {
+        throw new ConfigError(`"${records}" is CSV, which keeps only each invocation's final attempt; falco report reads the .jsonl records (every attempt)`);
+      }
+      const stats = new RunStats(flags.pricing ? { pricing: { as: flags.pricing } } : {});
+      for await (const { invocation, info } of readRecords(records)) stats.add(invocation, info);
+      await writeReport(stats, flags.output, {
+        ...(flags.title ? { title: flags.title } : {}),
+        ...(flags.maxBars ? { maxBars: flags.maxBars } : {}),
+      });
+      process.stdout.write(`${formatSummary(stats.summary())}\n`);
+      process.stderr.write(`falco: report written to ${flags.output}\n`);
+    });
+}

@@ -1,0 +1,165 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+
+/** A Chromium binary: $CHROMIUM_PATH, or Debian's `chromium` (or a Chrome) on the PATH. */
+export function findChromium(): string | undefined {
+  const fromEnv = process.env.CHROMIUM_PATH;
+  if (fromEnv && existsSync(fromEnv)) return fromEnv;
+  const names = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    for (const name of names) {
+      const candidate = join(dir, name);
+      if (dir && existsSync(candidate)) return candidate;
+    }
+  }
+  return undefined;
+}
+
+export const NO_CHROMIUM =
+  'no chromium binary found (install Debian\'s "chromium" package: apt-get install -y chromium, or set CHROMIUM_PATH)';
+
+interface Message {
+  id?: number;
+  method?: string;
+  params?: Record<string, unknown>;
+  result?: Record<string, unknown>;
+  error?: { message: string };
+  sessionId?: string;
+}
+
+/**
+ * Headless Chromium driven over the DevTools protocol on a pipe (`--remote-debugging-pipe`:
+ * JSON messages separated by NUL bytes on file descriptors 3 and 4), so no WebSocket client and
+ * no extra dependency are needed. One page; `close()` ends the browser and removes its profile.
+ */
+export class HeadlessPage {
+  readonly #process: ChildProcess;
+  readonly #profile: string;
+  readonly #input: Writable;
+  readonly #pending = new Map<number, { resolve: (m: Message) => void; reject: (e: Error) => void }>();
+  readonly #waiters: { method: string; resolve: (m: Message) => void }[] = [];
+  #nextId = 1;
+  #session = '';
+  #buffer = '';
+  #exited: Promise<void>;
+
+  private constructor(binary: string, profile: string) {
+    this.#profile = profile;
+    this.#process = spawn(
+      binary,
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-dev-shm-usage',
+        '--hide-scrollbars',
+        `--user-data-dir=${profile}`,
+        '--remote-debugging-pipe',
+        'about:blank',
+      ],
+      { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] },
+    );
+    this.#input = this.#process.stdio[3] as Writable;
+    const output = this.#process.stdio[4] as Readable;
+    output.setEncoding('utf8');
+    output.on('data', (chunk: string) => this.#receive(chunk));
+    this.#exited = new Promise((resolve) => this.#process.once('exit', () => resolve()));
+    void this.#exited.then(() => {
+      for (const { reject } of this.#pending.values()) reject(new Error('chromium exited'));
+      this.#pending.clear();
+    });
+  }
+
+  static async open(binary: string, viewport = { width: 1200, height: 900 }): Promise<HeadlessPage> {
+    const page = new HeadlessPage(binary, await mkdtemp(join(tmpdir(), 'falco-chromium-')));
+    try {
+      const { targetId } = (await page.#send('Target.createTarget', { url: 'about:blank' })).result as { targetId: string };
+      const { sessionId } = (await page.#send('Target.attachToTarget', { targetId, flatten: true })).result as { sessionId: string };
+      page.#session = sessionId;
+      await page.#send('Page.enable');
+      await page.#send('Runtime.enable');
+      await page.#send('Emulation.setDeviceMetricsOverride', { ...viewport, deviceScaleFactor: 1, mobile: false });
+      return page;
+    } catch (error) {
+      await page.close();
+      throw error;
+    }
+  }
+
+  /** Loads a local file and waits for its load event. */
+  async load(path: string): Promise<void> {
+    const loaded = this.#next('Page.loadEventFired');
+    const { result } = await this.#send('Page.navigate', { url: pathToFileURL(path).href });
+    if (result?.errorText) throw new Error(`chromium could not load ${path}: ${String(result.errorText)}`);
+    await loaded;
+  }
+
+  /** Evaluates an expression in the page and returns its value (JSON-serialisable). */
+  async evaluate<T>(expression: string): Promise<T> {
+    const { result } = await this.#send('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true });
+    const { result: value, exceptionDetails } = result as { result: { value: T }; exceptionDetails?: { text: string; exception?: { description?: string } } };
+    if (exceptionDetails) throw new Error(`in the page: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`);
+    return value.value;
+  }
+
+  /** A PNG of the whole page, not just the viewport. */
+  async screenshot(): Promise<Buffer> {
+    const metrics = (await this.#send('Page.getLayoutMetrics')).result as { cssContentSize: { width: number; height: number } };
+    const { width, height } = metrics.cssContentSize;
+    await this.#send('Emulation.setDeviceMetricsOverride', { width: Math.ceil(width), height: Math.ceil(height), deviceScaleFactor: 1, mobile: false });
+    const { data } = (await this.#send('Page.captureScreenshot', { format: 'png' })).result as { data: string };
+    return Buffer.from(data, 'base64');
+  }
+
+  async close(): Promise<void> {
+    if (this.#process.exitCode === null && this.#process.signalCode === null) {
+      this.#send('Browser.close', {}, false).catch(() => {});
+      const timer = setTimeout(() => this.#process.kill('SIGKILL'), 5000);
+      await this.#exited;
+      clearTimeout(timer);
+    }
+    await rm(this.#profile, { recursive: true, force: true });
+  }
+
+  #send(method: string, params: Record<string, unknown> = {}, inSession = true): Promise<Message> {
+    const id = this.#nextId++;
+    const message: Message = { id, method, params, ...(inSession && this.#session ? { sessionId: this.#session } : {}) };
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, {
+        resolve: (reply) => (reply.error ? reject(new Error(`${method}: ${reply.error.message}`)) : resolve(reply)),
+        reject,
+      });
+      this.#input.write(`${JSON.stringify(message)}\0`);
+    });
+  }
+
+  #next(method: string): Promise<Message> {
+    return new Promise((resolve) => this.#waiters.push({ method, resolve }));
+  }
+
+  #receive(chunk: string): void {
+    this.#buffer += chunk;
+    let end: number;
+    while ((end = this.#buffer.indexOf('\0')) >= 0) {
+      const message = JSON.parse(this.#buffer.slice(0, end)) as Message;
+      this.#buffer = this.#buffer.slice(end + 1);
+      if (message.id !== undefined) {
+        this.#pending.get(message.id)?.resolve(message);
+        this.#pending.delete(message.id);
+      } else if (message.method) {
+        const index = this.#waiters.findIndex((w) => w.method === message.method);
+        if (index >= 0) this.#waiters.splice(index, 1)[0]!.resolve(message);
+      }
+    }
+  }
+}

@@ -1,0 +1,224 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { formatCount, formatMs } from '../../src/observe/format.js';
+import { reportHtml, reportModel, RunStats, writeReport, type Attempt, type Invocation } from '../../src/index.js';
+import { findChromium, HeadlessPage, NO_CHROMIUM } from './chromium.js';
+import { simulatedRun } from './runs.js';
+
+/** The repository's root (where package.json is), from this file's place in dist/ or a build folder. */
+function repositoryRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('no package.json above the test');
+    dir = parent;
+  }
+  return dir;
+}
+
+function deciding(record: Invocation): Attempt {
+  const ok = record.status === 'succeeded' ? record.attempts.filter((a) => !a.errorClass).at(-1) : undefined;
+  return ok ?? record.attempts.at(-1)!;
+}
+
+function naiveQuantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = (sorted.length - 1) * q;
+  const low = Math.floor(rank);
+  return sorted[low]! + (sorted[Math.min(low + 1, sorted.length - 1)]! - sorted[low]!) * (rank - low);
+}
+
+function bruteForcePeak(attempts: Attempt[]): number {
+  return Math.max(...attempts.map((a) => attempts.filter((b) => b.submittedAt <= a.submittedAt && b.endedAt > a.submittedAt).length));
+}
+
+/** A synthetic phase: `count` invocations, one in `slowEvery` far slower than the rest. */
+function syntheticStats(count: number, slowEvery = 0): RunStats {
+  const stats = new RunStats();
+  for (let i = 0; i < count; i++) {
+    const latency = slowEvery && i % slowEvery === 0 ? 5000 : 10 + (i % 50);
+    const submittedAt = 1_000_000 + i;
+    stats.add(
+      { id: `i${i}`, phase: i < count / 2 ? 'a' : 'b', input: {}, status: 'succeeded', attempts: [{ attempt: 1, submittedAt, endedAt: submittedAt + latency }] },
+      { phase: i < count / 2 ? 'a' : 'b', platform: 'simulated', memoryMB: 128 },
+    );
+  }
+  return stats;
+}
+
+describe('report model', () => {
+  it('samples the timeline of a large run systematically, says so, and keeps every invocation in the other charts', () => {
+    const stats = syntheticStats(10_000);
+    const model = reportModel(stats, { maxBars: 500 });
+    assert.equal(model.timeline.total, 10_000);
+    assert.equal(model.timeline.stride, 20);
+    assert.equal(model.timeline.bars.length, 500);
+    assert.ok(model.timeline.bars.every((bar, i, bars) => i === 0 || bars[i - 1]!.submitted <= bar.submitted), 'bars go up in order of submission');
+    assert.equal(model.histogram.counts.reduce((a, b) => a + b, 0) + model.histogram.overflow, 10_000);
+    assert.equal(Math.max(...model.concurrency.max), model.summary.total.peakConcurrency);
+    const html = reportHtml(stats, { maxBars: 500 });
+    assert.equal(html.match(/<g class="inv /g)?.length, 500);
+    assert.match(html, /A systematic sample: every 20th of the 10,000 invocations/);
+    assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org)/, 'no script and nothing fetched from the network');
+  });
+
+  it('puts a long tail in one overflow bar instead of squashing the histogram', () => {
+    const model = reportModel(syntheticStats(2000, 100));
+    assert.equal(model.histogram.overflow, 20);
+    assert.ok(model.histogram.overflowFromMs! < 5000);
+    assert.equal(model.histogram.counts.reduce((a, b) => a + b, 0), 1980);
+  });
+});
+
+describe('HTML report in headless Chromium', () => {
+  const chromium = findChromium();
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'falco-report-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('renders the timeline, concurrency, histogram and summary, with figures that match the records', { skip: chromium ? false : NO_CHROMIUM }, async () => {
+    let stats!: RunStats;
+    const { records } = await simulatedRun(
+      (driver) => {
+        stats = new RunStats({ pricing: { as: 'lambda' } });
+        stats.attach(driver.events);
+      },
+      { invocations: 300 },
+    );
+    const path = join(dir, 'report.html');
+    await writeReport(stats, path, { title: 'falco report test' });
+
+    const page = await HeadlessPage.open(chromium!);
+    try {
+      await page.load(path);
+      const seen = await page.evaluate<{
+        title: string;
+        bars: number;
+        drawnBars: number;
+        failedBars: number;
+        coldBars: number;
+        retriedBars: number;
+        sizes: Record<string, { width: number; height: number }>;
+        histogramSum: number;
+        peak: string;
+        peakLabel: string;
+        okFill: string;
+        total: Record<string, string>;
+        map: Record<string, string>;
+        note: string;
+        cost: string;
+      }>(`(() => {
+        const q = (s) => document.querySelector(s);
+        const all = (s) => [...document.querySelectorAll(s)];
+        const row = (name) => Object.fromEntries(all('#summary tr[data-phase="' + name + '"] td').map((td) => [td.dataset.key, td.textContent]));
+        const size = (s) => { const r = q(s).getBoundingClientRect(); return { width: r.width, height: r.height }; };
+        return {
+          title: q('h1').textContent,
+          bars: all('#timeline g.inv').length,
+          drawnBars: all('#timeline g.inv rect.run').filter((r) => r.getBBox().width > 0 && r.getBBox().height > 0).length,
+          failedBars: all('#timeline g.inv.s-1').length,
+          coldBars: all('#timeline g.inv.cold').length,
+          retriedBars: all('#timeline g.inv.retried').length,
+          sizes: { timeline: size('#timeline'), concurrency: size('#concurrency'), histogram: size('#histogram'), summary: size('#summary') },
+          histogramSum: all('#histogram rect.bin').reduce((n, r) => n + Number(r.dataset.count), 0),
+          peak: q('#concurrency').dataset.peak,
+          peakLabel: q('#concurrency .peak-label').textContent,
+          okFill: getComputedStyle(q('#timeline g.inv.s-0:not(.cold) rect.run')).fill,
+          total: row('total'),
+          map: row('map'),
+          note: q('#timeline-note').textContent,
+          cost: q('#cost').textContent,
+        };
+      })()`);
+
+      const ran = records.filter((r) => r.attempts.length > 0);
+      assert.equal(seen.title, 'falco report test');
+      assert.equal(seen.bars, ran.length, 'one bar per invocation');
+      assert.equal(seen.drawnBars, ran.length, 'every bar has a size on the page');
+      assert.equal(seen.failedBars, records.filter((r) => r.status === 'failed').length);
+      assert.equal(seen.coldBars, ran.filter((r) => deciding(r).coldStart).length);
+      assert.equal(seen.retriedBars, ran.filter((r) => r.attempts.length > 1).length);
+      for (const [chart, { width, height }] of Object.entries(seen.sizes)) assert.ok(width > 400 && height > 40, `${chart} is laid out: ${width}×${height}`);
+      assert.equal(seen.histogramSum, ran.length);
+      const attempts = records.flatMap((r) => r.attempts);
+      assert.equal(seen.peak, String(bruteForcePeak(attempts)));
+      assert.equal(seen.peakLabel, `peak ${bruteForcePeak(attempts)}`);
+      assert.equal(seen.okFill, 'rgb(67, 160, 71)', 'the inline stylesheet applies');
+      assert.match(seen.note, /All 301 invocations/);
+
+      const latencies = ran.map((r) => deciding(r).endedAt - r.attempts[0]!.submittedAt);
+      const map = records.filter((r) => r.phase === 'map');
+      assert.deepEqual(
+        {
+          invocations: seen.total.invocations,
+          succeeded: seen.total.succeeded,
+          failed: seen.total.failed,
+          retries: seen.total.retries,
+          coldStarts: seen.total.coldStarts,
+          p50: seen.total.p50,
+          p99: seen.total.p99,
+          max: seen.total.max,
+          peakConcurrency: seen.total.peakConcurrency,
+        },
+        {
+          invocations: formatCount(records.length),
+          succeeded: formatCount(records.filter((r) => r.status === 'succeeded').length),
+          failed: formatCount(records.filter((r) => r.status === 'failed').length),
+          retries: formatCount(attempts.length - ran.length),
+          coldStarts: formatCount(attempts.filter((a) => a.coldStart).length),
+          p50: formatMs(naiveQuantile(latencies, 0.5)),
+          p99: formatMs(naiveQuantile(latencies, 0.99)),
+          max: formatMs(Math.max(...latencies)),
+          peakConcurrency: formatCount(bruteForcePeak(attempts)),
+        },
+      );
+      assert.equal(seen.map.invocations, '300');
+      assert.equal(seen.map.failed, formatCount(map.filter((r) => r.status === 'failed').length));
+      assert.match(seen.cost, /^cost: \$[\d.e-]+ = .*AWS Lambda x86_64, us-east-1/);
+
+      const png = await page.screenshot();
+      assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG');
+      const output = join(repositoryRoot(), 'test-output');
+      await mkdir(output, { recursive: true });
+      await writeFile(join(output, 'report.png'), png);
+      await writeFile(join(output, 'report.html'), await readFile(path));
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('renders a sampled timeline and says so on the page', { skip: chromium ? false : NO_CHROMIUM }, async () => {
+    const path = join(dir, 'sampled.html');
+    await writeReport(syntheticStats(5000, 250), path, { maxBars: 250 });
+    const page = await HeadlessPage.open(chromium!);
+    try {
+      await page.load(path);
+      const seen = await page.evaluate<{ bars: number; data: string; note: string; overflow: string; histogramSum: number }>(`({
+        bars: document.querySelectorAll('#timeline g.inv').length,
+        data: document.querySelector('#timeline').dataset.total + '/' + document.querySelector('#timeline').dataset.stride,
+        note: document.querySelector('#timeline-note').textContent,
+        overflow: document.querySelector('#histogram').dataset.overflow,
+        histogramSum: [...document.querySelectorAll('#histogram rect.bin')].reduce((n, r) => n + Number(r.dataset.count), 0),
+      })`);
+      assert.equal(seen.bars, 250);
+      assert.equal(seen.data, '5000/20');
+      assert.match(seen.note, /systematic sample: every 20th of the 5,000 invocations/);
+      assert.equal(seen.overflow, '20');
+      assert.equal(seen.histogramSum, 5000);
+      const output = join(repositoryRoot(), 'test-output');
+      await mkdir(output, { recursive: true });
+      await writeFile(join(output, 'report-sampled.png'), await page.screenshot());
+    } finally {
+      await page.close();
+    }
+  });
+});
