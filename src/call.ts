@@ -1,5 +1,6 @@
 import { now } from './clock.js';
 import type { SlotLimit } from './congestion/controller.js';
+import { DEADLINE_EXPIRED, DeadlineSignals } from './deadline-signals.js';
 import { FalcoError, TimeoutError, toFalcoError } from './errors.js';
 import type { Deployment, InvokeOptions, InvokeResult, Platform } from './platform.js';
 
@@ -28,7 +29,9 @@ export interface CallContext {
   readonly timeoutMs: number;
   /** Aborts when the phase stops; its reason is the why. */
   readonly phaseSignal: AbortSignal;
-  /** Controllers of the calls in flight, so a phase stop reaches them. */
+  /** Deadline signals shared by calls that start together. */
+  readonly deadlines: DeadlineSignals;
+  /** Controllers a phase stop must reach: calls that have their own, invocations backing off. */
   readonly inFlight: Set<AbortController>;
 }
 
@@ -36,84 +39,88 @@ export type CallOutcome =
   | { readonly ok: true; readonly result: InvokeResult; readonly submittedAt: number; readonly endedAt: number }
   | { readonly ok: false; readonly failure: FalcoError; readonly submittedAt: number; readonly endedAt: number };
 
-/** The abort reason of a call's own deadline, told apart from other reasons by identity. */
-const DEADLINE_EXPIRED = Object.freeze(new Error('attempt deadline expired'));
-
 /**
- * One request for one attempt (or its speculative copy). Its abort signal and deadline timer are
- * made when the platform first reads `options.signal`: a platform that never reads it cannot be
- * cancelled, and pays nothing.
+ * One request for one attempt (or its speculative copy). Its abort signal is taken when the
+ * platform first reads `signal` (a platform that never reads it cannot be cancelled, and pays
+ * nothing): a deadline signal shared with calls that started together, or, for a call that must be
+ * abortable on its own (`exclusive`: a speculative race), a controller and timer of its own.
  */
-export class Call {
-  readonly options: InvokeOptions;
+export class Call implements InvokeOptions {
   /** When the first request went out; 0 until then. */
   submittedAt = 0;
-  /** When the last request came back, read before its slot is freed so records never overlap a slot. */
-  #endedAt = 0;
   /** Called once, when the first request goes out. */
   onSubmitted: ((at: number) => void) | undefined;
-  #controller: AbortController | undefined;
+  readonly speculative: boolean;
+  /** When the last request came back, read before its slot is freed so records never overlap a slot. */
+  #endedAt = 0;
+  #own: AbortController | undefined;
   #timer: NodeJS.Timeout | undefined;
+  #group: ReturnType<DeadlineSignals['acquire']> | undefined;
   #abortedWith: unknown;
 
   constructor(
     private readonly context: CallContext,
-    invocationId: string,
-    attempt: number,
+    readonly invocationId: string,
+    readonly attempt: number,
     speculative: boolean,
+    private readonly exclusive = false,
   ) {
-    const call = this;
-    this.options = {
-      invocationId,
-      attempt,
-      ...(speculative ? { speculative } : {}),
-      get signal(): AbortSignal {
-        return call.#signal();
-      },
-    };
+    this.speculative = speculative;
   }
 
-  /** Cancels the call with `reason` (a superseded speculative race, say). */
+  /** The call is its own InvokeOptions, so nothing more is allocated per call; the signal is made on first read. */
+  get signal(): AbortSignal {
+    return this.#signal();
+  }
+
+  /** Cancels an exclusive call with `reason` (a superseded speculative race, say). */
   abort(reason: unknown): void {
     this.#abortedWith ??= reason;
-    this.#controller?.abort(reason);
+    this.#own?.abort(reason);
   }
 
   /** Never rejects: a failure comes back classified. */
   async run(input: unknown): Promise<CallOutcome> {
     const { context } = this;
     const slot: SlotLimit = (fn) =>
-      context.slot(() => {
+      context.slot(async () => {
         if (context.phaseSignal.aborted) throw context.phaseSignal.reason;
         if (this.submittedAt === 0) {
           this.submittedAt = now();
           this.onSubmitted?.(this.submittedAt);
         }
-        return fn().finally(this.#stamp);
+        try {
+          return await fn();
+        } finally {
+          // Before the slot is freed, so an attempt never overlaps the next one in its slot.
+          this.#endedAt = now();
+        }
       });
     try {
-      const result = await context.call(context.platform, context.deployment, input, this.options, slot);
+      const result = await context.call(context.platform, context.deployment, input, this, slot);
       return { ok: true, result, submittedAt: this.submittedAt, endedAt: this.#endedAt || now() };
     } catch (error) {
-      const signal = this.#controller?.signal;
+      const signal = (this.#own ?? this.#group?.controller)?.signal;
       const failure = signal?.aborted ? this.#whyAborted(signal.reason, error) : toFalcoError(error);
       return { ok: false, failure, submittedAt: this.submittedAt, endedAt: this.#endedAt || now() };
     } finally {
-      if (this.#controller) {
+      if (this.#own) {
         clearTimeout(this.#timer);
-        context.inFlight.delete(this.#controller);
+        context.inFlight.delete(this.#own);
       }
+      if (this.#group) context.deadlines.release(this.#group);
     }
   }
 
-  readonly #stamp = (): void => {
-    this.#endedAt = now();
-  };
-
   #signal(): AbortSignal {
-    if (this.#controller) return this.#controller.signal;
+    const existing = this.#own ?? this.#group?.controller;
+    if (existing) return existing.signal;
     const { context } = this;
-    const controller = (this.#controller = new AbortController());
+    if (!this.exclusive) {
+      this.#group = context.deadlines.acquire(this.submittedAt || now());
+      return this.#group.controller.signal;
+    }
+    const controller = (this.#own = new AbortController());
     if (context.phaseSignal.aborted) controller.abort(context.phaseSignal.reason);
     else if (this.#abortedWith !== undefined) controller.abort(this.#abortedWith);
     context.inFlight.add(controller);
@@ -128,7 +135,7 @@ export class Call {
     if (error instanceof FalcoError && error.errorClass !== 'aborted' && error.errorClass !== 'fatal') return error;
     if (reason === DEADLINE_EXPIRED) {
       const timings = error instanceof FalcoError ? error.timings : undefined;
-      const { invocationId, attempt } = this.options;
+      const { invocationId, attempt } = this;
       return new TimeoutError(
         `invocation "${invocationId}" attempt ${attempt} got no answer within ${this.context.timeoutMs} ms`,
         timings ? { cause: error, timings } : { cause: error },

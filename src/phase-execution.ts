@@ -1,5 +1,6 @@
 import pRetry from 'p-retry';
 import { Call, type CallContext, type CallOutcome, type PlatformCall } from './call.js';
+import { DeadlineSignals } from './deadline-signals.js';
 import { now, sleep } from './clock.js';
 import type { CongestionController } from './congestion/controller.js';
 import { AbortedError, FalcoError, toFalcoError, type PlatformTimings } from './errors.js';
@@ -60,13 +61,15 @@ export class PhaseExecution<I = unknown, O = unknown> {
     options: PhaseExecutionOptions,
   ) {
     this.#options = options;
+    const timeoutMs = options.attemptTimeoutMs ?? options.deployment.timeoutMs + ATTEMPT_GRACE_MS;
     this.#context = {
       platform: options.platform,
       deployment: options.deployment,
       call: options.call,
       slot: options.congestion.run,
-      timeoutMs: options.attemptTimeoutMs ?? options.deployment.timeoutMs + ATTEMPT_GRACE_MS,
+      timeoutMs,
       phaseSignal: this.#controller.signal,
+      deadlines: new DeadlineSignals(timeoutMs),
       inFlight: new Set(),
     };
     if (options.speculation && options.deployment.idempotent) this.#speculator = new Speculator(options.speculation);
@@ -99,13 +102,13 @@ export class PhaseExecution<I = unknown, O = unknown> {
     if (this.stopped) return this.#finishAborted(invocation);
     events?.emit('invocation:start', { invocation });
     try {
+      const first = this.#speculator
+        ? await this.#race(invocation, 1, this.#speculator)
+        : this.#noted(invocation, 1, await new Call(this.#context, invocation.id, 1, false).run(invocation.input));
       let result: InvokeResult;
-      try {
-        result = await this.#attempt(invocation, 1);
-      } catch (error) {
-        if (this.#options.retry.maxAttempts === 1 || !this.#retryable(error)) throw error;
-        result = await this.#retry(invocation, error);
-      }
+      if (first.ok) result = first.result;
+      else if (this.#options.retry.maxAttempts === 1 || !this.#retryable(first.failure)) throw first.failure;
+      else result = await this.#retry(invocation, first.failure);
       invocation.status = 'succeeded';
       invocation.output = result.output as O;
     } catch (error) {
@@ -146,35 +149,45 @@ export class PhaseExecution<I = unknown, O = unknown> {
    * hint. Most invocations succeed at once and never pay for it; the first attempt's failure is
    * handed to p-retry as its own first failure, so the backoff schedule starts there.
    */
-  #retry(invocation: Invocation<I, O>, firstError: unknown): Promise<InvokeResult> {
+  async #retry(invocation: Invocation<I, O>, firstError: unknown): Promise<InvokeResult> {
     const { retry, events } = this.#options;
-    return pRetry((attempt: number) => (attempt === 1 ? Promise.reject(firstError) : this.#attempt(invocation, attempt)), {
-      retries: retry.maxAttempts - 1,
-      factor: retry.factor,
-      minTimeout: retry.minDelayMs,
-      maxTimeout: retry.maxDelayMs,
-      randomize: retry.jitter,
-      signal: this.signal,
-      shouldRetry: ({ error }) => this.#retryable(error),
-      onFailedAttempt: async ({ error, retriesLeft }) => {
-        if (retriesLeft === 0 || !this.#retryable(error)) return;
-        const hint = (error as { retryAfterMs?: number }).retryAfterMs ?? 0;
-        const last = invocation.attempts[invocation.attempts.length - 1];
-        if (last) events?.emit('invocation:retry', { invocation, attempt: last, delayMs: Math.max(hint, retry.minDelayMs) });
-        // p-retry's own backoff follows this wait: the platform's hint is a floor, not a replacement.
-        if (hint > 0) await sleep(hint, this.signal);
-      },
-    });
+    // Its own signal, reached by a phase stop through `inFlight`: listeners of every invocation
+    // backing off on the one phase signal would make each add and remove scan them all.
+    const controller = new AbortController();
+    this.#context.inFlight.add(controller);
+    const { signal } = controller;
+    try {
+      return await pRetry((attempt: number) => (attempt === 1 ? Promise.reject(firstError) : this.#attempt(invocation, attempt)), {
+        retries: retry.maxAttempts - 1,
+        factor: retry.factor,
+        minTimeout: retry.minDelayMs,
+        maxTimeout: retry.maxDelayMs,
+        randomize: retry.jitter,
+        signal,
+        shouldRetry: ({ error }) => this.#retryable(error),
+        onFailedAttempt: async ({ error, retriesLeft }) => {
+          if (retriesLeft === 0 || !this.#retryable(error)) return;
+          const hint = (error as { retryAfterMs?: number }).retryAfterMs ?? 0;
+          const last = invocation.attempts[invocation.attempts.length - 1];
+          if (last) events?.emit('invocation:retry', { invocation, attempt: last, delayMs: Math.max(hint, retry.minDelayMs) });
+          // p-retry's own backoff follows this wait: the platform's hint is a floor, not a replacement.
+          if (hint > 0) await sleep(hint, signal);
+        },
+      });
+    } finally {
+      this.#context.inFlight.delete(controller);
+    }
   }
 
   #retryable(error: unknown): boolean {
     return error instanceof FalcoError && !this.stopped && this.#options.retry.retryOn.includes(error.errorClass);
   }
 
+  /** One attempt of the retry path, as p-retry wants it: the result, or the failure thrown. */
   async #attempt(invocation: Invocation<I, O>, attempt: number): Promise<InvokeResult> {
-    if (this.#speculator) return this.#race(invocation, attempt, this.#speculator);
-    const outcome = await new Call(this.#context, invocation.id, attempt, false).run(invocation.input);
-    this.#note(invocation, attempt, outcome, false);
+    const outcome = this.#speculator
+      ? await this.#race(invocation, attempt, this.#speculator)
+      : this.#noted(invocation, attempt, await new Call(this.#context, invocation.id, attempt, false).run(invocation.input));
     if (outcome.ok) return outcome.result;
     throw outcome.failure;
   }
@@ -183,15 +196,15 @@ export class PhaseExecution<I = unknown, O = unknown> {
    * An attempt that may be copied: if it runs too long, the speculator launches a twin; the first
    * to succeed wins, the other is aborted, and both are recorded (the twin marked speculative).
    */
-  async #race(invocation: Invocation<I, O>, attempt: number, speculator: Speculator): Promise<InvokeResult> {
-    const primary = new Call(this.#context, invocation.id, attempt, false);
+  async #race(invocation: Invocation<I, O>, attempt: number, speculator: Speculator): Promise<CallOutcome> {
+    const primary = new Call(this.#context, invocation.id, attempt, false, true);
     let copy: { call: Call; outcome: Promise<CallOutcome> } | undefined;
     let copied: () => void = () => {};
     const launched = new Promise<void>((resolve) => (copied = resolve));
     const watched: Watched = {
       since: 0,
       copy: () => {
-        const call = new Call(this.#context, invocation.id, attempt, true);
+        const call = new Call(this.#context, invocation.id, attempt, true, true);
         copy = { call, outcome: call.run(invocation.input) };
         copied();
       },
@@ -203,12 +216,7 @@ export class PhaseExecution<I = unknown, O = unknown> {
     const primaryOutcome = primary.run(invocation.input);
     const alone = await Promise.race([primaryOutcome, launched.then(() => undefined)]);
     speculator.unwatch(watched);
-    if (!copy) {
-      const outcome = alone ?? (await primaryOutcome);
-      this.#note(invocation, attempt, outcome, false);
-      if (outcome.ok) return outcome.result;
-      throw outcome.failure;
-    }
+    if (!copy) return this.#noted(invocation, attempt, alone ?? (await primaryOutcome));
     const twin: { call: Call; outcome: Promise<CallOutcome> } = copy;
     const first = await Promise.race([
       primaryOutcome.then((outcome) => ({ outcome, speculative: false })),
@@ -219,9 +227,12 @@ export class PhaseExecution<I = unknown, O = unknown> {
     const second = await otherOutcome;
     this.#note(invocation, attempt, first.outcome, first.speculative);
     this.#note(invocation, attempt, second, !first.speculative);
-    if (first.outcome.ok) return first.outcome.result;
-    if (second.ok) return second.result;
-    throw second.failure;
+    return first.outcome.ok ? first.outcome : second;
+  }
+
+  #noted(invocation: Invocation<I, O>, attemptNumber: number, outcome: CallOutcome): CallOutcome {
+    this.#note(invocation, attemptNumber, outcome, false);
+    return outcome;
   }
 
   /** Records an outcome on the invocation and tells congestion control and the speculator about it. */
@@ -268,6 +279,7 @@ export class PhaseExecution<I = unknown, O = unknown> {
     const why = reason instanceof FalcoError ? reason : new AbortedError(`phase "${this.phase}" was aborted: ${describe(reason)}`, { cause: reason });
     this.#controller.abort(why);
     for (const controller of this.#context.inFlight) controller.abort(why);
+    this.#context.deadlines.abortAll(why);
   }
 }
 

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { ConcurrentExecutor, SequentialExecutor } from '../../executors/index.js';
 import { SimulatedPlatform } from '../../platforms/simulated/index.js';
 import { AbortedError, FatalError, outputsOf } from '../../src/index.js';
@@ -102,5 +105,14 @@ describe('Driver', () => {
     const attempts = result.phases[0]!.invocations.reduce((n, r) => n + r.attempts.length, 0);
     assert.deepEqual(counts, { start: 300, attempt: attempts, retry: attempts - 300, end: 300, phaseStart: 1, phaseEnd: 1 });
     assert.ok(attempts > 300);
+  });
+
+  it('leaves nothing behind that keeps the process alive once a run has ended', async () => {
+    const script = fileURLToPath(new URL('../fixtures/exit-after-run.js', import.meta.url));
+    const started = Date.now();
+    // Attempt deadlines are the function's timeout plus 10 s: a timer left behind would hold the process that long.
+    const { stdout } = await promisify(execFile)(process.execPath, [script], { timeout: 60_000 });
+    assert.equal(stdout.trim(), 'ran');
+    assert.ok(Date.now() - started < 8_000, `the process took ${Date.now() - started} ms to exit`);
   });
 });
