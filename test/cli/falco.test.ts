@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { OpenWhiskPlatform } from '../../platforms/openwhisk/index.js';
 import { deployable, type RunSummary } from '../../src/index.js';
 import { OpenWhiskDouble } from '../doubles/openwhisk/index.js';
+import { suiteTempDir } from '../helpers/temp-dir.js';
 
 // Found from this file, so the test runs the CLI of the same build: dist/cli/falco.js under `npm test`.
 const CLI = fileURLToPath(new URL('../../cli/falco.js', import.meta.url));
@@ -45,21 +45,15 @@ const FAULTY = JSON.stringify({ seed: 4, latency: { distribution: 'lognormal', m
 const CLEAN = JSON.stringify({ seed: 4, latency: { distribution: 'fixed', ms: 3 } });
 
 describe('the falco command', () => {
-  let dir: string;
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'falco-cli-'));
-  });
-  after(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = suiteTempDir('falco-cli-');
 
   it('runs a driver module on the simulated platform: records, report, summary; exit 1 when invocations failed', async () => {
     const { code, stdout, stderr } = await falco(
       ['run', fixture('squares-driver'), '--platform', 'simulated', '--platform-options', FAULTY, '-c', '8',
         '--records', 'run.jsonl', '--records', 'run.csv', '--report', 'run.html', '--summary', 'summary.json', '--run-id', 'cli-run', '--pricing', 'lambda'],
-      dir,
+      dir(),
     );
-    const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as RunSummary;
+    const summary = JSON.parse(await readFile(join(dir(), 'summary.json'), 'utf8')) as RunSummary;
     assert.ok(summary.total.failed > 0, 'the seeded function errors fail some invocations');
     assert.equal(code, 1, stderr);
     assert.deepEqual(summary.runIds, ['cli-run']);
@@ -72,19 +66,19 @@ describe('the falco command', () => {
     assert.match(stderr, /^\[falco\] map: 120 invocations$/m, 'plain progress lines on a pipe');
     assert.match(stderr, /^\[falco\] map: 120\/120 done/m);
 
-    const lines = (await readFile(join(dir, 'run.jsonl'), 'utf8')).trimEnd().split('\n');
+    const lines = (await readFile(join(dir(), 'run.jsonl'), 'utf8')).trimEnd().split('\n');
     assert.equal(lines.length, 121);
     assert.ok(lines.every((line) => (JSON.parse(line) as { runId: string }).runId === 'cli-run'));
-    const csv = (await readFile(join(dir, 'run.csv'), 'utf8')).trimEnd().split('\r\n');
+    const csv = (await readFile(join(dir(), 'run.csv'), 'utf8')).trimEnd().split('\r\n');
     assert.equal(csv.length, 122);
     assert.match(csv[0]!, /^run_id,phase,id,status,/);
 
     // The report rebuilt later from the JSON lines file says the same.
-    const later = await falco(['report', 'run.jsonl', '-o', 'later.html', '--pricing', 'lambda'], dir);
+    const later = await falco(['report', 'run.jsonl', '-o', 'later.html', '--pricing', 'lambda'], dir());
     assert.equal(later.code, 0, later.stderr);
     assert.equal(later.stdout, stdout, 'the same summary, from the file');
-    const live = await readFile(join(dir, 'run.html'), 'utf8');
-    const rebuilt = await readFile(join(dir, 'later.html'), 'utf8');
+    const live = await readFile(join(dir(), 'run.html'), 'utf8');
+    const rebuilt = await readFile(join(dir(), 'later.html'), 'utf8');
     assert.deepEqual(totalRow(rebuilt), totalRow(live));
     assert.equal(totalRow(live).invocations, '121');
     assert.match(live, /<svg id="timeline" class="chart" [^>]*data-bars="121"/);
@@ -94,7 +88,7 @@ describe('the falco command', () => {
     const child = spawn(
       process.execPath,
       [CLI, 'run', fixture('squares-driver'), '-p', 'simulated', '--platform-options', JSON.stringify({ latency: { distribution: 'fixed', ms: 200 } }), '-c', '4', '--records', 'stopped.jsonl'],
-      { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: dir(), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
     let stderr = '';
@@ -109,7 +103,7 @@ describe('the falco command', () => {
     assert.equal(code, 1, stderr);
     assert.match(stderr, /falco: stopping/);
     assert.match(stderr, /the run failed: AbortedError/);
-    const records = (await readFile(join(dir, 'stopped.jsonl'), 'utf8'))
+    const records = (await readFile(join(dir(), 'stopped.jsonl'), 'utf8'))
       .trimEnd()
       .split('\n')
       .map((line) => JSON.parse(line) as { status: string });
@@ -119,17 +113,17 @@ describe('the falco command', () => {
   });
 
   it('exits 0 when every invocation succeeded, and prints no progress with --quiet', async () => {
-    const { code, stdout, stderr } = await falco(['run', fixture('squares-driver'), '-p', 'simulated', '--platform-options', CLEAN, '--quiet', '-e', 'async'], dir);
+    const { code, stdout, stderr } = await falco(['run', fixture('squares-driver'), '-p', 'simulated', '--platform-options', CLEAN, '--quiet', '-e', 'async'], dir());
     assert.equal(code, 0, stderr);
     assert.equal(stderr, '');
     assert.match(stdout, /^map +120 +120 +0 +0 /m);
   });
 
   it('runs the named Driver export of a module on the local platform (the default)', async () => {
-    const { code, stdout, stderr } = await falco(['run', fixture('named-driver'), '--records', 'local.jsonl', '-q'], dir);
+    const { code, stdout, stderr } = await falco(['run', fixture('named-driver'), '--records', 'local.jsonl', '-q'], dir());
     assert.equal(code, 0, stderr);
     assert.match(stdout, /^main +8 +8 +0 +0 +0 +[1-8] /m, 'eight words, at least one cold start');
-    const records = (await readFile(join(dir, 'local.jsonl'), 'utf8'))
+    const records = (await readFile(join(dir(), 'local.jsonl'), 'utf8'))
       .trimEnd()
       .split('\n')
       .map((line) => JSON.parse(line) as { input: { word: string }; output: { word: string }; platform: string; attempts: { coldStart?: boolean; durationMs?: number }[] });
@@ -143,73 +137,73 @@ describe('the falco command', () => {
   });
 
   it('says clearly what is wrong: a missing module, a module with no Driver, unknown flags and values', async () => {
-    const missing = await falco(['run', 'nowhere.js'], dir);
+    const missing = await falco(['run', 'nowhere.js'], dir());
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /driver module "nowhere\.js" not found \(looked for .*nowhere\.js\)/);
 
-    const empty = await falco(['run', fixture('no-driver')], dir);
+    const empty = await falco(['run', fixture('no-driver')], dir());
     assert.equal(empty.code, 2);
     assert.match(empty.stderr, /exports no Driver: export a subclass of falco's Driver .*; it exports answer, default/);
 
-    const flag = await falco(['run', fixture('squares-driver'), '--bogus'], dir);
+    const flag = await falco(['run', fixture('squares-driver'), '--bogus'], dir());
     assert.equal(flag.code, 2);
     assert.match(flag.stderr, /unknown option '--bogus'/);
 
-    const platform = await falco(['run', fixture('squares-driver'), '--platform', 'azure'], dir);
+    const platform = await falco(['run', fixture('squares-driver'), '--platform', 'azure'], dir());
     assert.equal(platform.code, 2);
     assert.match(platform.stderr, /argument 'azure' is invalid\. Allowed choices are local, simulated, openwhisk, lambda, gcf/);
 
-    const records = await falco(['run', fixture('squares-driver'), '-p', 'simulated', '--records', 'run.txt'], dir);
+    const records = await falco(['run', fixture('squares-driver'), '-p', 'simulated', '--records', 'run.txt'], dir());
     assert.equal(records.code, 2);
     assert.match(records.stderr, /records file "run\.txt": the extension must be \.jsonl .* or \.csv/);
 
-    const folder = await falco(['run', fixture('squares-driver'), '-p', 'simulated', '--report', 'no/such/folder/run.html'], dir);
+    const folder = await falco(['run', fixture('squares-driver'), '-p', 'simulated', '--report', 'no/such/folder/run.html'], dir());
     assert.equal(folder.code, 2);
     assert.match(folder.stderr, /cannot write "no\/such\/folder\/run\.html": the folder .* does not exist/);
 
-    const json = await falco(['run', fixture('squares-driver'), '-p', 'simulated', '--platform-options', '{oops'], dir);
+    const json = await falco(['run', fixture('squares-driver'), '-p', 'simulated', '--platform-options', '{oops'], dir());
     assert.equal(json.code, 2);
     assert.match(json.stderr, /--platform-options <json>' argument '\{oops' is invalid\. not JSON/);
 
-    const options = await falco(['run', fixture('squares-driver'), '-p', 'simulated', '--platform-options', '{"seeed":1}'], dir);
+    const options = await falco(['run', fixture('squares-driver'), '-p', 'simulated', '--platform-options', '{"seeed":1}'], dir());
     assert.equal(options.code, 2);
     assert.match(options.stderr, /seeed/);
 
-    const report = await falco(['report', 'absent.jsonl', '-o', 'x.html'], dir);
+    const report = await falco(['report', 'absent.jsonl', '-o', 'x.html'], dir());
     assert.equal(report.code, 2);
     assert.match(report.stderr, /records file "absent\.jsonl" not found/);
 
-    const output = await falco(['report', 'absent.jsonl'], dir);
+    const output = await falco(['report', 'absent.jsonl'], dir());
     assert.equal(output.code, 2);
     assert.match(output.stderr, /required option '-o, --output <file>' not specified/);
 
-    const command = await falco(['deploy'], dir);
+    const command = await falco(['deploy'], dir());
     assert.equal(command.code, 2);
     assert.match(command.stderr, /unknown command 'deploy'/);
   });
 
   it('has --help for each command', async () => {
-    const top = await falco(['--help'], dir);
+    const top = await falco(['--help'], dir());
     assert.equal(top.code, 0);
     assert.match(top.stdout, /run \[options\] <driver-module>/);
     assert.match(top.stdout, /report \[options\] <records>/);
     assert.match(top.stdout, /cleanup \[options\]/);
-    const run = await falco(['run', '--help'], dir);
+    const run = await falco(['run', '--help'], dir());
     assert.equal(run.code, 0);
     for (const flag of ['--platform', '--executor', '--concurrency', '--records', '--report', '--run-id', '--quiet', '--host', '--token', '--endpoint', '--region', '--project']) {
       assert.ok(run.stdout.includes(flag), `run --help mentions ${flag}`);
     }
-    const report = await falco(['report', '--help'], dir);
+    const report = await falco(['report', '--help'], dir());
     assert.match(report.stdout, /-o, --output <file>/);
-    const cleanup = await falco(['cleanup', '--help'], dir);
+    const cleanup = await falco(['cleanup', '--help'], dir());
     assert.match(cleanup.stdout, /-p, --platform <name>/);
   });
 
   it('cleanup has nothing to do on the local and simulated platforms, and needs --platform', async () => {
-    const local = await falco(['cleanup', '--platform', 'local'], dir);
+    const local = await falco(['cleanup', '--platform', 'local'], dir());
     assert.equal(local.code, 0);
     assert.match(local.stdout, /nothing to clean up: local deployments end with the process/);
-    const none = await falco(['cleanup'], dir);
+    const none = await falco(['cleanup'], dir());
     assert.equal(none.code, 2);
     assert.match(none.stderr, /required option '-p, --platform <name>' not specified/);
   });
@@ -227,7 +221,7 @@ describe('the falco command', () => {
           body: JSON.stringify({ exec: { kind: 'nodejs:20', code: code.source } }),
         });
         assert.equal(theirs.status, 200);
-        const { code: exit, stdout, stderr } = await falco(['cleanup', '--platform', 'openwhisk', '--host', double.url, '--token', double.token], dir);
+        const { code: exit, stdout, stderr } = await falco(['cleanup', '--platform', 'openwhisk', '--host', double.url, '--token', double.token], dir());
         assert.equal(exit, 0, stderr);
         assert.equal(stdout, `removed 1 leftover deployment on openwhisk:\n  ${left.name}\n`);
         assert.equal(await platform.fetchDeployment(left.name), undefined);
@@ -235,7 +229,7 @@ describe('the falco command', () => {
           headers: { authorization: `Basic ${Buffer.from(double.token).toString('base64')}` },
         });
         assert.equal(kept.status, 200, 'a function falco did not deploy stays');
-        const again = await falco(['cleanup', '-p', 'openwhisk', '--host', double.url, '--token', double.token], dir);
+        const again = await falco(['cleanup', '-p', 'openwhisk', '--host', double.url, '--token', double.token], dir());
         assert.equal(again.stdout, 'no leftover falco deployments on openwhisk\n');
       } finally {
         await platform.close();

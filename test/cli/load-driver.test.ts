@@ -1,26 +1,20 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { loadDriver } from '../../cli/load-driver.js';
 import { ConfigError, Driver } from '../../src/index.js';
+import { suiteTempDir } from '../helpers/temp-dir.js';
 
 const core = new URL('../../src/index.js', import.meta.url).href;
 const DRIVER = `import { Driver } from ${JSON.stringify(core)};
 class Echo extends Driver { runtime() { return { identifier: 'nodejs:20', makeDeployment() {}, invocationPayload: () => [] }; } }`;
 
 describe('loadDriver', () => {
-  let dir: string;
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'falco-modules-'));
-  });
-  after(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = suiteTempDir('falco-modules-');
 
   const module = async (name: string, source: string): Promise<string> => {
-    const path = join(dir, `${name}.mjs`);
+    const path = join(dir(), `${name}.mjs`);
     await writeFile(path, source);
     return path;
   };
@@ -52,7 +46,7 @@ describe('loadDriver', () => {
     await assert.rejects(loadDriver(needy), /could not construct its default export with no arguments: n is required/);
     const broken = await module('broken', 'export default class {');
     await assert.rejects(loadDriver(broken), (error: Error) => error instanceof ConfigError && /could not be loaded: /.test(error.message));
-    const typescript = join(dir, 'driver.ts');
+    const typescript = join(dir(), 'driver.ts');
     await writeFile(typescript, 'export enum Kind { A }'); // not loadable as is, whether or not this Node strips types
     await assert.rejects(loadDriver(typescript), /compile it to JavaScript first, or run falco under a TypeScript loader/);
   });

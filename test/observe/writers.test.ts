@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { LineSink } from '../../src/observe/line-sink.js';
 import {
   ConfigError,
@@ -16,6 +15,7 @@ import {
   type Invocation,
 } from '../../src/index.js';
 import { simulatedRun } from './runs.js';
+import { suiteTempDir } from '../helpers/temp-dir.js';
 
 /** RFC 4180, the reading side: quoted fields may hold commas, doubled quotes and line breaks. */
 function parseCsv(text: string): string[][] {
@@ -47,17 +47,11 @@ function parseCsv(text: string): string[][] {
 }
 
 describe('record writers', () => {
-  let dir: string;
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'falco-records-'));
-  });
-  after(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = suiteTempDir('falco-records-');
 
   it('stream JSON lines and CSV as invocations end, with every timing field, and read back to the same summary', async () => {
-    const jsonl = join(dir, 'run.jsonl');
-    const csv = join(dir, 'run.csv');
+    const jsonl = join(dir(), 'run.jsonl');
+    const csv = join(dir(), 'run.csv');
     const writers = [createRecordWriter(jsonl), createRecordWriter(csv)];
     let live!: RunStats;
     const { records, driver } = await simulatedRun((d) => {
@@ -169,14 +163,14 @@ describe('record writers', () => {
   });
 
   it('picks the format by extension and refuses others', async () => {
-    assert.throws(() => createRecordWriter(join(dir, 'run.txt')), ConfigError);
-    const writer = createRecordWriter(join(dir, 'upper.CSV'));
+    assert.throws(() => createRecordWriter(join(dir(), 'run.txt')), ConfigError);
+    const writer = createRecordWriter(join(dir(), 'upper.CSV'));
     assert.ok(writer instanceof CsvWriter);
     await writer.close();
   });
 
   it('names the file and line of a line that is not a record', async () => {
-    const path = join(dir, 'bad.jsonl');
+    const path = join(dir(), 'bad.jsonl');
     const writer = new JsonLinesWriter(path);
     writer.write({ id: 'a', phase: 'p', input: {}, status: 'succeeded', attempts: [] });
     await writer.close();

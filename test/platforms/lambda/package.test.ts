@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { lambdaPackage, type WrapperConfig } from '../../../platforms/lambda/package.js';
 import { ConfigError, deployable, DeploymentError } from '../../../src/index.js';
 import { unzip } from './zip.js';
+import { suiteTempDir } from '../../helpers/temp-dir.js';
 
 const LOADER = new URL('../../../platforms/shared/node-loader.js', import.meta.url);
 
@@ -16,13 +16,7 @@ function configOf(files: Map<string, Buffer>): WrapperConfig {
 }
 
 describe('lambda package', () => {
-  let dir: string;
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'falco-lambda-package-'));
-  });
-  after(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = suiteTempDir('falco-lambda-package-');
 
   it('zips Node code with the handler wrapper, the shared loader and the config', async () => {
     const source = 'function main(args) { return args; }';
@@ -44,7 +38,7 @@ describe('lambda package', () => {
   });
 
   it('zips a whole directory and finds the entry file from package.json', async () => {
-    const code = join(dir, 'app');
+    const code = join(dir(), 'app');
     await mkdir(join(code, 'lib'), { recursive: true });
     await writeFile(join(code, 'package.json'), JSON.stringify({ main: 'server.js' }));
     await writeFile(join(code, 'server.js'), 'exports.main = (a) => require("./lib/util.js").twice(a.n);');
@@ -60,7 +54,7 @@ describe('lambda package', () => {
       ConfigError,
     );
     await assert.rejects(
-      lambdaPackage(deployable({ runtime: 'nodejs:20', code: { file: join(dir, 'missing.js') } })),
+      lambdaPackage(deployable({ runtime: 'nodejs:20', code: { file: join(dir(), 'missing.js') } })),
       DeploymentError,
     );
   });

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { ConfigError, FatalError } from '../../../src/index.js';
 import { call, closedPort, nodeAction, OpenWhiskDouble, OpenWhiskPlatform, withDouble, withEnv } from './helpers.js';
+import { suiteTempDir } from '../../helpers/temp-dir.js';
 
 /** No connection settings from the environment unless a test sets them. */
 const CLEAN_ENV = { __OW_API_HOST: undefined, __OW_API_KEY: undefined, __OW_NAMESPACE: undefined, __OW_IGNORE_CERTS: undefined, WSK_CONFIG_FILE: undefined };
@@ -17,13 +17,7 @@ async function deploysAndRuns(platform: OpenWhiskPlatform): Promise<void> {
 }
 
 describe('OpenWhiskPlatform connection settings', () => {
-  let dir: string;
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'falco-ow-conn-'));
-  });
-  after(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = suiteTempDir('falco-ow-conn-');
 
   it('takes host, token and namespace from __OW_API_HOST, __OW_API_KEY and __OW_NAMESPACE', async () => {
     await withDouble(async (double) => {
@@ -41,7 +35,7 @@ describe('OpenWhiskPlatform connection settings', () => {
 
   it('reads APIHOST, AUTH and NAMESPACE from a .wskprops file (the path option, or WSK_CONFIG_FILE)', async () => {
     await withDouble(async (double) => {
-      const file = join(dir, 'wskprops');
+      const file = join(dir(), 'wskprops');
       await writeFile(file, `# written by a test\nAPIHOST=${double.url}\nAUTH=${double.token}\nNAMESPACE=${double.namespace}\n`);
       await withEnv(CLEAN_ENV, async () => {
         const fromOption = new OpenWhiskPlatform({ wskprops: file });
@@ -64,7 +58,7 @@ describe('OpenWhiskPlatform connection settings', () => {
 
   it('prefers options to the environment, and the environment to the file', async () => {
     await withDouble(async (double) => {
-      const file = join(dir, 'stale-wskprops');
+      const file = join(dir(), 'stale-wskprops');
       await writeFile(file, `APIHOST=http://127.0.0.1:${await closedPort()}\nAUTH=stale:token\n`);
       await withEnv({ ...CLEAN_ENV, __OW_API_HOST: `http://127.0.0.1:${await closedPort()}`, __OW_API_KEY: double.token }, async () => {
         const platform = new OpenWhiskPlatform({ host: double.url, wskprops: file });
@@ -78,7 +72,7 @@ describe('OpenWhiskPlatform connection settings', () => {
   });
 
   it('says where to put the settings when there are none, and names a wskprops file it cannot read', async () => {
-    await withEnv({ ...CLEAN_ENV, WSK_CONFIG_FILE: join(dir, 'absent') }, async () => {
+    await withEnv({ ...CLEAN_ENV, WSK_CONFIG_FILE: join(dir(), 'absent') }, async () => {
       const platform = new OpenWhiskPlatform();
       await assert.rejects(platform.deploy(nodeAction()), (error: unknown) => {
         assert.ok(error instanceof ConfigError);
@@ -87,7 +81,7 @@ describe('OpenWhiskPlatform connection settings', () => {
       });
       await platform.close();
     });
-    const explicit = new OpenWhiskPlatform({ wskprops: join(dir, 'missing.wskprops') });
+    const explicit = new OpenWhiskPlatform({ wskprops: join(dir(), 'missing.wskprops') });
     await assert.rejects(explicit.deploy(nodeAction()), (error: unknown) => error instanceof ConfigError && /missing\.wskprops/.test(error.message));
     await explicit.close();
   });
@@ -107,7 +101,7 @@ describe('OpenWhiskPlatform connection settings', () => {
     let tls: { key: string; cert: string };
     let double: OpenWhiskDouble;
     before(async () => {
-      const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+      const [key, cert] = [join(dir(), 'key.pem'), join(dir(), 'cert.pem')];
       await promisify(execFile)('openssl', [
         'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
         '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert,

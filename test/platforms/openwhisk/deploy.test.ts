@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import yauzl from 'yauzl';
 import { ConfigError, deployable, DeploymentError, FatalError, TimeoutError, type Deployable } from '../../../src/index.js';
 import { call, cleanupOpenWhisk, nodeAction, OpenWhiskPlatform, withDouble } from './helpers.js';
+import { suiteTempDir } from '../../helpers/temp-dir.js';
 
 async function zipEntries(base64: string): Promise<Map<string, string>> {
   const zip = await yauzl.fromBufferPromise(Buffer.from(base64, 'base64'), { lazyEntries: true });
@@ -19,13 +19,7 @@ async function zipEntries(base64: string): Promise<Map<string, string>> {
 }
 
 describe('OpenWhiskPlatform deploy', () => {
-  let dir: string;
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'falco-ow-deploy-'));
-  });
-  after(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = suiteTempDir('falco-ow-deploy-');
 
   it('creates an inline action with its kind, limits, default parameters and environment', async () => {
     await withDouble(
@@ -53,7 +47,7 @@ describe('OpenWhiskPlatform deploy', () => {
   });
 
   it('sends a directory, or a ready zip, as a zip (exec.binary) that starts at its entry file', async () => {
-    const code = join(dir, 'node-app');
+    const code = join(dir(), 'node-app');
     await mkdir(code);
     await writeFile(join(code, 'handler.js'), "const { shout } = require('./lib.js');\nexports.main = (args) => ({ text: shout(args.text) });\n");
     await writeFile(join(code, 'lib.js'), 'exports.shout = (s) => s.toUpperCase();\n');
@@ -75,7 +69,7 @@ describe('OpenWhiskPlatform deploy', () => {
   });
 
   it('runs a zipped python:3 action from its __main__.py', async () => {
-    const code = join(dir, 'py-app');
+    const code = join(dir(), 'py-app');
     await mkdir(code);
     await writeFile(join(code, '__main__.py'), 'from helper import triple\n\ndef main(args):\n    return {"tripled": triple(args["n"])}\n');
     await writeFile(join(code, 'helper.py'), 'def triple(n):\n    return 3 * n\n');
