@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createExecutor, EXECUTOR_NAMES } from '../executors/index.js';
 import { createPlatform, PLATFORM_NAMES } from '../platforms/index.js';
-import { AbortedError, formatSummary, observe, PRICE_TABLES, recordFormatOf } from '../src/index.js';
+import { AbortedError, ConfigError, FileJournal, formatSummary, observe, PRICE_TABLES, recordFormatOf } from '../src/index.js';
 import { addConnectionOptions, platformName, platformOptions, type ConnectionFlags } from './connection.js';
 import { describeError } from './errors.js';
 import { loadDriver } from './load-driver.js';
@@ -16,6 +16,7 @@ interface RunFlags extends ConnectionFlags {
   readonly report?: string;
   readonly summary?: string;
   readonly runId?: string;
+  readonly resume?: boolean;
   readonly pricing?: string;
   readonly quiet?: boolean;
 }
@@ -36,6 +37,7 @@ export function runCommand(): Command {
     .option('--report <file>', 'write the HTML report to FILE')
     .option('--summary <file>', 'write the summary as JSON to FILE')
     .option('--run-id <id>', 'name the run in events, records and traces (default: a random UUID)')
+    .option('--resume', 'keep a journal of finished invocations in .falco/runs/<run-id>.jsonl; run again with the same --run-id to skip what is done')
     .addOption(new Option('--pricing <table>', 'estimate cost with this price table (default: the platform\'s own, if it has one)').choices(Object.keys(PRICE_TABLES)))
     .option('-q, --quiet', 'no progress output');
   return addConnectionOptions(command).action(async (modulePath: string, flags: RunFlags) => {
@@ -46,6 +48,8 @@ export function runCommand(): Command {
 /** 0: every invocation succeeded; 1: some failed or were aborted, or the run failed. Bad usage throws (exit 2). */
 async function run(modulePath: string, flags: RunFlags): Promise<number> {
   flags.records.forEach(recordFormatOf);
+  if (flags.resume && !flags.runId) throw new ConfigError('--resume needs --run-id: the run id names the journal to resume from');
+  const journal = flags.resume && flags.runId ? FileJournal.forRun(flags.runId) : undefined;
   checkOutputPaths([...flags.records, flags.report, flags.summary]);
   const driver = await loadDriver(modulePath);
   const executor = createExecutor(flags.executor, flags.concurrency === undefined ? {} : { concurrency: flags.concurrency });
@@ -65,7 +69,7 @@ async function run(modulePath: string, flags: RunFlags): Promise<number> {
   process.on('SIGINT', interrupt);
   let failure: unknown;
   try {
-    await driver.run({ platform, executor, signal: controller.signal, ...(flags.runId ? { runId: flags.runId } : {}) });
+    await driver.run({ platform, executor, signal: controller.signal, ...(flags.runId ? { runId: flags.runId } : {}), ...(journal ? { journal } : {}) });
   } catch (error) {
     failure = error;
   } finally {

@@ -47,6 +47,21 @@ const CLEAN = JSON.stringify({ seed: 4, latency: { distribution: 'fixed', ms: 3 
 describe('the falco command', () => {
   const dir = suiteTempDir('falco-cli-');
 
+  it('resumes a run from its journal with --resume and the same --run-id, running nothing already done', async () => {
+    const args = ['run', fixture('squares-driver'), '--platform', 'simulated', '--platform-options', CLEAN, '--run-id', 'resumed', '--resume', '-q'];
+    const first = await falco(args, dir());
+    assert.equal(first.code, 0, first.stderr);
+    const journal = join(dir(), '.falco', 'runs', 'resumed.jsonl');
+    const kept = (await readFile(journal, 'utf8')).trimEnd().split('\n');
+    assert.ok(kept.length > 0);
+    const second = await falco(args, dir());
+    assert.equal(second.code, 0, second.stderr);
+    assert.deepEqual((await readFile(journal, 'utf8')).trimEnd().split('\n'), kept, 'nothing ran again, nothing was added');
+    const missingId = await falco(['run', fixture('squares-driver'), '--platform', 'simulated', '--resume'], dir());
+    assert.equal(missingId.code, 2);
+    assert.match(missingId.stderr, /--resume needs --run-id/);
+  });
+
   it('runs a driver module on the simulated platform: records, report, summary; exit 1 when invocations failed', async () => {
     const { code, stdout, stderr } = await falco(
       ['run', fixture('squares-driver'), '--platform', 'simulated', '--platform-options', FAULTY, '-c', '8',
