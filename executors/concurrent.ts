@@ -22,7 +22,6 @@ export type ConcurrentExecutorOptions = Omit<import('zod').input<typeof schema>,
 export class ConcurrentExecutor extends BaseExecutor {
   readonly name = 'concurrent';
   readonly #pacing: { concurrency?: number | undefined; congestion?: unknown };
-  #controller: CongestionController | undefined;
 
   constructor(options: ConcurrentExecutorOptions = {}) {
     const parsed = parseExecutorOptions(schema, options, 'ConcurrentExecutor');
@@ -32,12 +31,11 @@ export class ConcurrentExecutor extends BaseExecutor {
   }
 
   protected congestion(platform: Platform): CongestionController {
-    return (this.#controller = pacing(this.#pacing, platform, 'ConcurrentExecutor'));
+    return pacing(this.#pacing, platform, 'ConcurrentExecutor');
   }
 
   protected async schedule<I, O>(execution: PhaseExecution<I, O>): Promise<void> {
-    const controller = this.#controller!;
     // Twice the concurrency: invocations backing off before a retry do not starve the slots.
-    await runWindowed(execution, () => Math.max(16, 2 * controller.concurrency));
+    await runWindowed(execution, () => Math.max(16, 2 * execution.concurrency));
   }
 }

@@ -91,6 +91,11 @@ export class PhaseExecution<I = unknown, O = unknown> {
     return this.#controller.signal.aborted;
   }
 
+  /** The requests congestion control allows in flight right now. */
+  get concurrency(): number {
+    return this.#options.congestion.concurrency;
+  }
+
   /** Speculative copies launched so far. */
   get speculativeCopies(): number {
     return this.#speculator?.launched ?? 0;
