@@ -1,0 +1,1 @@
+export { MemoryEventStream } from './event-stream.js';
