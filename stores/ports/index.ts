@@ -1,2 +1,14 @@
 export { EVENT_FIELDS, fromFields, makeEvent, MalformedEventError, type EventInit, toFields, type FalcoEvent } from './event.js';
 export type { ConsumerOptions, DeadLetter, Delivery, EventConsumer, EventSink, EventStream, ReadOptions } from './event-stream.js';
+export {
+  WorkspaceNotFoundError,
+  type Checkpoint,
+  type EventFilter,
+  type Json,
+  type JsonObject,
+  type NamedRef,
+  type Timer,
+  type TriggerRecord,
+  type TriggerSpec,
+  type WorkspaceStore,
+} from './workspace.js';

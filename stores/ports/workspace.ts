@@ -1,0 +1,103 @@
+import { ConfigError } from '../../src/errors.js';
+import type { FalcoEvent } from './event.js';
+import type { EventStream } from './event-stream.js';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+/** The workspace named does not exist: create it first (`createWorkspace`, `falco triggers add --create`). */
+export class WorkspaceNotFoundError extends ConfigError {}
+
+/** Which events activate a trigger: by `type`, and by `subject` where given. */
+export interface EventFilter {
+  readonly type: string;
+  readonly subject?: string;
+  /** `exact` (the default) compares whole strings; `prefix` matches a type or subject that starts with the one given. */
+  readonly match?: 'exact' | 'prefix';
+}
+
+/** A condition or action by its registered name, with JSON options: never code. */
+export interface NamedRef {
+  readonly name: string;
+  readonly options?: JsonObject;
+}
+
+/** A trigger as a user defines it: when (activation, condition), what (action), with what state (context). */
+export interface TriggerSpec {
+  readonly id: string;
+  readonly activation: readonly EventFilter[];
+  readonly condition: NamedRef;
+  readonly action: NamedRef;
+  /** The trigger's initial context; conditions and actions read and change it. @default {} */
+  readonly context?: JsonObject;
+  /** A transient trigger is removed once it fires; a persistent one fires again. @default true */
+  readonly transient?: boolean;
+}
+
+/** A trigger as the store keeps it: the spec and the state the events applied so far built. */
+export interface TriggerRecord {
+  readonly spec: TriggerSpec;
+  readonly context: JsonObject;
+  /**
+   * The stream entry id of the last event applied to this trigger. Entry ids are ordered, so an
+   * entry at or before it is a redelivery and is skipped: a context never counts an event twice.
+   */
+  readonly lastEntryId?: string;
+  /** How often it has fired. */
+  readonly fired: number;
+}
+
+/** An event the store fires into the workspace's event stream at `dueAt` (ms since the epoch). */
+export interface Timer {
+  readonly id: string;
+  readonly dueAt: number;
+  readonly event: FalcoEvent;
+}
+
+/**
+ * What one batch of events did, written in one atomic step: a crash leaves all of it or none of
+ * it, so a restarted service re-reads the batch's events and applies them to the old contexts.
+ */
+export interface Checkpoint {
+  /** Trigger records the batch changed (context, lastEntryId, fired). */
+  readonly triggers: readonly TriggerRecord[];
+  /** Transient triggers that fired, by id. */
+  readonly removed: readonly string[];
+  /** The workspace's new global context, when the batch changed it. */
+  readonly global?: JsonObject;
+  /** Entries of the workspace's event stream the batch consumed, acknowledged for `group`. */
+  readonly ack: { readonly group: string; readonly entryIds: readonly string[] };
+  /** Events the batch's actions published, appended to the workspace's event stream. */
+  readonly events: readonly FalcoEvent[];
+  /** Commands for action workers (an `invoke`, say), appended to the workspace's command stream. */
+  readonly commands: readonly FalcoEvent[];
+  readonly timers?: { readonly set: readonly Timer[]; readonly cancel: readonly string[] };
+}
+
+/**
+ * Where workspaces live: their triggers with contexts, a global context, the event stream the
+ * triggers consume, the command stream action workers consume, and timers. The embedded backends
+ * keep it in memory or under `.falco/`; `stores/redis` in Redis.
+ */
+export interface WorkspaceStore {
+  /** Creates the workspace if it does not exist (a no-op if it does). */
+  createWorkspace(workspace: string, options?: { readonly global?: JsonObject }): Promise<void>;
+  /** Deletes the workspace with its triggers, streams and timers. */
+  deleteWorkspace(workspace: string): Promise<void>;
+  listWorkspaces(): Promise<string[]>;
+  /** Adds triggers, replacing any with the same id; `WorkspaceNotFoundError` if the workspace does not exist. */
+  putTriggers(workspace: string, specs: readonly TriggerSpec[]): Promise<void>;
+  getTrigger(workspace: string, id: string): Promise<TriggerRecord | undefined>;
+  listTriggers(workspace: string): Promise<TriggerRecord[]>;
+  /** True if there was such a trigger. */
+  deleteTrigger(workspace: string, id: string): Promise<boolean>;
+  getGlobal(workspace: string): Promise<JsonObject>;
+  /** The workspace's event stream, which its triggers consume. */
+  events(workspace: string): EventStream;
+  /** The workspace's command stream, which action workers consume. */
+  commands(workspace: string): EventStream;
+  commit(workspace: string, checkpoint: Checkpoint): Promise<void>;
+  /** Moves every timer due at or before `now` into the event stream, atomically; returns how many moved. */
+  fireDueTimers(workspace: string, now: number): Promise<number>;
+  close(): Promise<void>;
+}
