@@ -87,11 +87,12 @@ describe('bad input', () => {
     );
   });
 
-  it('a phase executor that is not an Executor', () => {
+  it('a phase executor that is not an Executor, a continueOnFailure that is not a boolean', () => {
     assert.throws(() => new ExecutionPlan([{ id: 'p', invocations: [], executor: {} as never }]), (e: Error) =>
       e instanceof PlanError && /phase "p": executor must be an Executor such as new ConcurrentExecutor\(\) .*\(got an object without execute\(\)\)/.test(e.message),
     );
     assert.throws(() => new ExecutionPlan([{ id: 'p', invocations: [], executor: 'concurrent' as never }]), /\(got a string\)/);
+    assert.throws(() => new ExecutionPlan([{ id: 'p', invocations: [], continueOnFailure: 'yes' as never }]), /phase "p": continueOnFailure must be true or false/);
   });
 
   for (const [what, abort] of [
