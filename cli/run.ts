@@ -17,6 +17,7 @@ interface RunFlags extends ConnectionFlags {
   readonly summary?: string;
   readonly runId?: string;
   readonly resume?: boolean;
+  readonly keepFailed?: boolean;
   readonly pricing?: string;
   readonly quiet?: boolean;
 }
@@ -37,7 +38,8 @@ export function runCommand(): Command {
     .option('--report <file>', 'write the HTML report to FILE')
     .option('--summary <file>', 'write the summary as JSON to FILE')
     .option('--run-id <id>', 'name the run in events, records and traces (default: a random UUID)')
-    .option('--resume', 'keep a journal of finished invocations in .falco/runs/<run-id>.jsonl; run again with the same --run-id to skip what is done')
+    .option('--resume', 'keep a journal of finished invocations in .falco/runs/<run-id>.jsonl; run again with the same --run-id to run only what did not succeed')
+    .option('--keep-failed', 'with --resume: keep the failures the journal holds instead of running those invocations again')
     .addOption(new Option('--pricing <table>', 'estimate cost with this price table (default: the platform\'s own, if it has one)').choices(Object.keys(PRICE_TABLES)))
     .option('-q, --quiet', 'no progress output');
   return addConnectionOptions(command).action(async (modulePath: string, flags: RunFlags) => {
@@ -45,10 +47,14 @@ export function runCommand(): Command {
   });
 }
 
-/** 0: every invocation succeeded; 1: some failed or were aborted, or the run failed. Bad usage throws (exit 2). */
+/**
+ * 0: every invocation succeeded; 1: some failed or were aborted (restored ones included), or the
+ * run failed. Bad usage throws (exit 2).
+ */
 async function run(modulePath: string, flags: RunFlags): Promise<number> {
   flags.records.forEach(recordFormatOf);
   if (flags.resume && !flags.runId) throw new ConfigError('--resume needs --run-id: the run id names the journal to resume from');
+  if (flags.keepFailed && !flags.resume) throw new ConfigError('--keep-failed needs --resume: it says what a resumed run does with the failures in its journal');
   const journal = flags.resume && flags.runId ? FileJournal.forRun(flags.runId) : undefined;
   checkOutputPaths([...flags.records, flags.report, flags.summary]);
   const driver = await loadDriver(modulePath);
@@ -69,7 +75,13 @@ async function run(modulePath: string, flags: RunFlags): Promise<number> {
   process.on('SIGINT', interrupt);
   let failure: unknown;
   try {
-    await driver.run({ platform, executor, signal: controller.signal, ...(flags.runId ? { runId: flags.runId } : {}), ...(journal ? { journal } : {}) });
+    await driver.run({
+      platform,
+      executor,
+      signal: controller.signal,
+      ...(flags.runId ? { runId: flags.runId } : {}),
+      ...(journal ? { journal, resume: { retryFailed: !flags.keepFailed } } : {}),
+    });
   } catch (error) {
     failure = error;
   } finally {

@@ -53,6 +53,8 @@ export class Call implements InvokeOptions {
   readonly speculative: boolean;
   /** When the last request came back, read before its slot is freed so records never overlap a slot. */
   #endedAt = 0;
+  /** The last request failed: a failure of the call came from it, not from waiting between requests. */
+  #requestFailed = false;
   #own: AbortController | undefined;
   #timer: NodeJS.Timeout | undefined;
   #group: ReturnType<DeadlineSignals['acquire']> | undefined;
@@ -90,7 +92,12 @@ export class Call implements InvokeOptions {
           this.onSubmitted?.(this.submittedAt);
         }
         try {
-          return await fn();
+          const result = await fn();
+          this.#requestFailed = false;
+          return result;
+        } catch (error) {
+          this.#requestFailed = true;
+          throw error;
         } finally {
           // Before the slot is freed, so an attempt never overlaps the next one in its slot.
           this.#endedAt = now();
@@ -102,7 +109,8 @@ export class Call implements InvokeOptions {
     } catch (error) {
       const signal = (this.#own ?? this.#group?.controller)?.signal;
       const failure = signal?.aborted ? this.#whyAborted(signal.reason, error) : toFalcoError(error);
-      return { ok: false, failure, submittedAt: this.submittedAt, endedAt: this.#endedAt || now() };
+      // Cut off between requests (an async call waiting to poll again), it ended when falco gave up, not at its last poll.
+      return { ok: false, failure, submittedAt: this.submittedAt, endedAt: this.#requestFailed ? this.#endedAt : now() };
     } finally {
       if (this.#own) {
         clearTimeout(this.#timer);

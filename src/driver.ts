@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { now } from './clock.js';
 import type { Deployable } from './deployable.js';
-import { AbortedError, FalcoError, FatalError, toFalcoError } from './errors.js';
+import { abortedError, AbortedError, ConfigError, FalcoError, FatalError, PhaseNotStartedError, PlanError, toFalcoError } from './errors.js';
 import { EventBus, type FalcoEvents } from './events.js';
 import type { Executor } from './executor.js';
-import { createInvocations, type Invocation } from './invocation.js';
-import { journalKey, type Journal } from './journal/journal.js';
+import { createInvocations } from './invocation.js';
+import type { Journal } from './journal/journal.js';
+import { JournalSession, type ResumeOptions } from './journal/resume.js';
 import { ExecutionPlan, type Phase, type PhaseContext } from './plan.js';
 import { countStatuses, type PhaseResult } from './phase-result.js';
 import type { CallOptions, Deployment, Platform } from './platform.js';
@@ -26,11 +27,21 @@ export interface RunOptions {
    * skipped, its outputs reused: `FileJournal.forRun(runId)` is the embedded store.
    */
   readonly journal?: Journal;
+  /** What a run with a journal reruns: by default everything but the invocations that succeeded. */
+  readonly resume?: ResumeOptions;
+  /**
+   * Start each phase even when invocations of the phase before it did not succeed (default false:
+   * the run stops with a PhaseNotStartedError). A phase's own `continueOnFailure` wins.
+   */
+  readonly continueOnFailure?: boolean;
   readonly platform: Platform;
   readonly executor: Executor;
   /** Aborting stops the run; deployments are removed all the same. */
   readonly signal?: AbortSignal;
 }
+
+/** What `execute` takes beyond the executor and platform: the run's options that shape its phases. */
+export type DriverExecuteOptions = CallOptions & Pick<RunOptions, 'runId' | 'journal' | 'resume' | 'continueOnFailure'>;
 
 /** How long `remove` may take per deployment; it runs even after an abort, so it has its own limit. */
 const REMOVE_TIMEOUT_MS = 60_000;
@@ -38,13 +49,17 @@ const REMOVE_TIMEOUT_MS = 60_000;
 /**
  * The usual deploy → execute → remove loop. A driver names its runtime and, where it has more than
  * one phase, its execution plan; everything else has a default that a subclass may override.
+ * Each run starts clean: its plan is built afresh, and `results` holds only its own phases.
  */
 export abstract class Driver<I = unknown> {
   readonly events = new EventBus<FalcoEvents>();
-  /** Results of the phases run so far, also when a run failed half-way. */
+  /** Results of the phases run so far by the current (or last) run, also when it failed half-way. */
   readonly results: PhaseResult[] = [];
   readonly #deployments = new Map<string, Deployment>();
+  /** What each phase's deployment was made from, for the journal's digest. */
+  readonly #deployables = new Map<string, Deployable>();
   #plan: Promise<ExecutionPlan> | undefined;
+  #running = false;
 
   abstract runtime(): Runtime<I>;
 
@@ -59,35 +74,36 @@ export abstract class Driver<I = unknown> {
   }
 
   async deploy(platform: Platform, options: CallOptions = {}): Promise<void> {
+    if (this.#deployments.size > 0) {
+      throw new ConfigError('deploy() was called before and its deployments were not removed: call remove() first (run() deploys and removes on its own)');
+    }
     const plan = await this.#executionPlan();
-    const byDeployable = new Map<Deployable | undefined, Deployment>();
+    const byDeployable = new Map<Deployable | undefined, { deployable: Deployable; deployment: Deployment }>();
     for (const phase of plan.phases) {
-      options.signal?.throwIfAborted();
-      let deployment = byDeployable.get(phase.deployable);
-      if (!deployment) {
+      if (options.signal?.aborted) throw abortedError(options.signal.reason, 'deploying');
+      let deployed = byDeployable.get(phase.deployable);
+      if (!deployed) {
         const deployable = phase.deployable ?? (await this.runtime().makeDeployment());
-        deployment = await platform.deploy(deployable, options);
-        byDeployable.set(phase.deployable, deployment);
+        deployed = { deployable, deployment: await platform.deploy(deployable, options) };
+        byDeployable.set(phase.deployable, deployed);
       }
-      this.#deployments.set(phase.id, deployment);
-      this.events.emit('deploy', { phase: phase.id, deployment });
+      this.#deployments.set(phase.id, deployed.deployment);
+      this.#deployables.set(phase.id, deployed.deployable);
+      this.events.emit('deploy', { phase: phase.id, deployment: deployed.deployment });
     }
   }
 
-  async execute(executor: Executor, platform: Platform, options: CallOptions & { runId?: string; journal?: Journal } = {}): Promise<RunResult> {
+  async execute(executor: Executor, platform: Platform, options: DriverExecuteOptions = {}): Promise<RunResult> {
     const plan = await this.#executionPlan();
     const startedAt = now();
+    this.results.length = 0;
     const results = new Map<string, PhaseResult>();
     const { journal } = options;
-    const done = journal ? await journal.load() : undefined;
-    const stopJournaling = journal
-      ? this.events.on('invocation:end', ({ invocation }) => {
-          if (invocation.status !== 'aborted') journal.append(invocation);
-        })
-      : undefined;
+    const session = journal ? await JournalSession.open(journal, this.#deployables, options.resume) : undefined;
+    const stopJournaling = session ? this.events.on('invocation:end', ({ invocation }) => session.keep(invocation)) : undefined;
     try {
       for (const phase of plan.phases) {
-        await this.#executePhase(phase, results, executor, platform, options, done);
+        await this.#executePhase(phase, results, executor, platform, options, session);
         await journal?.flush();
       }
     } finally {
@@ -101,15 +117,20 @@ export abstract class Driver<I = unknown> {
     results: Map<string, PhaseResult>,
     executor: Executor,
     platform: Platform,
-    options: CallOptions,
-    done: ReadonlyMap<string, Invocation> | undefined,
+    options: DriverExecuteOptions,
+    session: JournalSession | undefined,
   ): Promise<void> {
-    if (options.signal?.aborted) throw toFalcoError(options.signal.reason, 'run');
+    if (options.signal?.aborted) throw abortedError(options.signal.reason, 'the run');
     const deployment = this.#deployments.get(phase.id);
     if (!deployment) throw new FatalError(`phase "${phase.id}" has no deployment: call deploy() before execute()`);
-    const context: PhaseContext = { previous: this.results[this.results.length - 1], results };
-    const invocations = createInvocations(phase.id, await requestsOf(phase, context));
-    const pending = done ? restoreCompleted(invocations, done) : invocations;
+    const previous = this.results[this.results.length - 1];
+    if (previous && !(phase.continueOnFailure ?? options.continueOnFailure ?? false)) {
+      const unsucceeded = previous.invocations.filter((invocation) => invocation.status !== 'succeeded').map((invocation) => invocation.id);
+      if (unsucceeded.length > 0) throw new PhaseNotStartedError(phase.id, previous.phase, unsucceeded);
+    }
+    const invocations = createInvocations(phase.id, await requestsOf(phase, { previous, results }));
+    const { pending, restored } = session ? session.restore(invocations) : { pending: invocations, restored: [] };
+    for (const invocation of restored) this.events.emit('invocation:restored', { invocation });
     const executed = await (phase.executor ?? executor).execute(
       { id: phase.id, invocations: pending },
       deployment,
@@ -117,9 +138,7 @@ export abstract class Driver<I = unknown> {
       { events: this.events, ...(options.signal ? { signal: options.signal } : {}) },
     );
     const result: PhaseResult =
-      pending === invocations
-        ? executed
-        : { ...executed, invocations, counts: countStatuses(invocations), restored: invocations.length - pending.length };
+      restored.length === 0 ? executed : { ...executed, invocations, counts: countStatuses(invocations), restored: restored.length };
     this.results.push(result);
     results.set(phase.id, result);
     if (result.fatal) throw new FatalError(`phase "${phase.id}" stopped: ${result.fatal.message}`);
@@ -140,18 +159,36 @@ export abstract class Driver<I = unknown> {
       }
     }
     this.#deployments.clear();
+    this.#deployables.clear();
+    this.#plan = undefined;
     if (failures.length === 1) throw failures[0];
     if (failures.length > 1) throw new AggregateError(failures, `${failures.length} deployments could not be removed`);
   }
 
-  /** deploy → execute → remove. Remove always runs; its failure is reported without hiding the run's own. */
-  async run({ platform, executor, signal, journal, runId = randomUUID() }: RunOptions): Promise<RunResult> {
-    const options = signal ? { signal } : {};
+  /**
+   * deploy → execute → remove. Remove always runs; its failure is reported without hiding the run's own.
+   * A signal already aborted fails the run with an AbortedError before anything is deployed.
+   */
+  async run({ platform, executor, signal, runId = randomUUID(), ...options }: RunOptions): Promise<RunResult> {
+    if (signal?.aborted) throw abortedError(signal.reason, `run "${runId}"`);
+    if (this.#running) throw new ConfigError('run() was called while this driver is still running: await the first run, or use another driver');
+    this.#running = true;
+    try {
+      return await this.#run(platform, executor, { ...options, runId, ...(signal ? { signal } : {}) });
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  async #run(platform: Platform, executor: Executor, options: DriverExecuteOptions & { runId: string }): Promise<RunResult> {
+    const { runId, journal } = options;
+    this.#plan = undefined;
+    this.results.length = 0;
     this.events.emit('run:start', { runId, phases: (await this.#executionPlan()).phases.map((p) => p.id) });
     let result: RunResult;
     try {
       await this.deploy(platform, options);
-      result = await this.execute(executor, platform, { ...options, runId, ...(journal ? { journal } : {}) });
+      result = await this.execute(executor, platform, options);
     } catch (error) {
       await this.remove(platform).catch((removeError: unknown) => {
         process.emitWarning(`falco: cleanup after a failed run also failed: ${String(removeError)}`);
@@ -171,32 +208,28 @@ export abstract class Driver<I = unknown> {
     return result;
   }
 
+  /** The plan, built once per run; a plan that failed to build is tried again next time. */
   #executionPlan(): Promise<ExecutionPlan> {
-    this.#plan ??= Promise.resolve().then(() => this.executionPlan());
+    this.#plan ??= Promise.resolve()
+      .then(() => this.executionPlan())
+      .catch((error: unknown) => {
+        this.#plan = undefined;
+        throw error instanceof FalcoError ? error : new PlanError(`the driver's executionPlan() failed: ${describe(error)}`, { cause: error });
+      });
     return this.#plan;
   }
 }
 
-/**
- * Fills in the records a journal already holds (same id, same input, a final status other than
- * aborted) and returns the rest, which still have to run.
- */
-function restoreCompleted(invocations: Invocation[], done: ReadonlyMap<string, Invocation>): Invocation[] {
-  const pending: Invocation[] = [];
-  for (const invocation of invocations) {
-    const kept = done.get(journalKey(invocation.phase, invocation.id));
-    if (kept && kept.status !== 'aborted' && kept.status !== 'pending' && JSON.stringify(kept.input) === JSON.stringify(invocation.input)) {
-      invocation.status = kept.status;
-      invocation.attempts = kept.attempts;
-      if ('output' in kept) invocation.output = kept.output;
-      if (kept.error) invocation.error = kept.error;
-    } else {
-      pending.push(invocation);
-    }
+/** The phase's requests; a failure to build them names the phase and keeps the cause. */
+async function requestsOf(phase: Phase, context: PhaseContext) {
+  if (typeof phase.invocations !== 'function') return phase.invocations;
+  try {
+    return await phase.invocations(context);
+  } catch (error) {
+    throw new PlanError(`phase "${phase.id}": its invocations() function threw: ${describe(error)}`, { cause: error });
   }
-  return pending;
 }
 
-async function requestsOf(phase: Phase, context: PhaseContext) {
-  return typeof phase.invocations === 'function' ? await phase.invocations(context) : phase.invocations;
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -97,6 +97,35 @@ export class AbortedError extends FalcoError {
   readonly errorClass = 'aborted' as const;
 }
 
+/** How many failed ids an error message lists before it says how many more there are. */
+const LISTED_IDS = 10;
+
+/**
+ * A phase did not start because the phase before it had invocations that did not succeed: it
+ * would have run on partial input. `failedIds` holds every such id; the message lists the first few.
+ */
+export class PhaseNotStartedError extends FatalError {
+  constructor(
+    readonly phase: string,
+    readonly after: string,
+    readonly failedIds: readonly string[],
+  ) {
+    const listed = failedIds.slice(0, LISTED_IDS).join(', ');
+    const rest = failedIds.length > LISTED_IDS ? ` and ${failedIds.length - LISTED_IDS} more` : '';
+    super(
+      `phase "${phase}" did not start: ${failedIds.length} invocation${failedIds.length === 1 ? '' : 's'} of phase "${after}" did not succeed (${listed}${rest}); ` +
+        `fix them and run again with the same journal to retry only those, or set continueOnFailure to run "${phase}" on what succeeded`,
+    );
+  }
+}
+
+/** An abort's reason as a falco error: the reason itself when it is one, else an AbortedError naming `what`. */
+export function abortedError(reason: unknown, what: string): FalcoError {
+  if (reason instanceof FalcoError) return reason;
+  const why = reason instanceof Error ? reason.message : String(reason ?? 'no reason given');
+  return new AbortedError(`${what} was aborted: ${why}`, { cause: reason });
+}
+
 /**
  * Turns anything thrown into a FalcoError. Platforms classify their own errors; whatever reaches
  * here unclassified is a bug or an unknown failure, and is treated as fatal so that it cannot

@@ -18,8 +18,13 @@ export interface FalcoEvents {
   'invocation:attempt': { readonly invocation: Invocation; readonly attempt: Attempt };
   /** An attempt failed and another will follow after `delayMs` or more. */
   'invocation:retry': { readonly invocation: Invocation; readonly attempt: Attempt; readonly delayMs: number };
-  /** The invocation reached its final status. Emitted exactly once per invocation. */
+  /** The invocation reached its final status. Emitted exactly once per invocation that ran. */
   'invocation:end': { readonly invocation: Invocation };
+  /**
+   * The invocation's final record came from the run's journal instead of running: emitted once per
+   * restored record, before its phase starts, in place of `invocation:start` … `invocation:end`.
+   */
+  'invocation:restored': { readonly invocation: Invocation };
 }
 
 type Listener<T> = (payload: T) => void;

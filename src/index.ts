@@ -1,6 +1,7 @@
 export { now, sleep } from './clock.js';
 export { deployable, type Code, type Deployable, type DeployableOptions } from './deployable.js';
-export { Driver, type RunOptions, type RunResult } from './driver.js';
+export { Driver, type DriverExecuteOptions, type RunOptions, type RunResult } from './driver.js';
+export { deployableDigest } from './deployable-digest.js';
 export {
   AbortedError,
   ConfigError,
@@ -12,6 +13,7 @@ export {
   FunctionError,
   isConnectionError,
   parseRetryAfter,
+  PhaseNotStartedError,
   PlanError,
   ThrottledError,
   TimeoutError,
@@ -40,7 +42,7 @@ export {
   type InvocationRequest,
   type InvocationStatus,
 } from './invocation.js';
-export { FileJournal, JournalError, journalKey, type Journal } from './journal/index.js';
+export { FileJournal, JournalError, journalKey, type Journal, type JournalRecord, type ResumeOptions } from './journal/index.js';
 export { findNonJsonValue } from './json.js';
 export { parseOptions } from './options.js';
 export { blockingCall, type PlatformCall } from './call.js';

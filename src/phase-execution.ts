@@ -3,7 +3,7 @@ import { Call, type CallContext, type CallOutcome, type PlatformCall } from './c
 import { DeadlineSignals } from './deadline-signals.js';
 import { now, sleep } from './clock.js';
 import type { CongestionController } from './congestion/controller.js';
-import { AbortedError, FalcoError, toFalcoError, type PlatformTimings } from './errors.js';
+import { abortedError, AbortedError, FalcoError, toFalcoError, type PlatformTimings } from './errors.js';
 import type { EventBus, FalcoEvents } from './events.js';
 import { type Attempt, errorInfo, type ErrorInfo, type Invocation } from './invocation.js';
 import { countStatuses, type PhaseResult } from './phase-result.js';
@@ -268,8 +268,7 @@ export class PhaseExecution<I = unknown, O = unknown> {
   }
 
   #abortReason(): FalcoError {
-    const reason: unknown = this.signal.reason;
-    return reason instanceof FalcoError ? reason : new AbortedError(`phase "${this.phase}" was aborted: ${describe(reason)}`, { cause: reason });
+    return abortedError(this.signal.reason, `phase "${this.phase}"`);
   }
 
   #finishAborted(invocation: Invocation<I, O>): void {
@@ -281,13 +280,9 @@ export class PhaseExecution<I = unknown, O = unknown> {
 
   #stop(reason: unknown): void {
     if (this.stopped) return;
-    const why = reason instanceof FalcoError ? reason : new AbortedError(`phase "${this.phase}" was aborted: ${describe(reason)}`, { cause: reason });
+    const why = abortedError(reason, `phase "${this.phase}"`);
     this.#controller.abort(why);
     for (const controller of this.#context.inFlight) controller.abort(why);
     this.#context.deadlines.abortAll(why);
   }
-}
-
-function describe(reason: unknown): string {
-  return reason instanceof Error ? reason.message : String(reason ?? 'no reason given');
 }

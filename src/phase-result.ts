@@ -1,3 +1,4 @@
+import { PlanError } from './errors.js';
 import type { ErrorInfo, Invocation, InvocationStatus } from './invocation.js';
 
 /** What one phase produced: every invocation record, in plan order, each with a final status. */
@@ -25,6 +26,12 @@ export function countStatuses(invocations: readonly Invocation[]): PhaseResult['
 
 /** The outputs of a phase's succeeded invocations, in plan order. */
 export function outputsOf<O = unknown>(result: PhaseResult<unknown, unknown>): O[] {
+  if (!result || !Array.isArray(result.invocations)) {
+    throw new PlanError(
+      `outputsOf() needs a phase result, got ${result === null ? 'null' : typeof result}: \`previous\` is undefined in a plan's first phase; ` +
+        'read an earlier phase with results.get(id), or build the first phase\'s invocations without it',
+    );
+  }
   const outputs: O[] = [];
   for (const invocation of result.invocations) {
     if (invocation.status === 'succeeded') outputs.push(invocation.output as O);

@@ -25,6 +25,11 @@ export interface Phase<I = unknown> {
   readonly deployable?: Deployable;
   /** Overrides the run's executor for this phase. */
   readonly executor?: Executor;
+  /**
+   * Start this phase even when invocations of the phase before it did not succeed, on the outputs
+   * of those that did. Overrides the run's `continueOnFailure` (default false: the run stops).
+   */
+  readonly continueOnFailure?: boolean;
 }
 
 /** An ordered set of phases; each runs after the one before has ended. */
@@ -45,7 +50,18 @@ export class ExecutionPlan {
       if (!Array.isArray(phase.invocations) && typeof phase.invocations !== 'function') {
         throw new PlanError(`phase "${phase.id}": invocations must be an array of { id?, input } or a function returning one`);
       }
+      if (phase.executor !== undefined && typeof phase.executor?.execute !== 'function') {
+        throw new PlanError(`phase "${phase.id}": executor must be an Executor such as new ConcurrentExecutor() from 'falco/executors' (got ${describeExecutor(phase.executor)})`);
+      }
+      if (phase.continueOnFailure !== undefined && typeof phase.continueOnFailure !== 'boolean') {
+        throw new PlanError(`phase "${phase.id}": continueOnFailure must be true or false`);
+      }
     }
     this.phases = Object.freeze([...phases]);
   }
+}
+
+function describeExecutor(value: unknown): string {
+  if (value === null) return 'null';
+  return typeof value === 'object' ? 'an object without execute()' : `a ${typeof value}`;
 }

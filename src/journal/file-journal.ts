@@ -1,8 +1,7 @@
 import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { FatalError } from '../errors.js';
-import type { Invocation } from '../invocation.js';
-import { journalKey, type Journal } from './journal.js';
+import { journalKey, type Journal, type JournalRecord } from './journal.js';
 
 /** The journal file is unreadable in a way a crash cannot explain (a bad line before the last). */
 export class JournalError extends FatalError {}
@@ -32,7 +31,7 @@ export class FileJournal implements Journal {
     return this.#path;
   }
 
-  async load(): Promise<ReadonlyMap<string, Invocation>> {
+  async load(): Promise<ReadonlyMap<string, JournalRecord>> {
     let text: string;
     try {
       text = readFileSync(this.#path, 'utf8');
@@ -42,13 +41,13 @@ export class FileJournal implements Journal {
     }
     const complete = text.lastIndexOf('\n') + 1;
     if (complete < text.length) ftruncateSync(this.#open(), Buffer.byteLength(text.slice(0, complete)));
-    const records = new Map<string, Invocation>();
+    const records = new Map<string, JournalRecord>();
     const lines = text.slice(0, complete).split('\n');
     lines.pop();
     lines.forEach((line, index) => {
-      let record: Invocation;
+      let record: JournalRecord;
       try {
-        record = JSON.parse(line) as Invocation;
+        record = JSON.parse(line) as JournalRecord;
       } catch {
         throw new JournalError(`the journal ${this.#path} has a damaged line ${index + 1}: move the file away to start the run afresh`);
       }
@@ -57,7 +56,7 @@ export class FileJournal implements Journal {
     return records;
   }
 
-  append(record: Invocation): void {
+  append(record: JournalRecord): void {
     if (this.#pending.push(`${JSON.stringify(record)}\n`) === 1) queueMicrotask(() => this.#write());
   }
 

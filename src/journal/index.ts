@@ -1,2 +1,3 @@
 export { FileJournal, JournalError } from './file-journal.js';
-export { journalKey, type Journal } from './journal.js';
+export { journalKey, type Journal, type JournalRecord } from './journal.js';
+export { JournalSession, type ResumeOptions } from './resume.js';

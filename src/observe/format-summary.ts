@@ -51,6 +51,7 @@ export function formatSummary(summary: RunSummary): string {
     ...SUMMARY_NOTES,
     costLine(summary.total),
   ];
+  if (summary.total.restored > 0) lines.push(`restored from the journal, not run again: ${formatCount(summary.total.restored)} (counted above)`);
   if (summary.total.speculative > 0) lines.push(`speculative copies of slow attempts: ${formatCount(summary.total.speculative)} (not counted as retries)`);
   const errors = Object.entries(summary.total.errors);
   if (errors.length > 0) lines.push(`errors by class: ${errors.map(([name, n]) => `${name} ${formatCount(n)}`).join(', ')}`);

@@ -40,6 +40,8 @@ export class PhaseColumns {
   speculative = 0;
   coldStarts = 0;
   retriedInvocations = 0;
+  /** Invocations whose records came from a journal: counted by status, not in timings or cost. */
+  restored = 0;
   firstSubmittedAt = Infinity;
   lastEndedAt = -Infinity;
   readonly billing: Billing = { billedMs: 0, reported: 0, rounded: 0, unpriced: 0 };
@@ -63,10 +65,14 @@ export class PhaseColumns {
     return this.counts.succeeded + this.counts.failed + this.counts.aborted;
   }
 
+  /** A record restored from a journal: it ran in an earlier run, so only its status and error count here. */
+  addRestored(invocation: Invocation): void {
+    this.restored++;
+    this.#count(invocation);
+  }
+
   add(invocation: Invocation): void {
-    const status = invocation.status === 'pending' ? 'aborted' : invocation.status;
-    this.counts[status]++;
-    if (invocation.error) this.errors[invocation.error.class] = (this.errors[invocation.error.class] ?? 0) + 1;
+    const status = this.#count(invocation);
     const attempts = invocation.attempts;
     const first = attempts[0];
     const last = finalAttempt(invocation);
@@ -89,6 +95,13 @@ export class PhaseColumns {
     this.startedAt.push(last.startedAt ?? NaN);
     this.endedAt.push(last.endedAt);
     this.flags.push(STATUS_CODES[status] | (last.coldStart ? COLD_FLAG : 0) | (retried ? RETRIED_FLAG : 0));
+  }
+
+  #count(invocation: Invocation): keyof typeof STATUS_CODES {
+    const status = invocation.status === 'pending' ? 'aborted' : invocation.status;
+    this.counts[status]++;
+    if (invocation.error) this.errors[invocation.error.class] = (this.errors[invocation.error.class] ?? 0) + 1;
+    return status;
   }
 
   #bill(billedDurationMs: number | undefined, durationMs: number | undefined): void {

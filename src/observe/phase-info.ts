@@ -1,4 +1,5 @@
 import type { EventBus, FalcoEvents } from '../events.js';
+import type { Deployment } from '../platform.js';
 
 /** What a record alone does not say about the phase it belongs to: the run and the deployment. */
 export interface PhaseInfo {
@@ -23,17 +24,21 @@ export class PhaseTracker {
         this.#runId = runId;
         this.#phases.clear();
       }),
-      events.on('phase:start', ({ phase, deployment }) => {
-        this.#phases.set(phase, {
-          ...(this.#runId === undefined ? {} : { runId: this.#runId }),
-          phase,
-          platform: deployment.platform,
-          deployment: deployment.name,
-          memoryMB: deployment.memoryMB,
-        });
-      }),
+      // At deploy too: records restored from a journal arrive before their phase starts.
+      events.on('deploy', ({ phase, deployment }) => this.#deployed(phase, deployment)),
+      events.on('phase:start', ({ phase, deployment }) => this.#deployed(phase, deployment)),
     ];
     return () => detach.forEach((off) => off());
+  }
+
+  #deployed(phase: string, deployment: Deployment): void {
+    this.#phases.set(phase, {
+      ...(this.#runId === undefined ? {} : { runId: this.#runId }),
+      phase,
+      platform: deployment.platform,
+      deployment: deployment.name,
+      memoryMB: deployment.memoryMB,
+    });
   }
 
   get runId(): string | undefined {

@@ -24,22 +24,34 @@ export class RunStats {
   attach(events: EventBus<FalcoEvents>): () => void {
     const tracker = new PhaseTracker();
     const detachTracker = tracker.attach(events);
-    const off = events.on('invocation:end', ({ invocation }) => this.add(invocation, tracker.info(invocation.phase)));
+    const detach = [
+      events.on('invocation:end', ({ invocation }) => this.add(invocation, tracker.info(invocation.phase))),
+      events.on('invocation:restored', ({ invocation }) => this.addRestored(invocation, tracker.info(invocation.phase))),
+    ];
     return () => {
-      off();
+      detach.forEach((off) => off());
       detachTracker();
     };
   }
 
   /** Adds one final invocation record; `info` names its run and deployment where known. */
   add(invocation: Invocation, info: PhaseInfo = { phase: invocation.phase }): void {
+    this.#phase(invocation, info).add(invocation);
+  }
+
+  /** Adds a record a journal restored: it counts in the run's totals, but ran earlier, so not in its timings or cost. */
+  addRestored(invocation: Invocation, info: PhaseInfo = { phase: invocation.phase }): void {
+    this.#phase(invocation, info).addRestored(invocation);
+  }
+
+  #phase(invocation: Invocation, info: PhaseInfo): PhaseColumns {
     if (info.runId !== undefined) this.#runIds.add(info.runId);
     let phase = this.#phases.get(invocation.phase);
     if (!phase) {
       phase = new PhaseColumns(info, priceTableFor(info.platform, this.#pricing));
       this.#phases.set(invocation.phase, phase);
     }
-    phase.add(invocation);
+    return phase;
   }
 
   /** The phases seen so far, in the order their first record arrived. */

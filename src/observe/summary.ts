@@ -33,6 +33,8 @@ export interface Stats {
   readonly succeeded: number;
   readonly failed: number;
   readonly aborted: number;
+  /** Invocations whose final records came from the run's journal, not from running (counted in the statuses above). */
+  readonly restored: number;
   /** Final error classes of the invocations that did not succeed. */
   readonly errors: Partial<Record<ErrorClass, number>>;
   readonly attempts: number;
@@ -51,7 +53,7 @@ export interface Stats {
   readonly endedAt: number | undefined;
   /** First submit to last answer. */
   readonly makespanMs: number;
-  /** Invocations that succeeded or failed, per second of makespan. */
+  /** Invocations that succeeded or failed in this run (restored ones aside), per second of makespan. */
   readonly throughputPerSecond: number;
   /** The most attempts in flight at once (submit to answer). */
   readonly peakConcurrency: number;
@@ -91,6 +93,7 @@ function statsOf(parts: readonly PhaseColumns[]): Stats {
   const failed = sum(parts, (p) => p.counts.failed);
   const attempts = sum(parts, (p) => p.attempts);
   const speculative = sum(parts, (p) => p.speculative);
+  const restored = sum(parts, (p) => p.restored);
   const ran = sum(parts, (p) => p.submittedAt.length);
   const startedAt = Math.min(...parts.map((p) => p.firstSubmittedAt));
   const endedAt = Math.max(...parts.map((p) => p.lastEndedAt));
@@ -100,6 +103,7 @@ function statsOf(parts: readonly PhaseColumns[]): Stats {
     succeeded,
     failed,
     aborted: sum(parts, (p) => p.counts.aborted),
+    restored,
     errors: mergeCounts(parts.map((p) => p.errors)),
     attempts,
     retries: attempts - ran - speculative,
@@ -111,7 +115,7 @@ function statsOf(parts: readonly PhaseColumns[]): Stats {
     startedAt: ran > 0 ? startedAt : undefined,
     endedAt: ran > 0 ? endedAt : undefined,
     makespanMs,
-    throughputPerSecond: makespanMs > 0 ? (succeeded + failed) / (makespanMs / 1000) : 0,
+    throughputPerSecond: makespanMs > 0 ? (succeeded + failed - restored) / (makespanMs / 1000) : 0,
     peakConcurrency: peakConcurrency(
       concat(parts.map((p) => p.attemptSubmittedAt.view())),
       concat(parts.map((p) => p.attemptEndedAt.view())),

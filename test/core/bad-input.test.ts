@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AsyncExecutor, BatchedExecutor, ConcurrentExecutor, SequentialExecutor } from '../../executors/index.js';
 import { SimulatedPlatform } from '../../platforms/simulated/index.js';
-import { ConfigError, deployable, ExecutionPlan, PlanError, retryPolicy } from '../../src/index.js';
+import { AbortedError, ConfigError, deployable, ExecutionPlan, outputsOf, PlanError, retryPolicy } from '../../src/index.js';
 import { PlanDriver } from '../helpers/drivers.js';
 import { ScriptedPlatform } from '../helpers/scripted-platform.js';
 
@@ -79,5 +79,48 @@ describe('bad input', () => {
 
   it('simulated platform rates out of range', () => {
     assert.throws(() => new SimulatedPlatform({ transientErrorRate: 2 }), /option "transientErrorRate": must be a rate between 0 and 1/);
+  });
+
+  it('outputsOf(undefined): the first phase has no previous phase', () => {
+    assert.throws(() => outputsOf(undefined as never), (e: Error) =>
+      e instanceof PlanError && /outputsOf\(\) needs a phase result, got undefined: `previous` is undefined in a plan's first phase/.test(e.message),
+    );
+  });
+
+  it('a phase executor that is not an Executor, a continueOnFailure that is not a boolean', () => {
+    assert.throws(() => new ExecutionPlan([{ id: 'p', invocations: [], executor: {} as never }]), (e: Error) =>
+      e instanceof PlanError && /phase "p": executor must be an Executor such as new ConcurrentExecutor\(\) .*\(got an object without execute\(\)\)/.test(e.message),
+    );
+    assert.throws(() => new ExecutionPlan([{ id: 'p', invocations: [], executor: 'concurrent' as never }]), /\(got a string\)/);
+    assert.throws(() => new ExecutionPlan([{ id: 'p', invocations: [], continueOnFailure: 'yes' as never }]), /phase "p": continueOnFailure must be true or false/);
+  });
+
+  for (const [what, abort] of [
+    ['no reason', (c: AbortController) => c.abort()],
+    ['a reason of its own', (c: AbortController) => c.abort(new Error('user pressed ctrl-c'))],
+  ] as const) {
+    it(`a run given a signal already aborted, with ${what}: an AbortedError, and nothing deployed`, async () => {
+      const platform = new ScriptedPlatform();
+      const driver = new PlanDriver([{ id: 'p', invocations: [{ input: 1 }] }]);
+      let deployed = 0;
+      driver.events.on('deploy', () => deployed++);
+      const controller = new AbortController();
+      abort(controller);
+      await assert.rejects(driver.run({ platform, executor: new SequentialExecutor(), signal: controller.signal, runId: 'r1' }), (e: Error) =>
+        e instanceof AbortedError && /^run "r1" was aborted: /.test(e.message) && e.cause === controller.signal.reason,
+      );
+      assert.equal(deployed, 0);
+      assert.equal(platform.calls.length, 0);
+    });
+  }
+
+  it("an error thrown by a phase's invocations() names the phase and keeps the cause", async () => {
+    const cause = new TypeError("Cannot read properties of undefined (reading 'map')");
+    const platform = new ScriptedPlatform();
+    const driver = new PlanDriver([{ id: 'first', invocations: [{ input: 1 }] }, { id: 'second', invocations: () => { throw cause; } }]);
+    await assert.rejects(driver.run({ platform, executor: new SequentialExecutor() }), (e: Error) =>
+      e instanceof PlanError && e.message === `phase "second": its invocations() function threw: ${cause.message}` && e.cause === cause,
+    );
+    assert.equal(platform.removed.length, 1);
   });
 });

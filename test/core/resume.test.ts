@@ -78,7 +78,7 @@ describe('resumable runs', () => {
     try {
       const path = join(dir, 'j.jsonl');
       const journal = new FileJournal(path);
-      journal.append({ id: 'a', phase: 'p', input: 1, status: 'succeeded', output: 2, attempts: [] });
+      journal.append({ id: 'a', phase: 'p', input: 1, status: 'succeeded', output: 2, attempts: [], deployableDigest: 'sha256:0' });
       await journal.close();
       const { appendFileSync, writeFileSync } = await import('node:fs');
       appendFileSync(path, '{"id":"b","pha');

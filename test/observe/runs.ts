@@ -21,7 +21,8 @@ export async function simulatedRun(
 ): Promise<{ driver: Driver; result: RunResult; records: Invocation[] }> {
   const driver = new PlanDriver([
     { id: 'map', invocations: inputs(invocations) },
-    { id: 'reduce', invocations: ({ previous }) => [{ id: 'sum', input: { values: outputsOf(previous!).length } }] },
+    // It counts what succeeded, so it runs also after the seeded function errors.
+    { id: 'reduce', continueOnFailure: true, invocations: ({ previous }) => [{ id: 'sum', input: { values: outputsOf(previous!).length } }] },
   ]);
   watch(driver);
   const simulated = new SimulatedPlatform(platform);
