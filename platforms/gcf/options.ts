@@ -25,8 +25,11 @@ export const gcfOptionsSchema = z
     protocol: z.enum(['https', 'http']).optional(),
     /** True: REST (HTTP/1.1 JSON) instead of gRPC. */
     fallback: z.boolean().optional(),
-    /** Keep-alive sockets to the functions; set it to the executor's concurrency. */
-    maxSockets: z.number().int().positive('must be a positive integer').default(64),
+    /**
+     * Keep-alive sockets to each function, and the ceiling of the executors' default AIMD window.
+     * The default is the instances a function may scale to unless told otherwise (100).
+     */
+    maxSockets: z.number().int().positive('must be a positive integer').default(100),
     /** How long creating or deleting a function may take; real deployments take minutes. */
     operationTimeoutMs: z.number().int().positive('must be a positive number of milliseconds').default(600_000),
   })
