@@ -1,7 +1,7 @@
 import { v2 } from '@google-cloud/functions';
-import { GoogleAuth, type JWTInput } from 'google-auth-library';
+import { GoogleAuth, type AuthClient, type JWTInput } from 'google-auth-library';
 import { readFile } from 'node:fs/promises';
-import { ConfigError } from '../../src/index.js';
+import { ConfigError, redact } from '../../src/index.js';
 import { transportOf, type ResolvedGcfOptions } from './options.js';
 
 const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
@@ -31,12 +31,42 @@ export async function connect(options: ResolvedGcfOptions): Promise<Connection> 
   const key = await loadKey(options);
   const credentials = key.credentials as JWTInput | undefined;
   const keyOptions = { ...(credentials ? { credentials } : {}), ...(key.keyFilename ? { keyFilename: key.keyFilename } : {}) };
-  const auth = new GoogleAuth({ ...keyOptions, scopes: [CLOUD_PLATFORM_SCOPE] });
-  const project = await resolveProject(options, key, auth);
-  await routeTokenRequests(auth, key.credentials);
-  const client = new v2.FunctionServiceClient({ ...keyOptions, projectId: project, ...transportOf(options) });
   const secrets = SECRET_FIELDS.map((field) => key.credentials?.[field]).filter((value): value is string => typeof value === 'string');
+  const auth = new GoogleAuth({ ...keyOptions, scopes: [CLOUD_PLATFORM_SCOPE] });
+  // Credentials first: without them, nothing else can be found out or done.
+  const authClient = await withCredentials(key, secrets, () => auth.getClient());
+  const project = await resolveProject(options, key, auth);
+  routeTokenRequests(authClient, key.credentials);
+  const client = new v2.FunctionServiceClient({ ...keyOptions, projectId: project, ...transportOf(options) });
+  // Every method of the client leaves a rejected copy of a failed initialisation unhandled
+  // (`this.initialize().catch(err => { throw err; })`), which crashes the process: so it is
+  // initialised here, once, and never called when that failed.
+  try {
+    await withCredentials(key, secrets, () => client.initialize());
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    throw error;
+  }
   return { client, auth, project, parent: `projects/${project}/locations/${options.region}`, secrets };
+}
+
+const HOW_TO_AUTHENTICATE =
+  'give a service account key with the credentials option (its JSON) or keyFilename (its path), ' +
+  'set GOOGLE_APPLICATION_CREDENTIALS to a key file, or set up Application Default Credentials ' +
+  '(`gcloud auth application-default login`, or run on Google Cloud)';
+
+/** Runs a step that needs the credentials; their failure is a ConfigError that says how to give them. */
+async function withCredentials<T>(key: Key, secrets: readonly string[], step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    const reason = redact(error instanceof Error ? error.message : String(error), secrets);
+    const given = key.credentials || key.keyFilename;
+    const message = given
+      ? `gcf: the credentials given cannot be used: ${reason}`
+      : `gcf: no usable Google Cloud credentials (${reason}): ${HOW_TO_AUTHENTICATE}`;
+    throw new ConfigError(message, { cause: error });
+  }
 }
 
 /**
@@ -86,15 +116,9 @@ async function resolveProject(options: ResolvedGcfOptions, key: Key, auth: Googl
  * ignores the key's `token_uri`. A key that names another endpoint (Private Service Connect, a
  * test double) gets its token requests sent there; the assertion's audience stays Google's.
  */
-async function routeTokenRequests(auth: GoogleAuth, credentials: Record<string, unknown> | undefined): Promise<void> {
+function routeTokenRequests(client: AuthClient, credentials: Record<string, unknown> | undefined): void {
   const tokenUri = credentials?.type === 'service_account' ? credentials.token_uri : undefined;
   if (typeof tokenUri !== 'string' || tokenUri === GOOGLE_TOKEN_URL) return;
-  let client: Awaited<ReturnType<GoogleAuth['getClient']>>;
-  try {
-    client = await auth.getClient();
-  } catch (error) {
-    throw new ConfigError(`gcf: the credentials cannot be used: ${(error as Error).message}`, { cause: error });
-  }
   client.transporter.interceptors.request.add({
     resolved: async (request) => {
       if (request.url.toString() === GOOGLE_TOKEN_URL) request.url = new URL(tokenUri);

@@ -1,14 +1,18 @@
 import { z } from 'zod';
 import { parseOptions } from '../../src/index.js';
 
+const projectIdSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'must be a project id: 6-30 lower-case letters, digits or dashes')
+  .optional();
+
 /** Where and as whom to reach Cloud Functions; shared by the platform and `cleanupGcf`. */
 export const gcfOptionsSchema = z
   .object({
     /** Else GOOGLE_CLOUD_PROJECT, GCLOUD_PROJECT, the key's project_id, then Application Default Credentials. */
-    projectId: z
-      .string()
-      .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'must be a project id: 6-30 lower-case letters, digits or dashes')
-      .optional(),
+    projectId: projectIdSchema,
+    /** The same as `projectId`, as the CLI's `--project` and gcloud's `--project` call it. */
+    project: projectIdSchema,
     region: z.string().regex(/^[a-z]+-[a-z]+\d+$/, 'must be a region such as "us-central1"').default('us-central1'),
     /**
      * A key as its JSON file holds it (service account, authorized user, ...). Else `keyFilename`,
@@ -25,13 +29,19 @@ export const gcfOptionsSchema = z
     protocol: z.enum(['https', 'http']).optional(),
     /** True: REST (HTTP/1.1 JSON) instead of gRPC. */
     fallback: z.boolean().optional(),
-    /** Keep-alive sockets to the functions; set it to the executor's concurrency. */
-    maxSockets: z.number().int().positive('must be a positive integer').default(64),
+    /**
+     * Keep-alive sockets to each function, and the ceiling of the executors' default AIMD window.
+     * The default is the instances a function may scale to unless told otherwise (100).
+     */
+    maxSockets: z.number().int().positive('must be a positive integer').default(100),
     /** How long creating or deleting a function may take; real deployments take minutes. */
     operationTimeoutMs: z.number().int().positive('must be a positive number of milliseconds').default(600_000),
   })
   .strict()
   .superRefine((options, context) => {
+    if (options.project && options.projectId) {
+      context.addIssue({ code: 'custom', path: ['project'], message: 'give either project or projectId (the same option), not both' });
+    }
     if (options.credentials && options.keyFilename) {
       context.addIssue({ code: 'custom', path: ['keyFilename'], message: 'give either credentials or keyFilename, not both' });
     }
@@ -41,7 +51,8 @@ export const gcfOptionsSchema = z
     if (options.protocol === 'http' && (!options.apiEndpoint || options.fallback !== true)) {
       context.addIssue({ code: 'custom', path: ['protocol'], message: 'plain http needs apiEndpoint and fallback: true (REST)' });
     }
-  });
+  })
+  .transform(({ project, ...options }) => ({ ...options, projectId: options.projectId ?? project }));
 
 export type GcfOptions = z.input<typeof gcfOptionsSchema>;
 export type ResolvedGcfOptions = z.output<typeof gcfOptionsSchema>;

@@ -1,7 +1,7 @@
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DeploymentError, type Deployable } from '../../src/index.js';
-import { codeFiles, zipCode } from '../shared/package.js';
+import { codeFile, codeFiles, zipCode, type CodeFiles } from '../shared/package.js';
 import type { GcfRuntime } from './runtimes.js';
 import { NODE_WRAPPER } from './wrapper-node.js';
 import { PYTHON_WRAPPER } from './wrapper-python.js';
@@ -17,9 +17,10 @@ export const CONFIG_FILE = 'falco-config.json';
 /** Cloud Functions rejects a source zip larger than this. */
 export const MAX_ZIP_BYTES = 100 * 1024 * 1024;
 
-/** The source zip: the user's code plus falco's wrapper, its loader and its configuration. */
+/** The source zip: the user's code (its own zip's files, for `{ zip }` code) plus falco's wrapper, its loader and its configuration. */
 export async function packageFunction(deployable: Deployable, runtime: GcfRuntime): Promise<Buffer> {
-  const { entryFile, dir } = await codeFiles(deployable);
+  const code = await codeFiles(deployable);
+  const { entryFile } = code;
   const config = JSON.stringify({ entryFile, entryPoint: deployable.entryPoint, params: deployable.params });
   const extra =
     runtime.language === 'nodejs'
@@ -27,17 +28,17 @@ export async function packageFunction(deployable: Deployable, runtime: GcfRuntim
           [NODE_WRAPPER_FILE, NODE_WRAPPER],
           [NODE_LOADER_FILE, await readFile(NODE_LOADER)],
           [CONFIG_FILE, config],
-          ['package.json', await nodeManifest(dir)],
+          ['package.json', await nodeManifest(code)],
         ])
       : new Map<string, string | Buffer>([
           [PYTHON_WRAPPER_FILE, PYTHON_WRAPPER],
           [CONFIG_FILE, config],
         ]);
   for (const name of extra.keys()) {
-    const taken = name === entryFile || (dir !== undefined && name !== 'package.json' && (await exists(join(dir, name))));
+    const taken = name === entryFile || (name !== 'package.json' && (await codeFile(code, name)) !== undefined);
     if (taken) throw new DeploymentError(`gcf: the function's code may not contain a file named ${name}: falco's handler needs that name; rename the file`);
   }
-  const zip = await zipCode(deployable, extra);
+  const zip = await zipCode(code, extra);
   if (zip.length > MAX_ZIP_BYTES) {
     throw new DeploymentError(`gcf: the function's zip is ${zip.length} bytes; Cloud Functions takes at most ${MAX_ZIP_BYTES}`);
   }
@@ -45,26 +46,19 @@ export async function packageFunction(deployable: Deployable, runtime: GcfRuntim
 }
 
 /**
- * The Functions Framework loads the module package.json names as `main`: the wrapper. A code
- * directory's own manifest is kept (its dependencies are installed at build time) with `main`
- * pointed at the wrapper; the wrapper loads the user's entry file itself.
+ * The Functions Framework loads the module package.json names as `main`: the wrapper. The code's
+ * own manifest is kept (its dependencies are installed at build time) with `main` pointed at the
+ * wrapper; the wrapper loads the user's entry file itself.
  */
-async function nodeManifest(dir: string | undefined): Promise<string> {
-  const own = dir ? await readFile(join(dir, 'package.json'), 'utf8').catch(() => undefined) : undefined;
+async function nodeManifest(code: CodeFiles): Promise<string> {
+  const own = await codeFile(code, 'package.json');
   let manifest: Record<string, unknown> = { name: 'falco-function', version: '1.0.0', private: true };
   if (own) {
     try {
-      manifest = JSON.parse(own) as Record<string, unknown>;
+      manifest = JSON.parse(own.toString('utf8')) as Record<string, unknown>;
     } catch (error) {
-      throw new DeploymentError(`gcf: ${join(dir ?? '', 'package.json')} is not valid JSON`, { cause: error });
+      throw new DeploymentError(`gcf: ${code.dir ? join(code.dir, 'package.json') : "the function's package.json"} is not valid JSON`, { cause: error });
     }
   }
   return JSON.stringify({ ...manifest, main: NODE_WRAPPER_FILE }, null, 2);
-}
-
-function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }

@@ -8,6 +8,7 @@ import {
   toFalcoError,
   TransientError,
   type CallOptions,
+  type CongestionOptions,
   type Deployable,
   type Deployment,
   type FalcoError,
@@ -39,6 +40,8 @@ interface Session {
  */
 export class GcfPlatform implements Platform {
   readonly name = 'gcf';
+  /** AIMD on the functions' HTTP 429s, never past the agent's connections to a function. */
+  readonly defaultCongestion: CongestionOptions;
   readonly #options: ResolvedGcfOptions;
   readonly #agent: Agent;
   readonly #uris = new Map<string, string>();
@@ -50,6 +53,7 @@ export class GcfPlatform implements Platform {
   constructor(options: GcfOptions = {}) {
     this.#options = parseGcfOptions(options);
     this.#agent = new Agent({ connections: this.#options.maxSockets });
+    this.defaultCongestion = { kind: 'aimd', max: this.#options.maxSockets };
   }
 
   async deploy(deployable: Deployable, { signal }: CallOptions = {}): Promise<GcfDeployment> {

@@ -17,11 +17,11 @@ export interface WrapperConfig {
 /** Compiled next to this file by tsc; shipped so that the Node wrapper loads actions as every falco platform does. */
 const NODE_LOADER = new URL('../shared/node-loader.js', import.meta.url);
 
-/** The function's zip: the user's code plus falco's handler wrapper and its config. */
+/** The function's zip: the user's code (its own zip's files, for `{ zip }` code) plus falco's handler wrapper and its config. */
 export async function lambdaPackage(deployable: Deployable): Promise<Buffer> {
   const { language } = parseRuntimeId(deployable.runtime);
-  const { entryFile } = await codeFiles(deployable);
-  const config: WrapperConfig = { entryFile, entryPoint: deployable.entryPoint, params: deployable.params };
+  const code = await codeFiles(deployable);
+  const config: WrapperConfig = { entryFile: code.entryFile, entryPoint: deployable.entryPoint, params: deployable.params };
   const extra = new Map<string, string | Buffer>([['falco.json', JSON.stringify(config)]]);
   if (language === 'nodejs') {
     extra.set('falco_handler.mjs', NODE_HANDLER);
@@ -29,5 +29,5 @@ export async function lambdaPackage(deployable: Deployable): Promise<Buffer> {
   } else {
     extra.set('falco_handler.py', PYTHON_HANDLER);
   }
-  return zipCode(deployable, extra);
+  return zipCode(code, extra);
 }

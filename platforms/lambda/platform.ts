@@ -5,6 +5,7 @@ import {
   ConfigError,
   now,
   type CallOptions,
+  type CongestionOptions,
   type Deployable,
   type Deployment,
   type InvokeOptions,
@@ -34,6 +35,8 @@ const CLEANUP_TIMEOUT_MS = 60_000;
  */
 export class LambdaPlatform implements Platform {
   readonly name = 'lambda';
+  /** AIMD on Lambda's throttling (TooManyRequestsException), never past the invoke client's sockets. */
+  readonly defaultCongestion: CongestionOptions;
   readonly #options: ResolvedLambdaOptions;
   readonly #secrets: readonly string[];
   /** Deploy, look-up, delete. */
@@ -50,6 +53,7 @@ export class LambdaPlatform implements Platform {
     this.#secrets = secretsOf(this.#options);
     this.#client = controlClient(this.#options);
     this.#invoker = invokeClient(this.#options, this.#options.maxSockets);
+    this.defaultCongestion = { kind: 'aimd', max: this.#options.maxSockets };
     this.#role = new ExecutionRole({
       roleName: this.#options.roleName,
       roleArn: this.#options.roleArn,

@@ -1,18 +1,17 @@
 import {
-  AttachRolePolicyCommand,
   CreateRoleCommand,
   DeleteRoleCommand,
+  DeleteRolePolicyCommand,
   DetachRolePolicyCommand,
   GetRoleCommand,
   paginateListAttachedRolePolicies,
+  paginateListRolePolicies,
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import { paginateListFunctions, type LambdaClient } from '@aws-sdk/client-lambda';
 import { DeploymentError } from '../../src/index.js';
+import { grantBasicExecution } from './basic-execution.js';
 import { lambdaError } from './errors.js';
-
-/** The only permission falco's functions get: writing their logs to CloudWatch. */
-export const BASIC_EXECUTION_POLICY = 'policy/service-role/AWSLambdaBasicExecutionRole';
 
 const TRUST_POLICY = JSON.stringify({
   Version: '2012-10-17',
@@ -106,12 +105,8 @@ export class ExecutionRole {
       throw this.#error(error, `creating the execution role "${RoleName}"`);
     }
     if (!arn) throw new DeploymentError(`creating the execution role "${RoleName}" returned no ARN`);
-    const partition = arn.split(':')[1] ?? 'aws';
     try {
-      await iam.send(
-        new AttachRolePolicyCommand({ RoleName, PolicyArn: `arn:${partition}:iam::aws:${BASIC_EXECUTION_POLICY}` }),
-        { abortSignal: signal },
-      );
+      await grantBasicExecution(iam, arn, RoleName, signal);
     } catch (error) {
       await this.#delete(AbortSignal.timeout(30_000)).catch(() => undefined);
       throw this.#error(error, `attaching the basic execution policy to "${RoleName}"`);
@@ -148,6 +143,11 @@ export class ExecutionRole {
       for await (const page of paginateListAttachedRolePolicies({ client: iam }, { RoleName })) {
         for (const policy of page.AttachedPolicies ?? []) {
           await iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn: policy.PolicyArn }), { abortSignal: signal });
+        }
+      }
+      for await (const page of paginateListRolePolicies({ client: iam }, { RoleName })) {
+        for (const PolicyName of page.PolicyNames ?? []) {
+          await iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName }), { abortSignal: signal });
         }
       }
       await iam.send(new DeleteRoleCommand({ RoleName }), { abortSignal: signal });

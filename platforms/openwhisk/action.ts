@@ -1,7 +1,5 @@
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseRuntimeId, type Deployable, type Deployment, type Language } from '../../src/index.js';
-import { codeFiles, DEFAULT_ENTRY_FILE, zipCode } from '../shared/package.js';
+import { codeFile, codeFiles, DEFAULT_ENTRY_FILE, zipCode, type CodeFiles } from '../shared/package.js';
 
 interface KeyValue {
   readonly key: string;
@@ -65,27 +63,27 @@ export function deploymentOf(action: StoredAction): Deployment {
 }
 
 async function actionCode(deployable: Deployable, language: Language): Promise<{ code: string; binary: boolean }> {
-  const { code } = deployable;
-  if ('source' in code || 'file' in code) {
-    const { files, entryFile } = await codeFiles(deployable);
-    return { code: files.get(entryFile)!.toString('utf8'), binary: false };
+  const code = await codeFiles(deployable);
+  if ('source' in deployable.code || 'file' in deployable.code) {
+    return { code: code.files.get(code.entryFile)!.toString('utf8'), binary: false };
   }
-  const extra = 'dir' in code ? await entryShim(deployable, code.dir, language) : new Map<string, string>();
-  return { code: (await zipCode(deployable, extra)).toString('base64'), binary: true };
+  const shim = await entryShim(code, deployable.entryPoint, language);
+  // A zip that needs nothing added goes as it is.
+  if ('zip' in deployable.code && shim.size === 0) return { code: Buffer.from(deployable.code.zip).toString('base64'), binary: true };
+  return { code: (await zipCode(code, shim)).toString('base64'), binary: true };
 }
 
 /**
  * OpenWhisk starts a zipped Node.js action at its package's main file (`package.json`, else
  * `index.js`) and a Python one at `__main__.py`. When the entry file is another one and the
- * directory has no such file, a small one pointing at the entry file is added.
+ * code has no such file, a small one pointing at the entry file is added.
  */
-async function entryShim(deployable: Deployable, dir: string, language: Language): Promise<Map<string, string>> {
-  const { entryFile } = await codeFiles(deployable);
+async function entryShim(code: CodeFiles, entryPoint: string, language: Language): Promise<Map<string, string>> {
+  const { entryFile } = code;
   if (entryFile === DEFAULT_ENTRY_FILE[language]) return new Map();
   const [shim, content] =
     language === 'nodejs'
       ? ['package.json', JSON.stringify({ main: entryFile })]
-      : ['__main__.py', `from ${entryFile.replace(/\.py$/, '').split('/').join('.')} import ${deployable.entryPoint}\n`];
-  const present = await stat(join(dir, shim)).then(() => true, () => false);
-  return present ? new Map() : new Map([[shim, content]]);
+      : ['__main__.py', `from ${entryFile.replace(/\.py$/, '').split('/').join('.')} import ${entryPoint}\n`];
+  return (await codeFile(code, shim)) === undefined ? new Map([[shim, content]]) : new Map();
 }

@@ -1,20 +1,25 @@
 import archiver from 'archiver';
 import { readFile, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { ConfigError, DeploymentError, parseRuntimeId, type Deployable, type Language } from '../../src/index.js';
+import { basename, join, posix } from 'node:path';
+import { DeploymentError, parseRuntimeId, type Deployable, type Language } from '../../src/index.js';
+import { unzipFiles } from './unzip.js';
 
 /** The file an action's entry point lives in, when the deployable does not say. */
 export const DEFAULT_ENTRY_FILE: Record<Language, string> = { nodejs: 'index.js', python: '__main__.py' };
 
 /** The user's code as files, by path inside the package, plus the file holding the entry point. */
 export interface CodeFiles {
-  /** Files by their path inside the package; for `dir` code, the directory to add whole. */
+  /** Files by their path inside the package: inline source, a file, or a zip's entries. */
   readonly files: ReadonlyMap<string, Buffer>;
+  /** For `dir` code, the directory to add whole (then `files` is empty). */
   readonly dir?: string;
   readonly entryFile: string;
 }
 
-/** Reads a deployable's code (inline source, a file or a directory) into the files of a package. */
+/**
+ * Reads a deployable's code (inline source, a file, a directory or a zip) into the files of a
+ * package. The entry file must be there: a DeploymentError names it when it is not.
+ */
 export async function codeFiles(deployable: Deployable): Promise<CodeFiles> {
   const { language } = parseRuntimeId(deployable.runtime);
   const { code } = deployable;
@@ -27,11 +32,28 @@ export async function codeFiles(deployable: Deployable): Promise<CodeFiles> {
     return { files: new Map([[entryFile, await readCode(code.file)]]), entryFile };
   }
   if ('dir' in code) {
-    const entryFile = deployable.entryFile ?? (await dirEntryFile(code.dir, language));
+    const info = await stat(code.dir).catch(() => undefined);
+    if (!info?.isDirectory()) throw new DeploymentError(`the function's code directory ${code.dir} does not exist`);
+    const entryFile = deployable.entryFile ?? defaultEntryFile(language, await readFile(join(code.dir, 'package.json')).catch(() => undefined));
     await readCode(join(code.dir, entryFile));
     return { files: new Map(), dir: code.dir, entryFile };
   }
-  throw new ConfigError('this platform needs the code as { source }, { file } or { dir }, not a ready-made { zip }');
+  const files = unzipFiles(code.zip);
+  const named = deployable.entryFile ?? defaultEntryFile(language, files.get('package.json'));
+  const entryFile = posix.normalize(named);
+  if (!files.has(entryFile)) {
+    throw new DeploymentError(
+      `the function's zip has no ${entryFile}, the file that should hold ${deployable.entryPoint}(args): ` +
+        `add it to the zip, or name the file that holds it with entryFile`,
+    );
+  }
+  return { files, entryFile };
+}
+
+/** One of the code's files, by its path in the package; undefined when there is none. */
+export async function codeFile(code: CodeFiles, name: string): Promise<Buffer | undefined> {
+  if (code.dir === undefined) return code.files.get(name);
+  return readFile(join(code.dir, name)).catch(() => undefined);
 }
 
 async function readCode(path: string): Promise<Buffer> {
@@ -42,14 +64,14 @@ async function readCode(path: string): Promise<Buffer> {
   }
 }
 
-async function dirEntryFile(dir: string, language: Language): Promise<string> {
-  const info = await stat(dir).catch(() => undefined);
-  if (!info?.isDirectory()) throw new DeploymentError(`the function's code directory ${dir} does not exist`);
-  if (language === 'nodejs') {
-    const manifest = await readFile(join(dir, 'package.json'), 'utf8').catch(() => undefined);
-    if (manifest) {
-      const main = (JSON.parse(manifest) as { main?: unknown }).main;
+/** A Node.js package's `main`, else the language's default. */
+function defaultEntryFile(language: Language, manifest: Buffer | undefined): string {
+  if (language === 'nodejs' && manifest) {
+    try {
+      const { main } = JSON.parse(manifest.toString('utf8')) as { main?: unknown };
       if (typeof main === 'string') return main;
+    } catch {
+      // Not JSON: the package has no main falco can read.
     }
   }
   return DEFAULT_ENTRY_FILE[language];
@@ -57,12 +79,9 @@ async function dirEntryFile(dir: string, language: Language): Promise<string> {
 
 /**
  * Zips a deployable's code with archiver, adding `extra` files (a platform's handler wrapper)
- * at the top level; an extra file replaces a code directory's file of the same name. A `zip`
- * deployable is passed through unchanged when there is nothing to add.
+ * at the top level; an extra file replaces the code's own file of the same name.
  */
-export async function zipCode(deployable: Deployable, extra: ReadonlyMap<string, string | Buffer> = new Map()): Promise<Buffer> {
-  if ('zip' in deployable.code && extra.size === 0) return Buffer.from(deployable.code.zip);
-  const { files, dir } = await codeFiles(deployable);
+export async function zipCode(code: CodeFiles, extra: ReadonlyMap<string, string | Buffer> = new Map()): Promise<Buffer> {
   const archive = archiver('zip', { zlib: { level: 6 } });
   const chunks: Buffer[] = [];
   archive.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -71,8 +90,8 @@ export async function zipCode(deployable: Deployable, extra: ReadonlyMap<string,
     archive.on('error', reject);
     archive.on('warning', reject);
   });
-  if (dir) archive.directory(dir, false, (entry) => (extra.has(entry.name) ? false : entry));
-  for (const [name, content] of files) archive.append(content, { name });
+  if (code.dir) archive.directory(code.dir, false, (entry) => (extra.has(entry.name) ? false : entry));
+  for (const [name, content] of code.files) if (!extra.has(name)) archive.append(content, { name });
   for (const [name, content] of extra) archive.append(content, { name });
   await archive.finalize();
   await done;

@@ -6,6 +6,8 @@ export interface RequestRecord {
   readonly method: string;
   readonly path: string;
   readonly query: Readonly<Record<string, string>>;
+  /** Which of the server's TCP connections carried it, numbered from 1 as they were accepted. */
+  readonly connection: number;
   body: unknown;
   status?: number;
 }

@@ -1,7 +1,7 @@
 import { randomUUID, randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { KNOWN_RUNTIME_IDS } from '../../../src/index.js';
 import { deleteAction, getAction, listActions, NOT_FOUND, putAction } from './actions.js';
 import type { Action, Activation } from './entities.js';
@@ -34,6 +34,7 @@ export class OpenWhiskDouble {
   readonly #server: http.Server;
   #url = '';
   #connections = 0;
+  readonly #connectionIds = new WeakMap<Socket, number>();
 
   private constructor(options: OpenWhiskDoubleOptions) {
     const namespace = options.namespace ?? 'guest';
@@ -50,7 +51,8 @@ export class OpenWhiskDouble {
     };
     const handler = (request: IncomingMessage, response: ServerResponse): void => void this.#handle(request, response);
     this.#server = options.tls ? https.createServer(options.tls, handler) : http.createServer(handler);
-    this.#server.on('connection', () => this.#connections++);
+    // Over TLS a request's socket is the TLS socket, which 'secureConnection' hands over.
+    this.#server.on(options.tls ? 'secureConnection' : 'connection', (socket: Socket) => this.#connectionIds.set(socket, ++this.#connections));
   }
 
   static async start(options: OpenWhiskDoubleOptions = {}): Promise<OpenWhiskDouble> {
@@ -72,6 +74,15 @@ export class OpenWhiskDouble {
   /** TCP connections accepted so far: a keep-alive client opens few. */
   get connections(): number {
     return this.#connections;
+  }
+
+  /**
+   * The connections that carried invokes (`POST .../actions/<name>`). Unlike `connections`, it does
+   * not count the openwhisk client's management socket, which the server may close while idle.
+   */
+  get invokeConnections(): number {
+    const invokes = this.requests.filter((record) => record.method === 'POST' && /\/actions\/[^/]+$/.test(record.path));
+    return new Set(invokes.map((record) => record.connection)).size;
   }
 
   get namespace(): string {
@@ -101,7 +112,13 @@ export class OpenWhiskDouble {
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://double');
-    const record: RequestRecord = { method: request.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), body: undefined };
+    const record: RequestRecord = {
+      method: request.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      connection: this.#connectionIds.get(request.socket) ?? 0,
+      body: undefined,
+    };
     this.requests.push(record);
     try {
       const body = await readJson(request);

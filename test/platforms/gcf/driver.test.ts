@@ -14,7 +14,7 @@ import {
   type Runtime,
 } from '../../../src/index.js';
 import { GcfPlatform } from '../../../platforms/gcf/index.js';
-import { startTestbed, type GcfTestbed } from './setup.js';
+import { startTestbed, suiteTestbed, type GcfTestbed } from './setup.js';
 
 const SQUARE = `
 async function main({ n, waitMs }) {
@@ -105,44 +105,34 @@ def main(args):
 `;
 
 describe('gcf: a Python function (python311) end to end', { timeout: 120_000 }, () => {
-  let bed: GcfTestbed;
-  let platform: GcfPlatform;
-
-  before(async () => {
-    bed = await startTestbed();
-    platform = new GcfPlatform(bed.options);
-  });
-  after(async () => {
-    await platform.close();
-    await bed.double.stop();
-  });
+  const { bed, platform } = suiteTestbed();
 
   test('main.py serves __main__.py: result, a raised error and a returned { error }', async () => {
     const code = deployable({ runtime: 'python:3.11', code: { source: PYTHON }, name: 'hello-py', params: { greeting: 'Hello' } });
-    const deployment = await platform.deploy(code);
+    const deployment = await platform().deploy(code);
     const call = { invocationId: 'i', attempt: 1 };
     try {
-      const created = await bed.double.function(deployment.name);
+      const created = await bed().double.function(deployment.name);
       assert.equal(created?.spec.buildConfig?.runtime, 'python311');
       assert.equal(created?.spec.buildConfig?.entryPoint, 'falco_handler');
-      const result = await platform.invoke(deployment, { name: 'world' }, call);
+      const result = await platform().invoke(deployment, { name: 'world' }, call);
       assert.deepEqual(result.output, { greeting: 'Hello, world!' });
       assert.equal(result.coldStart, true);
-      await assert.rejects(platform.invoke(deployment, { mode: 'raise', what: 'x' }, call), (error: unknown) => {
+      await assert.rejects(platform().invoke(deployment, { mode: 'raise', what: 'x' }, call), (error: unknown) => {
         assert.ok(error instanceof FunctionError, String(error));
         assert.equal(error.message, 'no such thing: x');
         assert.equal(error.errorType, 'ValueError');
         return true;
       });
-      await assert.rejects(platform.invoke(deployment, { mode: 'error' }, call), (error: unknown) => {
+      await assert.rejects(platform().invoke(deployment, { mode: 'error' }, call), (error: unknown) => {
         assert.ok(error instanceof FunctionError, String(error));
         assert.equal(error.message, 'refused politely');
         return true;
       });
     } finally {
-      await platform.remove(deployment);
+      await platform().remove(deployment);
     }
-    assert.deepEqual(bed.double.functionIds(), []);
+    assert.deepEqual(bed().double.functionIds(), []);
   });
 });
 

@@ -64,6 +64,17 @@ describe('gcf options', { timeout: 120_000 }, () => {
     }
   });
 
+  test('project is projectId under the name the CLI and gcloud use; giving both is a ConfigError', () => {
+    assert.equal(parseGcfOptions({ project: 'falco-test' }).projectId, 'falco-test');
+    assert.equal(parseGcfOptions({ projectId: 'falco-test' }).projectId, 'falco-test');
+    assert.equal('project' in parseGcfOptions({ project: 'falco-test' }), false);
+    assert.throws(
+      () => new GcfPlatform({ project: 'falco-one', projectId: 'falco-two' }),
+      (error: unknown) => error instanceof ConfigError && /option "project": give either project or projectId/.test(error.message),
+    );
+    assert.throws(() => new GcfPlatform({ project: 'No_Such Project' }), /option "project": must be a project id/);
+  });
+
   test('an endpoint URL sets host, port, protocol and REST', () => {
     assert.deepEqual(transportOf(parseGcfOptions({ endpoint: 'http://127.0.0.1:8080' })), {
       apiEndpoint: '127.0.0.1',

@@ -1,6 +1,7 @@
 import { v2, type protos } from '@google-cloud/functions';
+import { after, before } from 'node:test';
 import { deployable } from '../../../src/index.js';
-import type { GcfOptions } from '../../../platforms/gcf/index.js';
+import { GcfPlatform, type GcfOptions } from '../../../platforms/gcf/index.js';
 import { packageFunction } from '../../../platforms/gcf/package.js';
 import { gcfRuntime } from '../../../platforms/gcf/runtimes.js';
 import { GcfDouble, type GcfDoubleOptions } from '../../doubles/gcf/double.js';
@@ -31,6 +32,25 @@ export async function startTestbed(options: GcfDoubleOptions = {}): Promise<GcfT
       fallback: true,
     },
   };
+}
+
+/** A testbed and a platform on it for the enclosing suite, started before its tests and stopped after. Call inside `describe`. */
+export function suiteTestbed(): { bed: () => GcfTestbed; platform: () => GcfPlatform } {
+  let bed: GcfTestbed | undefined;
+  let platform: GcfPlatform | undefined;
+  before(async () => {
+    bed = await startTestbed();
+    platform = new GcfPlatform(bed.options);
+  });
+  after(async () => {
+    await platform?.close();
+    await bed?.double.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the suite testbed exists only while its tests run');
+    return value;
+  };
+  return { bed: () => started(bed), platform: () => started(platform) };
 }
 
 /** The real v2 client against the double, as any other tool would use it. */

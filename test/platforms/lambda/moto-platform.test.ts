@@ -4,9 +4,10 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { ConcurrentExecutor } from '../../../executors/concurrent.js';
 import { isFalcoName } from '../../../platforms/shared/names.js';
-import { ConfigError, deployable, FatalError, type DeployableOptions } from '../../../src/index.js';
+import { ConfigError, deployable, DeploymentError, FatalError, type DeployableOptions } from '../../../src/index.js';
 import { FAKE_CREDENTIALS, startMoto } from '../../doubles/moto.js';
 import { inputs, PlanDriver } from '../../helpers/drivers.js';
+import { zipOf } from '../../helpers/zip.js';
 import { MotoEnv, REGION } from './moto-env.js';
 
 const echo = (options: Partial<DeployableOptions> = {}) =>
@@ -77,6 +78,27 @@ describe('LambdaPlatform against moto', () => {
     assert.ok(first.activationId);
     assert.notEqual(first.activationId, second.activationId);
     assert.deepEqual((await platform.invoke(deployment, undefined, { invocationId: 'three', attempt: 1 })).output, {});
+  });
+
+  it("deploys a { zip } with falco's wrapper added, and refuses one without its entry file before creating anything", async () => {
+    const platform = env.platform();
+    const zip = await zipOf({ 'package.json': JSON.stringify({ main: 'app.js' }), 'app.js': 'exports.main = (args) => args;' });
+    const deployment = await platform.deploy(deployable({ runtime: 'nodejs:20', code: { zip }, name: 'zipped' }));
+    const { Configuration } = await env.lambda.send(new GetFunctionCommand({ FunctionName: deployment.name }));
+    assert.equal(Configuration?.State, 'Active');
+    assert.equal(Configuration?.Handler, 'falco_handler.handler');
+    assert.ok((Configuration?.CodeSize ?? 0) > zip.byteLength, 'the wrapper went into the zip');
+    assert.deepEqual((await platform.invoke(deployment, { n: 1 }, { invocationId: 'z', attempt: 1 })).output, { n: 1 });
+    await platform.remove(deployment);
+
+    const lacking = await zipOf({ 'lib/app.js': 'exports.main = (args) => args;' });
+    await assert.rejects(platform.deploy(deployable({ runtime: 'nodejs:20', code: { zip: lacking }, name: 'lacking' })), (error: unknown) => {
+      assert.ok(error instanceof DeploymentError, String(error));
+      assert.match(error.message, /the function's zip has no index\.js/);
+      return true;
+    });
+    assert.deepEqual((await env.lambda.send(new ListFunctionsCommand({}))).Functions, []);
+    assert.deepEqual((await env.iam.send(new ListRolesCommand({}))).Roles, []);
   });
 
   it('fetches a deployment it made, one it did not tag, and none for an unknown name', async () => {

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { lambdaPackage } from '../../../platforms/lambda/package.js';
 import { deployable, type DeployableOptions } from '../../../src/index.js';
+import { zipOf } from '../../helpers/zip.js';
 import { unpack } from './zip.js';
 
 type Handler = (event: unknown) => Promise<unknown>;
@@ -50,6 +51,16 @@ describe('the Node handler wrapper, unpacked as Lambda would', () => {
       entryPoint: 'run',
     });
     assert.equal(await handler({ x: 7 }), 'ran 7');
+  });
+
+  it("runs a { zip }'s main with the zip's own modules", async () => {
+    const zip = await zipOf({
+      'package.json': JSON.stringify({ main: 'app.js' }),
+      'app.js': 'const { twice } = require("./lib/util.js");\nexports.main = ({ n }) => ({ twice: twice(n) });',
+      'lib/util.js': 'exports.twice = (n) => 2 * n;',
+    });
+    const handler = await load({ code: { zip } });
+    assert.deepEqual(await handler({ n: 21 }), { twice: 42 });
   });
 
   it('lets an error thrown by main through, as Lambda reports it', async () => {

@@ -3,9 +3,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { lambdaPackage, type WrapperConfig } from '../../../platforms/lambda/package.js';
-import { ConfigError, deployable, DeploymentError } from '../../../src/index.js';
+import { deployable, DeploymentError } from '../../../src/index.js';
 import { unzip } from './zip.js';
 import { suiteTempDir } from '../../helpers/temp-dir.js';
+import { zipOf } from '../../helpers/zip.js';
 
 const LOADER = new URL('../../../platforms/shared/node-loader.js', import.meta.url);
 
@@ -48,14 +49,32 @@ describe('lambda package', () => {
     assert.equal(configOf(files).entryFile, 'server.js');
   });
 
-  it('refuses code it cannot wrap or read', async () => {
+  it("adds the wrapper to a { zip }'s own files, and finds the entry file from its package.json", async () => {
+    const zip = await zipOf({
+      'package.json': JSON.stringify({ main: './src/app.js' }),
+      'src/app.js': 'exports.main = (a) => require("../lib/util.js").twice(a.n);',
+      'lib/util.js': 'exports.twice = (n) => 2 * n;',
+    });
+    const files = await unzip(await lambdaPackage(deployable({ runtime: 'nodejs:20', code: { zip } })));
+    assert.deepEqual([...files.keys()].sort(), ['falco.json', 'falco_handler.mjs', 'falco_loader.mjs', 'lib/util.js', 'package.json', 'src/app.js']);
+    assert.equal(configOf(files).entryFile, 'src/app.js');
+  });
+
+  it('refuses code it cannot read, and a zip without its entry file, with a DeploymentError naming it', async () => {
     await assert.rejects(
       lambdaPackage(deployable({ runtime: 'nodejs:20', code: { zip: new Uint8Array([1, 2, 3]) } })),
-      ConfigError,
+      (error: unknown) => error instanceof DeploymentError && /\{ zip \} code cannot be read: it is not a zip archive/.test(error.message),
     );
     await assert.rejects(
       lambdaPackage(deployable({ runtime: 'nodejs:20', code: { file: join(dir(), 'missing.js') } })),
       DeploymentError,
+    );
+    const zip = await zipOf({ 'lib/handler.py': 'def main(args):\n    return args\n' });
+    await assert.rejects(
+      lambdaPackage(deployable({ runtime: 'python:3', code: { zip } })),
+      (error: unknown) =>
+        error instanceof DeploymentError &&
+        /the function's zip has no __main__\.py, the file that should hold main\(args\): add it to the zip, or name the file that holds it with entryFile/.test(error.message),
     );
   });
 });

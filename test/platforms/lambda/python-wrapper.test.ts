@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { lambdaPackage } from '../../../platforms/lambda/package.js';
 import { deployable, type DeployableOptions } from '../../../src/index.js';
+import { zipOf } from '../../helpers/zip.js';
 import { unpack } from './zip.js';
 
 const run = promisify(execFile);
@@ -80,6 +81,16 @@ describe('the Python handler wrapper, unpacked as Lambda would', () => {
       { errorType: 'ActionError', errorMessage: 'with a message' },
       { errorType: 'ActionError', errorMessage: '{"code": 7}' },
     ]);
+  });
+
+  it("runs a { zip }'s main from the entry file named, with the zip's own packages", async () => {
+    const zip = await zipOf({
+      'job.py': 'from pkg.util import twice\n\ndef main(args):\n    return {"twice": twice(args["n"])}\n',
+      'pkg/__init__.py': '',
+      'pkg/util.py': 'def twice(n):\n    return 2 * n\n',
+    });
+    const [outcome] = await call({ code: { zip }, entryFile: 'job.py' }, [{ n: 21 }]);
+    assert.deepEqual(outcome, { result: { twice: 42 } });
   });
 
   it('uses the configured entry point and file', async () => {

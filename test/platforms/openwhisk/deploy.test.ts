@@ -6,6 +6,7 @@ import yauzl from 'yauzl';
 import { ConfigError, deployable, DeploymentError, FatalError, TimeoutError, type Deployable } from '../../../src/index.js';
 import { call, cleanupOpenWhisk, nodeAction, OpenWhiskPlatform, withDouble } from './helpers.js';
 import { suiteTempDir } from '../../helpers/temp-dir.js';
+import { zipOf } from '../../helpers/zip.js';
 
 async function zipEntries(base64: string): Promise<Map<string, string>> {
   const zip = await yauzl.fromBufferPromise(Buffer.from(base64, 'base64'), { lazyEntries: true });
@@ -79,6 +80,24 @@ describe('OpenWhiskPlatform deploy', () => {
       assert.equal(double.actions.get(deployment.name)?.exec.binary, true);
       const result = await platform.invoke(deployment, { n: 14 }, call());
       assert.deepEqual(result.output, { tripled: 42 });
+    });
+  });
+
+  it("starts a { zip } at the entry file named, and refuses one without it before any request", async () => {
+    const zip = await zipOf({ 'job.py': 'from pkg.util import twice\n\ndef main(args):\n    return {"twice": twice(args["n"])}\n', 'pkg/__init__.py': '', 'pkg/util.py': 'def twice(n):\n    return 2 * n\n' });
+    await withDouble(async (double, platform) => {
+      const deployment = await platform.deploy(deployable({ runtime: 'python:3', code: { zip }, entryFile: 'job.py', name: 'pyjob' }));
+      const entries = await zipEntries(double.actions.get(deployment.name)!.exec.code);
+      assert.equal(entries.get('__main__.py'), 'from job import main\n');
+      assert.deepEqual((await platform.invoke(deployment, { n: 21 }, call())).output, { twice: 42 });
+
+      const requests = double.requests.length;
+      await assert.rejects(platform.deploy(deployable({ runtime: 'python:3', code: { zip }, name: 'nomain' })), (error: unknown) => {
+        assert.ok(error instanceof DeploymentError, String(error));
+        assert.match(error.message, /the function's zip has no __main__\.py/);
+        return true;
+      });
+      assert.equal(double.requests.length, requests);
     });
   });
 
