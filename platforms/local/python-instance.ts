@@ -1,26 +1,25 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { DeploymentError } from '../../src/index.js';
+import { Channel } from './channel.js';
 import { functionEnv, type Crash, type Instance, type InstanceHandlers, type InstanceSpec } from './instance.js';
-import type { InitMessage, Reply } from './protocol.js';
+import { MAX_FRAME_BYTES, type InitMessage } from './protocol.js';
 import { PYTHON_RUNNER } from './python-runner.js';
 
 /**
  * A Python instance: a long-lived `python3 -u` process running the runner, which loads the action
- * and answers calls as JSON lines. Calls go in on fd 3 and replies come back on fd 4, so the
- * function's own stdin, stdout and stderr never touch the protocol. The process and its pipes
- * are unref'd: only a call in flight (its timeout timer) keeps the host alive.
+ * and answers calls, each a frame of JSON (see channel.ts). The process and its pipes are
+ * unref'd: only a call in flight (its timeout timer) keeps the host alive.
  */
 export class PythonInstance implements Instance {
   readonly #spec: InstanceSpec;
   readonly #handlers: InstanceHandlers;
   #child: ChildProcess | undefined;
-  #requests: Socket | undefined;
-  #replies: Socket | undefined;
+  #channel: Channel | undefined;
   #starting: { resolve: () => void; reject: (error: Error) => void } | undefined;
   #closed: Promise<void> = Promise.resolve();
-  #pending = '';
   #spawnError: Error | undefined;
+  #broken: Error | undefined;
   #killed = false;
 
   constructor(spec: InstanceSpec, handlers: InstanceHandlers) {
@@ -32,7 +31,7 @@ export class PythonInstance implements Instance {
     return new Promise((resolve, reject) => {
       this.#starting = { resolve, reject };
       const { dir, entry, entryPoint, memoryMB, logs, python } = this.#spec;
-      const child = spawn(python, ['-u', '-c', PYTHON_RUNNER, entry, entryPoint, String(memoryMB * 1024 * 1024)], {
+      const child = spawn(python, ['-u', '-c', PYTHON_RUNNER, entry, entryPoint, String(memoryMB * 1024 * 1024), String(MAX_FRAME_BYTES)], {
         cwd: dir,
         env: functionEnv(this.#spec.env),
         stdio: ['ignore', logs, logs, 'pipe', 'pipe'],
@@ -42,21 +41,18 @@ export class PythonInstance implements Instance {
       child.on('error', (error) => {
         this.#spawnError = error;
       });
-      const requests = child.stdio[3] as Socket;
-      const replies = child.stdio[4] as Socket;
-      this.#requests = requests;
-      this.#replies = replies;
-      requests.on('error', () => {}); // EPIPE from a process that died: its close reports it
-      replies.setEncoding('utf8');
-      replies.on('data', this.#onData);
+      this.#channel = new Channel(child.stdio[3] as Socket, child.stdio[4] as Socket, {
+        init: this.#onInit,
+        reply: (reply) => this.#handlers.reply(reply),
+        broken: this.#onBroken,
+      });
       child.unref();
-      requests.unref();
-      replies.unref();
+      this.#channel.ref(false);
     });
   }
 
   send(args: string): void {
-    this.#requests?.write(`${args}\n`);
+    this.#channel?.send(args);
   }
 
   kill(): Promise<void> {
@@ -66,34 +62,24 @@ export class PythonInstance implements Instance {
       this.#starting = undefined;
       // Ref'd again so that whoever awaits the kill sees the process reaped and its pipes closed.
       this.#child?.ref();
-      this.#requests?.ref();
-      this.#replies?.ref();
+      this.#channel?.ref(true);
       this.#child?.kill('SIGKILL');
     }
     return this.#closed;
   }
 
-  readonly #onData = (chunk: string): void => {
-    let text = this.#pending + chunk;
-    let end: number;
-    while ((end = text.indexOf('\n')) !== -1) {
-      this.#onLine(text.slice(0, end));
-      text = text.slice(end + 1);
-    }
-    this.#pending = text;
-  };
-
-  #onLine(line: string): void {
-    if (this.#starting === undefined) {
-      this.#handlers.reply(JSON.parse(line) as Reply);
-      return;
-    }
-    const init = JSON.parse(line) as InitMessage;
+  readonly #onInit = (init: InitMessage): void => {
     const starting = this.#starting;
     this.#starting = undefined;
-    if (init.init) starting.resolve();
-    else starting.reject(new DeploymentError(`function "${this.#spec.name}" cannot start: ${init.message}`));
-  }
+    if (init.init) starting?.resolve();
+    else starting?.reject(new DeploymentError(`function "${this.#spec.name}" cannot start: ${init.message}`));
+  };
+
+  /** The runner sent what it never sends: end the process, and say why when it has gone. */
+  readonly #onBroken = (error: Error): void => {
+    this.#broken = error;
+    this.#child?.kill('SIGKILL');
+  };
 
   readonly #onClose = (): void => {
     if (this.#killed) return;
@@ -107,6 +93,7 @@ export class PythonInstance implements Instance {
 
   #crash(): Crash {
     const { python, name } = this.#spec;
+    if (this.#broken) return { message: `the python process of function "${name}" broke the local platform's protocol: ${this.#broken.message}; it was ended`, cause: this.#broken };
     if (this.#spawnError) {
       return {
         message: `cannot run "${python}" (${this.#spawnError.message}): install Python 3 or set the LocalPlatform option "python"`,
