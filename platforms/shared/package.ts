@@ -42,7 +42,8 @@ async function readCode(path: string): Promise<Buffer> {
   }
 }
 
-async function dirEntryFile(dir: string, language: Language): Promise<string> {
+/** The entry file of a code directory: package.json's `main` for Node.js, else the language's default. */
+export async function dirEntryFile(dir: string, language: Language): Promise<string> {
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory()) throw new DeploymentError(`the function's code directory ${dir} does not exist`);
   if (language === 'nodejs') {
