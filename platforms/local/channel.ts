@@ -34,14 +34,6 @@ export class Channel {
     this.#requests.write(frame(args));
   }
 
-  /** Whether the pipes keep the host alive: only while someone awaits the instance. */
-  ref(ref: boolean): void {
-    for (const socket of [this.#requests, this.#replies]) {
-      if (ref) socket.ref();
-      else socket.unref();
-    }
-  }
-
   readonly #onData = (chunk: Buffer): void => {
     try {
       this.#reader.push(chunk);
