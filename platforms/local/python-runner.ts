@@ -111,6 +111,16 @@ def receive(requests):
     return data if len(data) == size else None
 
 
+def widen(fd):
+    # A 1 MiB pipe instead of 64 KiB: a large payload crosses in 16 times fewer wake-ups, which
+    # on a busy machine is most of its cost.
+    try:
+        import fcntl
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
+    except (ImportError, AttributeError, OSError):
+        pass
+
+
 def die_with_parent():
     try:
         import ctypes, signal
@@ -124,6 +134,8 @@ def serve():
     die_with_parent()
     os.set_inheritable(3, False)
     os.set_inheritable(4, False)
+    widen(3)
+    widen(4)
     requests = os.fdopen(3, 'rb')
     replies = os.fdopen(4, 'wb')
     sys.argv = [path]

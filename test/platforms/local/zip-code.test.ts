@@ -1,5 +1,6 @@
 import archiver from 'archiver';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import { deployable, DeploymentError, type DeployableOptions } from '../../../src/index.js';
 import { LocalPlatform } from '../../../platforms/local/index.js';
@@ -65,11 +66,18 @@ describe('local platform: zip code', () => {
     await assert.rejects(platform.deploy(zipped('nodejs:20', await zip({ 'lib.js': '' }))), /zip has no entry file "index\.js"/);
   });
 
-  it('refuses a symbolic link, and what is not a zip, with a DeploymentError', async () => {
+  it('refuses a symbolic link, a path outside the zip, and what is not a zip, with a DeploymentError', async () => {
     const linked = await zip({ 'index.js': 'exports.main = () => ({});' }, { 'escape.js': '/etc/passwd' });
     await assert.rejects(platform.deploy(zipped('nodejs:20', linked)), (error: unknown) => {
       assert.ok(error instanceof DeploymentError, String(error));
       assert.match(error.message, /"escape\.js" is a symbolic link/);
+      return true;
+    });
+    // archiver cleans such names up; Python's zipfile writes them as given.
+    const escaping = execFileSync('python3', ['-c', 'import io, sys, zipfile\nb = io.BytesIO()\nwith zipfile.ZipFile(b, "w") as z:\n    z.writestr("index.js", "")\n    z.writestr("../escape.js", "")\nsys.stdout.buffer.write(b.getvalue())']);
+    await assert.rejects(platform.deploy(zipped('nodejs:20', escaping)), (error: unknown) => {
+      assert.ok(error instanceof DeploymentError, String(error));
+      assert.match(error.message, /invalid relative path: \.\.\/escape\.js/);
       return true;
     });
     await assert.rejects(platform.deploy(zipped('nodejs:20', Buffer.from('not a zip'))), (error: unknown) => {
