@@ -1,9 +1,10 @@
 import { rmSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { ConfigError, type Deployable, DeploymentError } from '../../src/index.js';
-import { codeFiles } from '../shared/package.js';
+import { ConfigError, type Deployable, DeploymentError, FatalError, parseRuntimeId } from '../../src/index.js';
+import { codeFiles, dirEntryFile } from '../shared/package.js';
+import { unzipTo } from '../shared/unzip.js';
 
 /** A function's code on disk, where its instances run it. */
 export interface LocalCode {
@@ -27,28 +28,57 @@ function deleteLiveDirs(): void {
   for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
 }
 
-/** Puts a deployable's code on disk: a `dir` is used in place, inline source and a `file` go into a temp dir. */
+/**
+ * Puts a deployable's code on disk: a `dir` is used in place; inline source and a `file` are
+ * written to a temp dir, a `zip` is unpacked into one.
+ */
 export async function materialise(deployable: Deployable): Promise<LocalCode> {
+  if ('zip' in deployable.code) return unpacked(deployable, deployable.code.zip);
   const { files, dir, entryFile } = await codeFiles(deployable);
   if (dir !== undefined) return { dir: resolve(dir), entry: resolve(dir, entryFile), temporary: false };
-  const temp = await mkdtemp(join(tmpdir(), 'falco-local-'));
-  track(temp);
-  try {
+  return inTempDir(async (temp) => {
     for (const [name, content] of files) {
-      const path = resolve(temp, name);
-      const inside = relative(temp, path);
-      if (inside.startsWith('..') || isAbsolute(inside)) {
-        throw new ConfigError(`entryFile "${name}" points outside the function's directory: use a relative path such as "index.js"`);
-      }
+      const path = inside(temp, name);
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, content);
     }
+    return join(temp, entryFile);
+  });
+}
+
+function unpacked(deployable: Deployable, zip: Uint8Array): Promise<LocalCode> {
+  return inTempDir(async (temp) => {
+    await unzipTo(zip, temp);
+    const entryFile = deployable.entryFile ?? (await dirEntryFile(temp, parseRuntimeId(deployable.runtime).language));
+    const entry = inside(temp, entryFile);
+    if (!(await stat(entry).catch(() => undefined))?.isFile()) {
+      throw new DeploymentError(`the function's zip has no entry file "${entryFile}" (holding "${deployable.entryPoint}"): put it at the zip's top level, or name the file that holds it with entryFile`);
+    }
+    return entry;
+  });
+}
+
+/** Runs `fill` on a new temp dir that is ours, removed again if `fill` fails; `fill` answers the entry file's path. */
+async function inTempDir(fill: (temp: string) => Promise<string>): Promise<LocalCode> {
+  const temp = await mkdtemp(join(tmpdir(), 'falco-local-'));
+  track(temp);
+  try {
+    return { dir: temp, entry: await fill(temp), temporary: true };
   } catch (error) {
     await removeCode({ dir: temp, entry: temp, temporary: true });
-    if (error instanceof ConfigError) throw error;
+    if (error instanceof FatalError) throw error;
     throw new DeploymentError(`cannot write the function's code to ${temp}: ${(error as Error).message}`, { cause: error });
   }
-  return { dir: temp, entry: join(temp, entryFile), temporary: true };
+}
+
+/** The absolute path of `name` in `dir`; a ConfigError if it points outside. */
+function inside(dir: string, name: string): string {
+  const path = resolve(dir, name);
+  const within = relative(dir, path);
+  if (within.startsWith('..') || isAbsolute(within)) {
+    throw new ConfigError(`entryFile "${name}" points outside the function's directory: use a relative path such as "index.js"`);
+  }
+  return path;
 }
 
 export async function removeCode(code: LocalCode): Promise<void> {

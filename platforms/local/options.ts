@@ -11,6 +11,11 @@ const localOptionsSchema = z
     logs: z.enum(['ignore', 'inherit']).default('ignore'),
     /** The Python interpreter that runs `python:*` functions. */
     python: z.string().min(1, 'must name a python executable').default('python3'),
+    /**
+     * Where Node.js functions run: a worker thread each (fast to start; the memory limit caps only
+     * the V8 heap) or a node process each, whose memory limit covers everything it allocates.
+     */
+    isolation: z.enum(['thread', 'process']).default('thread'),
   })
   .strict();
 

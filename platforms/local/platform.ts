@@ -17,6 +17,7 @@ import { argsText } from './args.js';
 import { type LocalCode, materialise, removeCode } from './code.js';
 import type { InstanceFactory, InstanceSpec } from './instance.js';
 import { NodeInstance } from './node-instance.js';
+import { NodeProcessInstance } from './node-process-instance.js';
 import { type LocalPlatformOptions, parseLocalOptions, type ResolvedLocalOptions } from './options.js';
 import { Pool } from './pool.js';
 import { PythonInstance } from './python-instance.js';
@@ -82,9 +83,8 @@ export class LocalPlatform implements Platform {
       logs: this.#options.logs,
       python: this.#options.python,
     };
-    const factory: InstanceFactory = language === 'nodejs'
-      ? (handlers) => new NodeInstance(spec, handlers)
-      : (handlers) => new PythonInstance(spec, handlers);
+    const Kind = language === 'python' ? PythonInstance : this.#options.isolation === 'process' ? NodeProcessInstance : NodeInstance;
+    const factory: InstanceFactory = (handlers) => new Kind(spec, handlers);
     const pool = new Pool({
       name,
       maxInstances: deployable.maxInstances ?? this.#options.maxInstances,

@@ -41,8 +41,13 @@ async function checkNode(code: LocalCode, entryPoint: string, signal?: AbortSign
   }
   if (format === 'commonjs') return;
   // An ES module in a .js file loads as one only under a package.json that says so; we write one
-  // in a directory we made. A `dir` used in place must say so itself, and `node --check` tells.
-  if (code.temporary && code.entry.endsWith('.js')) await writeFile(join(code.dir, 'package.json'), '{ "type": "module" }\n');
+  // in a directory we made, unless it has its own (from a zip). A `dir` used in place, or a zip's
+  // package.json, must say so itself, and `node --check` tells.
+  if (code.temporary && code.entry.endsWith('.js')) {
+    await writeFile(join(code.dir, 'package.json'), '{ "type": "module" }\n', { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+  }
   await checkWith(process.execPath, ['--check', code.entry], code.entry, signal);
 }
 

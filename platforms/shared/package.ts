@@ -32,13 +32,11 @@ export async function codeFiles(deployable: Deployable): Promise<CodeFiles> {
     return { files: new Map([[entryFile, await readCode(code.file)]]), entryFile };
   }
   if ('dir' in code) {
-    const info = await stat(code.dir).catch(() => undefined);
-    if (!info?.isDirectory()) throw new DeploymentError(`the function's code directory ${code.dir} does not exist`);
-    const entryFile = deployable.entryFile ?? defaultEntryFile(language, await readFile(join(code.dir, 'package.json')).catch(() => undefined));
+    const entryFile = deployable.entryFile ?? (await dirEntryFile(code.dir, language));
     await readCode(join(code.dir, entryFile));
     return { files: new Map(), dir: code.dir, entryFile };
   }
-  const files = unzipFiles(code.zip);
+  const files = await unzipFiles(code.zip);
   const named = deployable.entryFile ?? defaultEntryFile(language, files.get('package.json'));
   const entryFile = posix.normalize(named);
   if (!files.has(entryFile)) {
@@ -62,6 +60,13 @@ async function readCode(path: string): Promise<Buffer> {
   } catch (error) {
     throw new DeploymentError(`cannot read the function's code at ${path}: ${(error as Error).message}`, { cause: error });
   }
+}
+
+/** The entry file of a code directory: package.json's `main` for Node.js, else the language's default. */
+export async function dirEntryFile(dir: string, language: Language): Promise<string> {
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory()) throw new DeploymentError(`the function's code directory ${dir} does not exist`);
+  return defaultEntryFile(language, await readFile(join(dir, 'package.json')).catch(() => undefined));
 }
 
 /** A Node.js package's `main`, else the language's default. */

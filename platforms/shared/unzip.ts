@@ -1,90 +1,73 @@
-import { posix } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { buffer } from 'node:stream/consumers';
+import yauzl from 'yauzl';
 import { DeploymentError } from '../../src/index.js';
 
-const END_SIGNATURE = 0x06054b50;
-const CENTRAL_SIGNATURE = 0x02014b50;
-const LOCAL_SIGNATURE = 0x04034b50;
-const END_SIZE = 22;
-const CENTRAL_SIZE = 46;
-const LOCAL_SIZE = 30;
-const MAX_COMMENT = 0xffff;
-const STORED = 0;
-const DEFLATED = 8;
-const ENCRYPTED_FLAG = 0x1;
+/** One file of a zip: its content and permission bits. */
+export interface ZipFile {
+  readonly data: Buffer;
+  readonly mode: number;
+}
+
+const FILE_TYPE = 0o170000;
+const SYMLINK = 0o120000;
 
 /**
- * The files of a `{ zip }` deployable by their path inside it (directories left out), as the
- * zip's central directory lists them. Stored and deflated entries are read; zip64, encrypted or
- * otherwise compressed archives, and entries that would land outside the function's directory,
- * are DeploymentErrors that say so.
+ * The files of a `{ zip }` deployable by their path inside it (directories left out), read with
+ * yauzl, which checks every entry's sizes. An entry whose path is absolute or climbs out with
+ * `..`, a symbolic link, a compression other than stored or deflated, and anything that is not a
+ * whole zip are DeploymentErrors that say so: nothing in a zip can land outside the function's dir.
  */
-export function unzipFiles(zip: Uint8Array): Map<string, Buffer> {
-  const buffer = Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength);
+export async function readZip(zip: Uint8Array): Promise<Map<string, ZipFile>> {
+  let archive: yauzl.ZipFile | undefined;
+  let current = '';
   try {
-    return readEntries(buffer);
+    archive = await yauzl.fromBufferPromise(Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength), { strictFileNames: false });
+    const files = new Map<string, ZipFile>();
+    for await (const entry of archive.eachEntry()) {
+      current = entry.fileName;
+      if (entry.fileName.endsWith('/')) continue;
+      const attributes = entry.externalFileAttributes >>> 16;
+      if ((attributes & FILE_TYPE) === SYMLINK) throw unreadable(`its entry ${entry.fileName} is a symbolic link: zip the file it points to instead`);
+      if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
+        throw unreadable(`its entry ${entry.fileName} uses compression method ${entry.compressionMethod}: only stored and deflated entries are read`);
+      }
+      const mode = attributes & 0o777;
+      files.set(entry.fileName, { data: await buffer(await archive.openReadStreamPromise(entry)), mode: mode === 0 ? 0o644 : mode });
+    }
+    return files;
   } catch (error) {
     if (error instanceof DeploymentError) throw error;
-    throw unreadable('it is truncated or damaged', error);
+    throw unreadable(describe(error as Error, current), error);
+  } finally {
+    archive?.close();
   }
 }
 
-function readEntries(buffer: Buffer): Map<string, Buffer> {
-  const end = findEnd(buffer);
-  const count = buffer.readUInt16LE(end + 10);
-  let at = buffer.readUInt32LE(end + 16);
-  if (count === 0xffff || at === 0xffffffff) throw unreadable('it is a zip64 archive: zip it without zip64 (files under 4 GB, fewer than 65535)');
+/** The zip's files by path. */
+export async function unzipFiles(zip: Uint8Array): Promise<Map<string, Buffer>> {
   const files = new Map<string, Buffer>();
-  for (let i = 0; i < count; i++) {
-    if (buffer.readUInt32LE(at) !== CENTRAL_SIGNATURE) throw unreadable('its central directory is damaged');
-    const flags = buffer.readUInt16LE(at + 8);
-    const method = buffer.readUInt16LE(at + 10);
-    const compressedSize = buffer.readUInt32LE(at + 20);
-    const size = buffer.readUInt32LE(at + 24);
-    const nameLength = buffer.readUInt16LE(at + 28);
-    const otherLength = buffer.readUInt16LE(at + 30) + buffer.readUInt16LE(at + 32);
-    const localOffset = buffer.readUInt32LE(at + 42);
-    const name = buffer.toString('utf8', at + CENTRAL_SIZE, at + CENTRAL_SIZE + nameLength);
-    at += CENTRAL_SIZE + nameLength + otherLength;
-    if (name.endsWith('/')) continue;
-    const path = safePath(name);
-    if (flags & ENCRYPTED_FLAG) throw unreadable(`its entry ${name} is encrypted`);
-    const data = entryData(buffer, localOffset, compressedSize, name);
-    files.set(path, inflate(data, method, size, name));
-  }
+  for (const [path, file] of await readZip(zip)) files.set(path, file.data);
   return files;
 }
 
-/** The end of central directory record: the last 22 bytes, unless the zip has a comment. */
-function findEnd(buffer: Buffer): number {
-  const last = buffer.length - END_SIZE;
-  for (let at = last; at >= Math.max(0, last - MAX_COMMENT); at--) {
-    if (buffer.readUInt32LE(at) === END_SIGNATURE) return at;
+/** Unpacks a zip into `dir`, keeping each file's permission bits. */
+export async function unzipTo(zip: Uint8Array, dir: string): Promise<void> {
+  for (const [path, file] of await readZip(zip)) {
+    const target = join(dir, path);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, file.data, { mode: file.mode });
   }
-  throw unreadable('it is not a zip archive');
 }
 
-function entryData(buffer: Buffer, offset: number, length: number, name: string): Buffer {
-  if (buffer.readUInt32LE(offset) !== LOCAL_SIGNATURE) throw unreadable(`its entry ${name} is damaged`);
-  const start = offset + LOCAL_SIZE + buffer.readUInt16LE(offset + 26) + buffer.readUInt16LE(offset + 28);
-  if (start + length > buffer.length) throw unreadable(`its entry ${name} is truncated`);
-  return buffer.subarray(start, start + length);
-}
-
-function inflate(data: Buffer, method: number, size: number, name: string): Buffer {
-  if (method !== STORED && method !== DEFLATED) throw unreadable(`its entry ${name} uses compression method ${method}: only stored and deflated entries are read`);
-  const content = method === STORED ? Buffer.from(data) : inflateRawSync(data);
-  if (content.length !== size) throw unreadable(`its entry ${name} is damaged`);
-  return content;
-}
-
-/** The entry's path, normalised; one that is absolute or climbs out with `..` is refused. */
-function safePath(name: string): string {
-  const path = posix.normalize(name.replaceAll('\\', '/'));
-  if (path.startsWith('/') || path === '..' || path.startsWith('../')) {
-    throw unreadable(`its entry ${name} points outside the function's directory`);
-  }
-  return path;
+/** yauzl's own words, said the way falco's errors are. */
+function describe(error: Error, entry: string): string {
+  const { message } = error;
+  if (/end of central directory record signature not found/i.test(message)) return 'it is not a zip archive';
+  const name = /^invalid (?:relative path|characters in fileName|absolute path): (.*)$/.exec(message)?.[1];
+  if (name !== undefined || /absolute path/.test(message)) return `its entry ${name ?? entry} points outside the function's directory`;
+  return `it is damaged or truncated (${message})`;
 }
 
 function unreadable(why: string, cause?: unknown): DeploymentError {

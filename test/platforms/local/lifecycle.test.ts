@@ -31,11 +31,6 @@ describe('local platform: deployments', () => {
     await assert.rejects(platform.deploy(ruby), (error: unknown) => error instanceof ConfigError && /unknown runtime "ruby:3"/.test(error.message));
   });
 
-  it('refuses zipped code with a ConfigError saying what to pass instead', async () => {
-    const zipped: Deployable = { ...js('exports.main = () => 1;'), code: { zip: new Uint8Array([80, 75, 5, 6]) } };
-    await assert.rejects(platform.deploy(zipped), (error: unknown) => error instanceof ConfigError && /\{ source \}, \{ file \} or \{ dir \}/.test(error.message));
-  });
-
   it('names deployments falco-<name>-<8 hex> and finds live ones', async () => {
     const deployment = await platform.deploy(js('exports.main = () => 1;', { name: 'finder', memoryMB: 128, timeoutMs: 5_000 }));
     assert.match(deployment.name, /^falco-finder-[0-9a-f]{8}$/);
