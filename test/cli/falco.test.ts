@@ -3,37 +3,11 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { OpenWhiskPlatform } from '../../platforms/openwhisk/index.js';
 import { deployable, type RunSummary } from '../../src/index.js';
 import { OpenWhiskDouble } from '../doubles/openwhisk/index.js';
 import { suiteTempDir } from '../helpers/temp-dir.js';
-
-// Found from this file, so the test runs the CLI of the same build: dist/cli/falco.js under `npm test`.
-const CLI = fileURLToPath(new URL('../../cli/falco.js', import.meta.url));
-const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}.js`, import.meta.url));
-
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function falco(args: string[], cwd: string): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { CLI, falco, fixture } from './run-falco.js';
 
 /** The summary table's total row in a report: the cells by column. */
 function totalRow(html: string): Record<string, string> {
