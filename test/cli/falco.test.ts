@@ -176,6 +176,10 @@ describe('the falco command', () => {
     assert.equal(report.code, 2);
     assert.match(report.stderr, /records file "absent\.jsonl" not found/);
 
+    const folderAsRecords = await falco(['report', '.', '-o', 'x.html'], dir());
+    assert.equal(folderAsRecords.code, 2);
+    assert.match(folderAsRecords.stderr, /records file "\." is not a file: name the \.jsonl file/);
+
     const output = await falco(['report', 'absent.jsonl'], dir());
     assert.equal(output.code, 2);
     assert.match(output.stderr, /required option '-o, --output <file>' not specified/);
