@@ -8,10 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { formatCount, formatMs } from '../../src/observe/format.js';
 import { reportHtml, reportModel, RunStats, writeReport, type Attempt, type Invocation } from '../../src/index.js';
 import { findChromium, HeadlessPage, NO_CHROMIUM } from './chromium.js';
-import { ConcurrentExecutor } from '../../executors/index.js';
-import { SimulatedPlatform } from '../../platforms/simulated/index.js';
-import { inputs, PlanDriver } from '../helpers/drivers.js';
-import { simulatedRun } from './runs.js';
+import { runFailingAtReduce, simulatedRun } from './runs.js';
 
 /** The repository's root (where package.json is), from this file's place in dist/ or a build folder. */
 function repositoryRoot(): string {
@@ -206,18 +203,8 @@ describe('HTML report in headless Chromium', () => {
   });
 
   it('says on the page that the run failed, why, which phases never started, and which invocations failed; tooltips name the invocation; the p99 label stays inside its chart', { skip: chromium ? false : NO_CHROMIUM }, async () => {
-    const driver = new PlanDriver([
-      { id: 'map', invocations: inputs(80) },
-      { id: 'reduce', invocations: () => { throw new Error('nothing to reduce'); } },
-      { id: 'publish', invocations: inputs(1) },
-    ]);
-    const stats = new RunStats();
-    stats.attach(driver.events);
     // Uniform latencies put the p99 marker close to the right edge of the histogram.
-    const platform = new SimulatedPlatform({ seed: 3, latency: { distribution: 'uniform', minMs: 2, maxMs: 12 }, functionErrorRate: 0.25 });
-    await assert.rejects(driver.run({ platform, executor: new ConcurrentExecutor({ concurrency: 8 }), runId: 'doomed' }));
-    await platform.close();
-    const records = driver.results.flatMap((phase) => phase.invocations);
+    const { stats, records } = await runFailingAtReduce(80, { seed: 3, latency: { distribution: 'uniform', minMs: 2, maxMs: 12 }, functionErrorRate: 0.25 });
     const failed = records.filter((r) => r.status === 'failed');
     assert.ok(failed.length > 10, `enough failures to list only some: ${failed.length}`);
     const path = join(dir, 'failed.html');

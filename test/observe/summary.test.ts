@@ -3,10 +3,7 @@ import { describe, it } from 'node:test';
 import { concurrencyBins, peakConcurrency } from '../../src/observe/concurrency.js';
 import { quantile } from '../../src/observe/distribution.js';
 import { ConfigError, formatSummary, RunStats, type Attempt, type Invocation } from '../../src/index.js';
-import { ConcurrentExecutor } from '../../executors/index.js';
-import { SimulatedPlatform } from '../../platforms/simulated/index.js';
-import { inputs, PlanDriver } from '../helpers/drivers.js';
-import { simulatedRun } from './runs.js';
+import { runFailingAtReduce, simulatedRun } from './runs.js';
 
 /** The same figures, computed the obvious way from the records: what the summary must agree with. */
 function naiveQuantile(values: number[], q: number): number {
@@ -211,16 +208,7 @@ describe('RunStats', () => {
   });
 
   it('says the run failed, why, and which phases never started', async () => {
-    const driver = new PlanDriver([
-      { id: 'map', invocations: inputs(5) },
-      { id: 'reduce', invocations: () => { throw new Error('nothing to reduce'); } },
-      { id: 'publish', invocations: inputs(1) },
-    ]);
-    const stats = new RunStats();
-    stats.attach(driver.events);
-    const platform = new SimulatedPlatform({ latency: { distribution: 'fixed', ms: 1 } });
-    await assert.rejects(driver.run({ platform, executor: new ConcurrentExecutor({ concurrency: 2 }), runId: 'doomed' }));
-    await platform.close();
+    const { stats } = await runFailingAtReduce(5, { latency: { distribution: 'fixed', ms: 1 } });
     const { outcome } = stats.summary();
     assert.equal(outcome?.status, 'failed');
     assert.deepEqual(outcome.phases, ['map', 'reduce', 'publish']);
