@@ -90,14 +90,21 @@ async function run(modulePath: string, flags: RunFlags): Promise<number> {
     failure = error;
   } finally {
     process.off('SIGINT', interrupt);
-    await platform.close();
   }
+  // A platform that fails to close must not cost the summary either.
+  const closed = await platform.close().then(
+    () => true,
+    (error: unknown) => {
+      process.stderr.write(`falco run: the platform could not be closed: ${describeError(error)}\n`);
+      return false;
+    },
+  );
   const { summary, lost } = await keepOutputs(observation, flags, failure);
   if (failure !== undefined) {
     process.stderr.write(`falco run: the run failed: ${describeError(failure)}\n`);
     return failure instanceof ConfigError ? EXIT_USAGE : EXIT_FAILURE;
   }
-  if (lost) return EXIT_FAILURE;
+  if (lost || !closed) return EXIT_FAILURE;
   return summary.total.failed + summary.total.aborted > 0 ? 1 : 0;
 }
 

@@ -79,7 +79,8 @@ describe('the falco command', () => {
     // The report rebuilt later from the JSON lines file says the same.
     const later = await falco(['report', 'run.jsonl', '-o', 'later.html', '--pricing', 'lambda'], dir());
     assert.equal(later.code, 0, later.stderr);
-    assert.equal(later.stdout, stdout, 'the same summary, from the file');
+    // The same summary, from the file; only how the run ended is not in the records.
+    assert.equal(later.stdout, stdout.replace(/^the run failed: .*\n/m, ''), 'the same summary, from the file');
     const live = await readFile(join(dir(), 'run.html'), 'utf8');
     const rebuilt = await readFile(join(dir(), 'later.html'), 'utf8');
     assert.deepEqual(totalRow(rebuilt), totalRow(live));
