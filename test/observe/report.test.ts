@@ -231,7 +231,7 @@ describe('HTML report in headless Chromium', () => {
           failures: all('#failures tbody tr').map((tr) => ({ id: tr.dataset.id, cells: [...tr.cells].map((td) => td.textContent) })),
           more: q('#failures-more') ? q('#failures-more').textContent : '',
           titles: all('#timeline g.inv > title').map((t) => t.textContent),
-          labels: all('#histogram .marker-label').map((t) => { const b = t.getBBox(); return { name: t.dataset.marker, left: b.x, right: b.x + b.width }; }),
+          labels: all('#histogram .marker-label').map((t) => { const b = t.getBBox(); return { name: t.textContent.split(' ')[0], left: b.x, right: b.x + b.width }; }),
           width: q('#histogram').viewBox.baseVal.width,
         };
       })()`);

@@ -45,7 +45,7 @@ export function histogramSvg(model: ReportModel): string {
     previousX = at;
     parts.push(`<line class="marker" x1="${n(at)}" x2="${n(at)}" y1="${f.top}" y2="${f.top + h}"/>`);
     parts.push(
-      `<text class="marker-label" data-marker="${name}" x="${n(at + (flip ? -3 : 3))}" y="${f.top + 12 + line * 14}"${flip ? ' text-anchor="end"' : ''}>${name} ${escapeXml(formatMs(value))}</text>`,
+      `<text class="marker-label" x="${n(at + (flip ? -3 : 3))}" y="${f.top + 12 + line * 14}"${flip ? ' text-anchor="end"' : ''}>${name} ${escapeXml(formatMs(value))}</text>`,
     );
   }
   parts.push('</svg>');
