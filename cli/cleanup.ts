@@ -1,10 +1,11 @@
 import { Command, Option } from 'commander';
 import { cleanupPlatform, PLATFORM_NAMES } from '../platforms/index.js';
-import { addConnectionOptions, platformOptions, type ConnectionFlags } from './connection.js';
-import { describeError } from './errors.js';
+import { ConfigError, describeError } from '../src/index.js';
+import { EXIT_FAILURE } from './exit-codes.js';
+import { addConnectionOptions, platformName, platformOptions, type ConnectionFlags } from './connection.js';
 
 interface CleanupFlags extends ConnectionFlags {
-  readonly platform: string;
+  readonly platform?: string;
 }
 
 export function cleanupCommand(): Command {
@@ -14,19 +15,22 @@ export function cleanupCommand(): Command {
       "Find the functions falco deployed and never removed (a killed run, say) by falco's name prefix (falco-<name>-<8 hex>), and delete them. " +
         'Every falco function in the account, namespace or project goes: do not run it beside a run in progress.',
     )
-    .addOption(new Option('-p, --platform <name>', 'the platform to clean up').choices(PLATFORM_NAMES).makeOptionMandatory());
+    .addOption(new Option('-p, --platform <name>', 'the platform to clean up (openwhisk when --host is given)').choices(PLATFORM_NAMES));
   return addConnectionOptions(command).action(async (flags: CleanupFlags) => {
-    if (flags.platform === 'local' || flags.platform === 'simulated') {
-      process.stdout.write(`nothing to clean up: ${flags.platform} deployments end with the process that made them\n`);
+    if (!flags.platform && !flags.host) throw new ConfigError('falco cleanup needs the platform to clean up: give --platform <name> (or --host, which implies openwhisk)');
+    const platform = platformName(flags);
+    const options = platformOptions(platform, flags);
+    if (platform === 'local' || platform === 'simulated') {
+      process.stdout.write(`nothing to clean up: ${platform} deployments end with the process that made them\n`);
       return;
     }
-    const result = await cleanupPlatform(flags.platform, platformOptions(flags));
+    const result = await cleanupPlatform(platform, options);
     process.stdout.write(
       result.removed.length === 0
-        ? `no leftover falco deployments on ${flags.platform}\n`
-        : `removed ${result.removed.length} leftover deployment${result.removed.length === 1 ? '' : 's'} on ${flags.platform}:\n${result.removed.map((name) => `  ${name}\n`).join('')}`,
+        ? `no leftover falco deployments on ${platform}\n`
+        : `removed ${result.removed.length} leftover deployment${result.removed.length === 1 ? '' : 's'} on ${platform}:\n${result.removed.map((name) => `  ${name}\n`).join('')}`,
     );
     for (const { name, error } of result.failed) process.stderr.write(`falco cleanup: could not remove ${name}: ${describeError(error)}\n`);
-    if (result.failed.length > 0) process.exitCode = 1;
+    if (result.failed.length > 0) process.exitCode = EXIT_FAILURE;
   });
 }

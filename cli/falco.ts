@@ -6,14 +6,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../src/index.js';
+import { ConfigError, describeError } from '../src/index.js';
 import { cleanupCommand } from './cleanup.js';
-import { describeError } from './errors.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 
-const FAILURE = 1;
-const USAGE_ERROR = 2;
 
 const program = new Command('falco')
   .description('FaaS-based, massively parallel analytics: run drivers, keep their records, report on them, clean up after them.')
@@ -28,22 +26,14 @@ program.parseAsync().then(
     if (error instanceof CommanderError) {
       // Commander has printed its message; --help and --version are not errors.
       const shown = error.code === 'commander.helpDisplayed' || error.code === 'commander.version';
-      process.exit(shown ? 0 : USAGE_ERROR);
+      process.exit(shown ? EXIT_OK : EXIT_USAGE);
     }
     process.stderr.write(`falco: ${describeError(error)}\n`);
-    process.exit(error instanceof ConfigError ? USAGE_ERROR : FAILURE);
+    process.exit(error instanceof ConfigError ? EXIT_USAGE : EXIT_FAILURE);
   },
 );
 
-/** The package's version, from the package.json above this file (dist/cli/ in a build). */
+/** The package's version, from its package.json: two folders up from this file, which runs as dist/cli/falco.js. */
 function packageVersion(): string {
-  for (let url = new URL('../package.json', import.meta.url); ; ) {
-    try {
-      return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
-    } catch {
-      const parent = new URL('../../package.json', url);
-      if (parent.href === url.href) return 'unknown';
-      url = parent;
-    }
-  }
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }

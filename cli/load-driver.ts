@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { ConfigError, Driver } from '../src/index.js';
+import { ConfigError, describeError, Driver } from '../src/index.js';
+import { importModule } from './import-module.js';
 
 type DriverClass = new () => Driver;
 
@@ -12,15 +10,7 @@ type DriverClass = new () => Driver;
  * recognised by its shape.
  */
 export async function loadDriver(path: string): Promise<Driver> {
-  const absolute = resolve(path);
-  if (!existsSync(absolute)) throw new ConfigError(`driver module "${path}" not found (looked for ${absolute})`);
-  let module: Record<string, unknown>;
-  try {
-    module = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
-  } catch (error) {
-    const hint = ['.ts', '.mts', '.cts'].includes(extname(absolute)) ? '; compile it to JavaScript first, or run falco under a TypeScript loader (node --import tsx)' : '';
-    throw new ConfigError(`driver module "${path}" could not be loaded: ${error instanceof Error ? error.message : String(error)}${hint}`);
-  }
+  const module = await importModule(path, 'driver module');
   const preferred = module.default;
   if (isDriver(preferred)) return instantiate(preferred, 'default', path);
   const drivers = Object.entries(module).filter((entry): entry is [string, Driver | DriverClass] => entry[0] !== 'default' && isDriver(entry[1]));
@@ -54,7 +44,7 @@ function instantiate(value: Driver | DriverClass, name: string, path: string): D
     return new value();
   } catch (error) {
     throw new ConfigError(
-      `driver module "${path}": could not construct its ${name === 'default' ? 'default export' : `export "${name}"`} with no arguments: ${error instanceof Error ? error.message : String(error)}`,
+      `driver module "${path}": could not construct its ${name === 'default' ? 'default export' : `export "${name}"`} with no arguments: ${describeError(error)}`,
     );
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, formatSummary, PRICE_TABLES, readRecords, RunStats, writeReport } from '../src/index.js';
 import { checkOutputPaths } from './output-paths.js';
@@ -24,7 +24,9 @@ export function reportCommand(): Command {
       return n;
     })
     .action(async (records: string, flags: ReportFlags) => {
-      if (!existsSync(records)) throw new ConfigError(`records file "${records}" not found`);
+      const file = statSync(records, { throwIfNoEntry: false });
+      if (!file) throw new ConfigError(`records file "${records}" not found`);
+      if (!file.isFile()) throw new ConfigError(`records file "${records}" is not a file: name the .jsonl file that falco run --records wrote`);
       checkOutputPaths([flags.output]);
       if (records.toLowerCase().endsWith('.csv')) {
         throw new ConfigError(`"${records}" is CSV, which keeps only each invocation's final attempt; falco report reads the .jsonl records (every attempt)`);

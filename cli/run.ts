@@ -2,11 +2,23 @@ import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createExecutor, EXECUTOR_NAMES } from '../executors/index.js';
 import { createPlatform, PLATFORM_NAMES } from '../platforms/index.js';
-import { AbortedError, ConfigError, FileJournal, formatSummary, observe, PRICE_TABLES, recordFormatOf } from '../src/index.js';
+import {
+  AbortedError,
+  ConfigError,
+  describeError,
+  FileJournal,
+  formatSummary,
+  observe,
+  PRICE_TABLES,
+  recordFormatOf,
+  type Observation,
+  type RunSummary,
+} from '../src/index.js';
 import { addConnectionOptions, platformName, platformOptions, type ConnectionFlags } from './connection.js';
-import { describeError } from './errors.js';
 import { loadDriver } from './load-driver.js';
+import { EXIT_FAILURE, EXIT_USAGE } from './exit-codes.js';
 import { checkOutputPaths } from './output-paths.js';
+import { withSimulatedHandler } from './simulated-handler.js';
 
 interface RunFlags extends ConnectionFlags {
   readonly platform?: string;
@@ -48,18 +60,22 @@ export function runCommand(): Command {
 }
 
 /**
- * 0: every invocation succeeded; 1: some failed or were aborted (restored ones included), or the
- * run failed. Bad usage throws (exit 2).
+ * 0: every invocation succeeded; 1: some failed or were aborted (restored ones included), the run
+ * failed, or an output was lost; 2: bad usage (also when found by the run).
  */
 async function run(modulePath: string, flags: RunFlags): Promise<number> {
   flags.records.forEach(recordFormatOf);
-  if (flags.resume && !flags.runId) throw new ConfigError('--resume needs --run-id: the run id names the journal to resume from');
+  const journal = journalOf(flags);
   if (flags.keepFailed && !flags.resume) throw new ConfigError('--keep-failed needs --resume: it says what a resumed run does with the failures in its journal');
-  const journal = flags.resume && flags.runId ? FileJournal.forRun(flags.runId) : undefined;
+  if (flags.executor === 'sequential' && flags.concurrency !== undefined) {
+    throw new ConfigError('--concurrency does not apply to the sequential executor (one call at a time): drop it, or choose -e concurrent');
+  }
+  const name = platformName(flags);
+  const options = platformOptions(name, flags);
   checkOutputPaths([...flags.records, flags.report, flags.summary]);
   const driver = await loadDriver(modulePath);
   const executor = createExecutor(flags.executor, flags.concurrency === undefined ? {} : { concurrency: flags.concurrency });
-  const platform = await createPlatform(platformName(flags), platformOptions(flags));
+  const platform = await createPlatform(name, await withSimulatedHandler(name, options));
   const observation = observe(driver, {
     progress: flags.quiet ? false : {},
     records: flags.records,
@@ -86,17 +102,61 @@ async function run(modulePath: string, flags: RunFlags): Promise<number> {
     failure = error;
   } finally {
     process.off('SIGINT', interrupt);
-    await platform.close();
   }
-  const summary = await observation.close();
-  process.stdout.write(`${formatSummary(summary)}\n`);
-  if (flags.summary) await writeFile(flags.summary, `${JSON.stringify(summary, null, 2)}\n`);
-  if (flags.report) process.stderr.write(`falco: report written to ${flags.report}\n`);
+  // A platform that fails to close must not cost the summary either.
+  const closed = await platform.close().then(
+    () => true,
+    (error: unknown) => {
+      process.stderr.write(`falco run: the platform could not be closed: ${describeError(error)}\n`);
+      return false;
+    },
+  );
+  const { summary, lost } = await keepOutputs(observation, flags, failure);
   if (failure !== undefined) {
     process.stderr.write(`falco run: the run failed: ${describeError(failure)}\n`);
-    return 1;
+    return failure instanceof ConfigError ? EXIT_USAGE : EXIT_FAILURE;
   }
+  if (lost || !closed) return EXIT_FAILURE;
   return summary.total.failed + summary.total.aborted > 0 ? 1 : 0;
+}
+
+/** The journal --resume keeps, named by --run-id. */
+function journalOf(flags: RunFlags): FileJournal | undefined {
+  if (!flags.resume) return undefined;
+  if (!flags.runId) throw new ConfigError('--resume needs --run-id: the run id names the journal to resume from');
+  try {
+    return FileJournal.forRun(flags.runId);
+  } catch (error) {
+    throw new ConfigError(`--run-id: ${describeError(error)}`);
+  }
+}
+
+/**
+ * Closes the observation (records, report) and prints the summary, whatever failed: a run that
+ * failed still has its summary, and so does a run whose report or records could not be written.
+ * Only a run that failed before any phase started, with nothing to count, prints none.
+ */
+async function keepOutputs(observation: Observation, flags: RunFlags, failure: unknown): Promise<{ summary: RunSummary; lost: boolean }> {
+  let summary: RunSummary;
+  let lost = false;
+  try {
+    summary = await observation.close();
+    if (flags.report) process.stderr.write(`falco: report written to ${flags.report}\n`);
+  } catch (error) {
+    summary = observation.stats.summary();
+    lost = true;
+    process.stderr.write(`falco run: an output could not be written: ${describeError(error)}\n`);
+  }
+  if (failure === undefined || summary.phases.length > 0) process.stdout.write(`${formatSummary(summary)}\n`);
+  if (flags.summary) {
+    try {
+      await writeFile(flags.summary, `${JSON.stringify(summary, null, 2)}\n`);
+    } catch (error) {
+      lost = true;
+      process.stderr.write(`falco run: the summary could not be written: ${describeError(error)}\n`);
+    }
+  }
+  return { summary, lost };
 }
 
 function positiveInt(value: string): number {

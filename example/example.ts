@@ -6,10 +6,15 @@
  *   node dist/example/example.js                       # local platform
  *   node dist/example/example.js --host H --token T    # OpenWhisk
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createExecutor, EXECUTOR_NAMES } from '../executors/index.js';
 import { createPlatform, PLATFORM_NAMES } from '../platforms/index.js';
-import { deployable, Driver, ExecutionPlan, FalcoError, type Deployable, type InvocationRequest, type Runtime } from '../src/index.js';
+import { ConfigError, deployable, describeError, Driver, ExecutionPlan, type Deployable, type InvocationRequest, type Runtime } from '../src/index.js';
+
+// The falco command's exit codes: 0 every invocation succeeded, 1 some failed or the run failed, 2 bad usage.
+const EXIT_OK = 0;
+const EXIT_FAILURE = 1;
+const EXIT_USAGE = 2;
 
 const payload = `def main(args):
     name = args.get("name", "stranger")
@@ -73,7 +78,8 @@ const program = new Command('example')
   .addOption(new Option('--platform <name>', 'where to run (default: local, or openwhisk with --host)').choices(PLATFORM_NAMES))
   .addOption(new Option('--executor <name>', 'how to run the invocations').choices(EXECUTOR_NAMES).default('sequential'))
   .option('--concurrency <n>', 'calls in flight at once (concurrent, async) or batch size (batched)', positiveInt)
-  .option('--invocations <n>', 'how many invocations', positiveInt, 1);
+  .option('--invocations <n>', 'how many invocations', positiveInt, 1)
+  .exitOverride();
 
 async function main(): Promise<number> {
   const options = program.parse().opts<{
@@ -115,14 +121,17 @@ async function main(): Promise<number> {
     }
     await platform.close();
   }
-  return driver.results.every((phase) => phase.counts.failed === 0 && phase.counts.aborted === 0) ? 0 : 1;
+  return driver.results.every((phase) => phase.counts.failed === 0 && phase.counts.aborted === 0) ? EXIT_OK : EXIT_FAILURE;
 }
 
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const message = error instanceof FalcoError ? `${error.name}: ${error.message}` : String(error);
-    console.error(`example failed: ${message}`);
-    process.exit(2);
+    if (error instanceof CommanderError) {
+      // Commander has printed its message; --help is not an error.
+      process.exit(error.code === 'commander.helpDisplayed' ? EXIT_OK : EXIT_USAGE);
+    }
+    console.error(`example failed: ${describeError(error)}`);
+    process.exit(error instanceof ConfigError ? EXIT_USAGE : EXIT_FAILURE);
   },
 );

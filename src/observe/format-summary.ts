@@ -1,4 +1,6 @@
 import { formatCount, formatMoney, formatMs, formatRate, textTable } from './format.js';
+import type { Failures } from './failures.js';
+import type { RunOutcome } from './run-outcome.js';
 import type { RunSummary, Stats } from './summary.js';
 
 /** A column of the summary table: the same figures in the terminal and in the HTML report. */
@@ -45,6 +47,7 @@ export function formatSummary(summary: RunSummary): string {
   if (summary.phases.length !== 1) rows.push(['total', ...SUMMARY_COLUMNS.map((c) => c.value(summary.total))]);
   const lines = [
     `run ${summary.runIds.join(', ') || '(unnamed)'}: ${summary.phases.length} phase${summary.phases.length === 1 ? '' : 's'}`,
+    ...(summary.outcome?.status === 'failed' ? [runFailure(summary.outcome)] : []),
     '',
     textTable(rows, [false, ...SUMMARY_COLUMNS.map((c) => c.numeric)]),
     '',
@@ -55,7 +58,34 @@ export function formatSummary(summary: RunSummary): string {
   if (summary.total.speculative > 0) lines.push(`speculative copies of slow attempts: ${formatCount(summary.total.speculative)} (not counted as retries)`);
   const errors = Object.entries(summary.total.errors);
   if (errors.length > 0) lines.push(`errors by class: ${errors.map(([name, n]) => `${name} ${formatCount(n)}`).join(', ')}`);
+  if (summary.total.failures.listed.length > 0) lines.push(failuresTable(summary.total.failures));
   return lines.join('\n');
+}
+
+/** "the run failed: why; never started: which phases", in one line. */
+export function runFailure(outcome: RunOutcome): string {
+  const notStarted = outcome.notStarted.length > 0 ? `; never started: ${outcome.notStarted.join(', ')}` : '';
+  return `the run failed: ${outcome.error ?? 'no reason given'}${notStarted}`;
+}
+
+/** The failed invocations a summary lists, one line each (first line of the message, clipped), and how many more. */
+function failuresTable(failures: Failures): string {
+  const { listed, unlisted } = failures;
+  const total = listed.length + unlisted;
+  const rows = listed.map((f) => [`  ${f.phase}`, f.id, f.errorClass, oneLine(f.message)]);
+  return [
+    `failed invocations${unlisted > 0 ? ` (the first ${listed.length} of ${formatCount(total)})` : ''}:`,
+    textTable(rows, [false, false, false, false]),
+    ...(unlisted > 0 ? [`  … and ${formatCount(unlisted)} more`] : []),
+  ].join('\n');
+}
+
+const MESSAGE_CHARS = 160;
+
+/** An error message's first line, clipped to fit a terminal line. */
+export function oneLine(message: string): string {
+  const first = message.split('\n', 1)[0]!.trim();
+  return first.length > MESSAGE_CHARS || first !== message.trim() ? `${first.slice(0, MESSAGE_CHARS)}…` : first;
 }
 
 export function costLine(stats: Stats): string {

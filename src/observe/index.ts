@@ -1,5 +1,7 @@
 export { CSV_COLUMNS, type CsvColumn } from './csv.js';
+export { describeError } from './describe-error.js';
 export type { Distribution } from './distribution.js';
+export type { FailedInvocation, Failures } from './failures.js';
 export { costLine, formatSummary, SUMMARY_COLUMNS, SUMMARY_NOTES, type SummaryColumn } from './format-summary.js';
 export { observe, type Observation, type ObserveOptions } from './observe.js';
 export type { Billing, PhaseColumns } from './phase-columns.js';
@@ -9,6 +11,7 @@ export { Progress, type ProgressOptions } from './progress.js';
 export { readRecords, type RecordRow } from './read-records.js';
 export { createRecordWriter, CsvWriter, JsonLinesWriter, RecordWriter, recordFormatOf } from './record-writers.js';
 export { renderReport, reportHtml, reportModel, writeReport, type ReportModel, type ReportOptions, type TimelineBar } from './report/index.js';
+export type { RunOutcome } from './run-outcome.js';
 export { RunStats } from './run-stats.js';
 export type { CostEstimate, PhaseSummary, RunSummary, Stats } from './summary.js';
 export { RunTracer, TRACER_NAME, type TracingOptions } from './tracing.js';

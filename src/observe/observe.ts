@@ -19,7 +19,10 @@ export interface ObserveOptions {
   readonly pricing?: PricingOptions;
 }
 
-/** A run being watched; `close()` detaches, flushes the records, writes the report. */
+/**
+ * A run being watched; `close()` detaches, flushes the records, writes the report. When an output
+ * cannot be written `close()` rejects, and `stats.summary()` still has the figures.
+ */
 export interface Observation {
   readonly stats: RunStats;
   close(): Promise<RunSummary>;
@@ -49,11 +52,13 @@ export function observe(driver: { readonly events: EventBus<FalcoEvents> }, opti
     close() {
       closed ??= (async () => {
         detach.forEach((off) => off());
+        // Every output is attempted, whichever fails: one unwritable file must not cost the others.
         const flushed = await Promise.allSettled(writers.map((writer) => writer.close()));
         const report = typeof options.report === 'string' ? { path: options.report } : options.report;
-        if (report) await writeReport(stats, report.path, report);
-        const failure = flushed.find((result) => result.status === 'rejected');
-        if (failure) throw failure.reason;
+        const written = report ? await Promise.allSettled([writeReport(stats, report.path, report)]) : [];
+        const failures = [...flushed, ...written].flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+        if (failures.length === 1) throw failures[0];
+        if (failures.length > 1) throw new AggregateError(failures, `${failures.length} outputs could not be written`);
         return stats.summary();
       })();
       return closed;

@@ -1,7 +1,9 @@
 import type { ErrorClass } from '../errors.js';
 import type { Invocation } from '../invocation.js';
 import { float64Column, uint8Column } from './columns.js';
+import { FAILURES_LISTED, type FailedInvocation } from './failures.js';
 import { finalAttempt } from './final-attempt.js';
+import { IdSample } from './id-sample.js';
 import type { PhaseInfo } from './phase-info.js';
 import { billedMs, type PriceTable } from './pricing.js';
 
@@ -45,12 +47,16 @@ export class PhaseColumns {
   firstSubmittedAt = Infinity;
   lastEndedAt = -Infinity;
   readonly billing: Billing = { billedMs: 0, reported: 0, rounded: 0, unpriced: 0 };
+  /** The first failed invocations, by id, class and message. */
+  readonly failures: FailedInvocation[] = [];
 
   readonly submittedAt = float64Column();
   /** Of the deciding attempt (see `finalAttempt`); NaN where the platform did not say when the function started. */
   readonly startedAt = float64Column();
   readonly endedAt = float64Column();
   readonly flags = uint8Column();
+  /** Ids of a sample of the rows, for the report's tooltips. */
+  readonly ids = new IdSample();
 
   readonly attemptSubmittedAt = float64Column();
   readonly attemptEndedAt = float64Column();
@@ -91,6 +97,7 @@ export class PhaseColumns {
       this.#bill(attempt.billedDurationMs, attempt.durationMs);
     }
     if (retried) this.retriedInvocations++;
+    this.ids.push(invocation.id);
     this.submittedAt.push(first.submittedAt);
     this.startedAt.push(last.startedAt ?? NaN);
     this.endedAt.push(last.endedAt);
@@ -100,7 +107,11 @@ export class PhaseColumns {
   #count(invocation: Invocation): keyof typeof STATUS_CODES {
     const status = invocation.status === 'pending' ? 'aborted' : invocation.status;
     this.counts[status]++;
-    if (invocation.error) this.errors[invocation.error.class] = (this.errors[invocation.error.class] ?? 0) + 1;
+    const error = invocation.error;
+    if (error) this.errors[error.class] = (this.errors[error.class] ?? 0) + 1;
+    if (status === 'failed' && error && this.failures.length < FAILURES_LISTED) {
+      this.failures.push({ phase: invocation.phase, id: invocation.id, errorClass: error.class, message: error.message });
+    }
     return status;
   }
 

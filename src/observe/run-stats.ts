@@ -3,6 +3,7 @@ import type { Invocation } from '../invocation.js';
 import { PhaseColumns } from './phase-columns.js';
 import { PhaseTracker, type PhaseInfo } from './phase-info.js';
 import { priceTableFor, type PricingOptions } from './pricing.js';
+import { RunOutcomeTracker } from './run-outcome.js';
 import { summarize, type RunSummary } from './summary.js';
 
 /**
@@ -14,6 +15,7 @@ export class RunStats {
   readonly #pricing: PricingOptions;
   readonly #phases = new Map<string, PhaseColumns>();
   readonly #runIds = new Set<string>();
+  readonly #outcome = new RunOutcomeTracker();
 
   constructor(options: { pricing?: PricingOptions } = {}) {
     this.#pricing = options.pricing ?? {};
@@ -23,15 +25,13 @@ export class RunStats {
 
   attach(events: EventBus<FalcoEvents>): () => void {
     const tracker = new PhaseTracker();
-    const detachTracker = tracker.attach(events);
     const detach = [
+      tracker.attach(events),
+      this.#outcome.attach(events),
       events.on('invocation:end', ({ invocation }) => this.add(invocation, tracker.info(invocation.phase))),
       events.on('invocation:restored', ({ invocation }) => this.addRestored(invocation, tracker.info(invocation.phase))),
     ];
-    return () => {
-      detach.forEach((off) => off());
-      detachTracker();
-    };
+    return () => detach.forEach((off) => off());
   }
 
   /** Adds one final invocation record; `info` names its run and deployment where known. */
@@ -63,8 +63,8 @@ export class RunStats {
     return [...this.#runIds];
   }
 
-  /** Summary of every phase and of the whole run. Sorts copies of the columns; the stats stay usable. */
+  /** Summary of every phase and of the whole run (and, when attached to a run, its outcome). Sorts copies of the columns; the stats stay usable. */
   summary(): RunSummary {
-    return summarize(this.phases, this.runIds);
+    return summarize(this.phases, this.runIds, this.#outcome.outcome());
   }
 }

@@ -2,8 +2,10 @@ import type { ErrorClass } from '../errors.js';
 import { concat } from './columns.js';
 import { peakConcurrency } from './concurrency.js';
 import { distributionOf, type Distribution } from './distribution.js';
+import { FAILURES_LISTED, type Failures } from './failures.js';
 import type { PhaseColumns } from './phase-columns.js';
 import { vcpusFor } from './pricing.js';
+import type { RunOutcome } from './run-outcome.js';
 
 /** What the attempts of a phase or run would cost, by the price tables named. */
 export interface CostEstimate {
@@ -37,6 +39,8 @@ export interface Stats {
   readonly restored: number;
   /** Final error classes of the invocations that did not succeed. */
   readonly errors: Partial<Record<ErrorClass, number>>;
+  /** The first failed invocations (id, error class, message) and how many more failed. */
+  readonly failures: Failures;
   readonly attempts: number;
   /** Attempts beyond each invocation's first, speculative copies aside. */
   readonly retries: number;
@@ -72,9 +76,11 @@ export interface RunSummary {
   readonly runIds: readonly string[];
   readonly phases: readonly PhaseSummary[];
   readonly total: Stats;
+  /** How the run went, where the run itself was watched (not when summarised from records alone). */
+  readonly outcome?: RunOutcome;
 }
 
-export function summarize(phases: readonly PhaseColumns[], runIds: readonly string[]): RunSummary {
+export function summarize(phases: readonly PhaseColumns[], runIds: readonly string[], outcome?: RunOutcome): RunSummary {
   return {
     runIds,
     phases: phases.map((phase) => ({
@@ -85,6 +91,7 @@ export function summarize(phases: readonly PhaseColumns[], runIds: readonly stri
       ...statsOf([phase]),
     })),
     total: statsOf(phases),
+    ...(outcome ? { outcome } : {}),
   };
 }
 
@@ -105,6 +112,7 @@ function statsOf(parts: readonly PhaseColumns[]): Stats {
     aborted: sum(parts, (p) => p.counts.aborted),
     restored,
     errors: mergeCounts(parts.map((p) => p.errors)),
+    failures: failuresOf(parts, failed),
     attempts,
     retries: attempts - ran - speculative,
     speculative,
@@ -122,6 +130,11 @@ function statsOf(parts: readonly PhaseColumns[]): Stats {
     ),
     cost: costOf(parts),
   };
+}
+
+function failuresOf(parts: readonly PhaseColumns[], failed: number): Failures {
+  const listed = parts.flatMap((p) => p.failures).slice(0, FAILURES_LISTED);
+  return { listed, unlisted: failed - listed.length };
 }
 
 /** End-to-end latency of every invocation that ran. */

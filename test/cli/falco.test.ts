@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { OpenWhiskPlatform } from '../../platforms/openwhisk/index.js';
 import { deployable, type RunSummary } from '../../src/index.js';
 import { OpenWhiskDouble } from '../doubles/openwhisk/index.js';
-import { CLI, falco, fixture } from '../helpers/falco-cli.js';
+import { CLI, cliFixture, falco, fixture } from '../helpers/falco-cli.js';
 import { suiteTempDir } from '../helpers/temp-dir.js';
 
 /** The summary table's total row in a report: the cells by column. */
@@ -58,6 +59,19 @@ describe('the falco command', () => {
     const lines = (await readFile(join(dir(), 'run.jsonl'), 'utf8')).trimEnd().split('\n');
     assert.equal(lines.length, 121);
     assert.ok(lines.every((line) => (JSON.parse(line) as { runId: string }).runId === 'cli-run'));
+
+    // The failed invocations are named: in the JSON summary, on the terminal, in the report.
+    const failed = lines.map((line) => JSON.parse(line) as { id: string; status: string; error?: { class: string; message: string } }).filter((r) => r.status === 'failed');
+    const listed = summary.total.failures.listed;
+    assert.equal(listed.length, Math.min(10, failed.length));
+    assert.equal(summary.total.failures.unlisted, failed.length - listed.length);
+    for (const entry of listed) {
+      const record = failed.find((r) => r.id === entry.id);
+      assert.ok(record, `${entry.id} failed`);
+      assert.deepEqual([entry.errorClass, entry.message], [record.error!.class, record.error!.message]);
+      assert.match(stdout, new RegExp(`^  map +${entry.id} +${entry.errorClass} +${entry.message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+    }
+    assert.match(stdout, /^failed invocations/m);
     const csv = (await readFile(join(dir(), 'run.csv'), 'utf8')).trimEnd().split('\r\n');
     assert.equal(csv.length, 122);
     assert.match(csv[0]!, /^run_id,phase,id,status,/);
@@ -65,7 +79,8 @@ describe('the falco command', () => {
     // The report rebuilt later from the JSON lines file says the same.
     const later = await falco(['report', 'run.jsonl', '-o', 'later.html', '--pricing', 'lambda'], dir());
     assert.equal(later.code, 0, later.stderr);
-    assert.equal(later.stdout, stdout, 'the same summary, from the file');
+    // The same summary, from the file; only how the run ended is not in the records.
+    assert.equal(later.stdout, stdout.replace(/^the run failed: .*\n/m, ''), 'the same summary, from the file');
     const live = await readFile(join(dir(), 'run.html'), 'utf8');
     const rebuilt = await readFile(join(dir(), 'later.html'), 'utf8');
     assert.deepEqual(totalRow(rebuilt), totalRow(live));
@@ -162,6 +177,10 @@ describe('the falco command', () => {
     assert.equal(report.code, 2);
     assert.match(report.stderr, /records file "absent\.jsonl" not found/);
 
+    const folderAsRecords = await falco(['report', '.', '-o', 'x.html'], dir());
+    assert.equal(folderAsRecords.code, 2);
+    assert.match(folderAsRecords.stderr, /records file "\." is not a file: name the \.jsonl file/);
+
     const output = await falco(['report', 'absent.jsonl'], dir());
     assert.equal(output.code, 2);
     assert.match(output.stderr, /required option '-o, --output <file>' not specified/);
@@ -188,13 +207,40 @@ describe('the falco command', () => {
     assert.match(cleanup.stdout, /-p, --platform <name>/);
   });
 
+  it('--version prints the version in package.json', async () => {
+    const { version } = JSON.parse(await readFile(fileURLToPath(new URL('../../../package.json', import.meta.url)), 'utf8')) as { version: string };
+    const { code, stdout } = await falco(['--version'], dir());
+    assert.equal(code, 0);
+    assert.equal(stdout.trim(), version);
+  });
+
+  it('runs the simulated platform with a handler module named in --platform-options, resolved from the working directory', async () => {
+    const handler = relative(dir(), cliFixture('square-handler'));
+    const options = JSON.stringify({ latency: { distribution: 'fixed', ms: 1 }, handler });
+    const { code, stderr } = await falco(['run', fixture('squares-driver'), '-p', 'simulated', '--platform-options', options, '--records', 'handled.jsonl', '-q'], dir());
+    assert.equal(code, 0, stderr);
+    const records = (await readFile(join(dir(), 'handled.jsonl'), 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line) as { id: string; output: unknown });
+    assert.deepEqual(records.find((r) => r.id === 'n7')!.output, { n: 7, square: 49 }, 'the handler ran instead of the echo');
+    assert.deepEqual(records.find((r) => r.id === 'count')!.output, { count: 120 });
+
+    const missing = await falco(['run', fixture('squares-driver'), '-p', 'simulated', '--platform-options', '{"handler":"./nowhere.js"}', '-q'], dir());
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /--platform-options: the handler module "\.\/nowhere\.js" not found/);
+    const notAFunction = await falco(['run', fixture('squares-driver'), '-p', 'simulated', '--platform-options', JSON.stringify({ handler: relative(dir(), fixture('no-driver')) }), '-q'], dir());
+    assert.equal(notAFunction.code, 2);
+    assert.match(notAFunction.stderr, /exports no function: export the handler \(input => output\) as its default export or as main/);
+  });
+
   it('cleanup has nothing to do on the local and simulated platforms, and needs --platform', async () => {
     const local = await falco(['cleanup', '--platform', 'local'], dir());
     assert.equal(local.code, 0);
     assert.match(local.stdout, /nothing to clean up: local deployments end with the process/);
     const none = await falco(['cleanup'], dir());
     assert.equal(none.code, 2);
-    assert.match(none.stderr, /required option '-p, --platform <name>' not specified/);
+    assert.match(none.stderr, /falco cleanup needs the platform to clean up: give --platform <name> \(or --host, which implies openwhisk\)/);
+    const wrongFlag = await falco(['cleanup', '-p', 'lambda', '--host', 'https://openwhisk.example.org'], dir());
+    assert.equal(wrongFlag.code, 2);
+    assert.match(wrongFlag.stderr, /--host does not apply to the lambda platform/);
   });
 
   it('cleanup removes the functions falco left behind on OpenWhisk (against the OpenWhisk double), and only those', async () => {
@@ -220,6 +266,12 @@ describe('the falco command', () => {
         assert.equal(kept.status, 200, 'a function falco did not deploy stays');
         const again = await falco(['cleanup', '-p', 'openwhisk', '--host', double.url, '--token', double.token], dir());
         assert.equal(again.stdout, 'no leftover falco deployments on openwhisk\n');
+
+        // As with `falco run`, --host alone means OpenWhisk.
+        const another = await platform.deploy(deployable({ runtime: 'nodejs:20', code, name: 'another' }));
+        const implied = await falco(['cleanup', '--host', double.url, '--token', double.token], dir());
+        assert.equal(implied.code, 0, implied.stderr);
+        assert.equal(implied.stdout, `removed 1 leftover deployment on openwhisk:\n  ${another.name}\n`);
       } finally {
         await platform.close();
       }

@@ -11,11 +11,12 @@ import { GcfDouble } from '../doubles/gcf/double.js';
 import { FAKE_CREDENTIALS, startMoto } from '../doubles/moto.js';
 
 const example = fileURLToPath(new URL('../../example/example.js', import.meta.url));
+const phaseFunctions = fileURLToPath(new URL('../../example/phase-functions.js', import.meta.url));
 
 /** Runs the compiled example the way the README does; resolves with its output and exit code. */
-async function runExample(args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; code: number }> {
+async function runExample(args: string[], env: Record<string, string> = {}, script = example): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [example, ...args], {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [script, ...args], {
       timeout: 120_000,
       env: { ...process.env, ...env },
     });
@@ -43,13 +44,26 @@ describe('the example', () => {
     }
   });
 
-  it('says clearly what is wrong with its flags', async () => {
+  it('exits as the falco command does: 2 for bad usage, 1 for a failed run', async () => {
     const bad = await runExample(['--executor', 'turbo']);
-    assert.notEqual(bad.code, 0);
+    assert.equal(bad.code, 2);
     assert.match(bad.stderr, /argument 'turbo' is invalid\. Allowed choices are sequential, concurrent, batched, async/);
     const noToken = await runExample(['--host', 'http://127.0.0.1:9']);
     assert.equal(noToken.code, 2);
     assert.match(noToken.stderr, /example failed: ConfigError: .*token/i);
+    const unknown = await runExample(['--bogus']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown option '--bogus'/);
+    // Nothing listens on port 9: the run fails, as a run, not as bad usage.
+    const unreachable = await runExample(['--host', 'http://127.0.0.1:9', '--token', 'user:key']);
+    assert.equal(unreachable.code, 1, unreachable.stderr);
+    assert.match(unreachable.stderr, /example failed: TransientError: cannot reach OpenWhisk at http:\/\/127\.0\.0\.1:9/);
+  });
+
+  it('runs a plan whose phases call their own functions (Phase.deployable): Python squares, a JavaScript sum', async () => {
+    const { stdout, stderr, code } = await runExample([], {}, phaseFunctions);
+    assert.equal(code, 0, stderr);
+    assert.equal(stdout.trim(), '{ sum: 285 }');
   });
 
   it('runs on AWS Lambda (moto) with --platform lambda --endpoint', async () => {

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-// Found from this file, so a test runs the CLI of the same build: dist/cli/falco.js under `npm test`.
+// Found from this file, so the tests run the CLI of the same build: dist/cli/falco.js under `npm test`.
 export const CLI = fileURLToPath(new URL('../../cli/falco.js', import.meta.url));
-
 export const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}.js`, import.meta.url));
+export const cliFixture = (name: string): string => fileURLToPath(new URL(`../cli/fixtures/${name}.js`, import.meta.url));
 
 export interface Outcome {
   code: number | null;
@@ -12,10 +12,10 @@ export interface Outcome {
   stderr: string;
 }
 
-/** Runs the `falco` command in `cwd` as a subprocess; killed after a minute. */
-export function falco(args: string[], cwd: string): Promise<Outcome> {
+/** Runs `falco ARGS` in `cwd` as a subprocess; killed after a minute, so a hang fails the test instead of stalling it. */
+export function falco(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { formatCount, formatMs } from '../../src/observe/format.js';
 import { reportHtml, reportModel, RunStats, writeReport, type Attempt, type Invocation } from '../../src/index.js';
 import { findChromium, HeadlessPage, NO_CHROMIUM } from './chromium.js';
-import { simulatedRun } from './runs.js';
+import { runFailingAtReduce, simulatedRun } from './runs.js';
 
 /** The repository's root (where package.json is), from this file's place in dist/ or a build folder. */
 function repositoryRoot(): string {
@@ -56,14 +56,20 @@ describe('report model', () => {
     const stats = syntheticStats(10_000);
     const model = reportModel(stats, { maxBars: 500 });
     assert.equal(model.timeline.total, 10_000);
-    assert.equal(model.timeline.stride, 20);
-    assert.equal(model.timeline.bars.length, 500);
+    assert.equal(model.timeline.stride, 32, 'the smallest power of two that keeps the timeline within maxBars');
+    assert.equal(model.timeline.bars.length, 2 * Math.ceil(5000 / 32), 'every 32nd invocation of each of the two phases');
+    assert.deepEqual(
+      model.timeline.bars.slice(0, 3).map((bar) => bar.id),
+      ['i0', 'i32', 'i64'],
+      'each drawn bar knows its invocation, though a phase keeps only a sample of the ids',
+    );
+    assert.ok(model.timeline.bars.every((bar) => bar.id !== undefined));
     assert.ok(model.timeline.bars.every((bar, i, bars) => i === 0 || bars[i - 1]!.submitted <= bar.submitted), 'bars go up in order of submission');
     assert.equal(model.histogram.counts.reduce((a, b) => a + b, 0) + model.histogram.overflow, 10_000);
     assert.equal(Math.max(...model.concurrency.max), model.summary.total.peakConcurrency);
     const html = reportHtml(stats, { maxBars: 500 });
-    assert.equal(html.match(/<g class="inv /g)?.length, 500);
-    assert.match(html, /A systematic sample: every 20th of the 10,000 invocations/);
+    assert.equal(html.match(/<g class="inv /g)?.length, 314);
+    assert.match(html, /A systematic sample: every 32nd of each phase&#39;s invocations, of the 10,000 that reached the platform/);
     assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org)/, 'no script and nothing fetched from the network');
   });
 
@@ -196,6 +202,60 @@ describe('HTML report in headless Chromium', () => {
     }
   });
 
+  it('says on the page that the run failed, why, which phases never started, and which invocations failed; tooltips name the invocation; the p99 label stays inside its chart', { skip: chromium ? false : NO_CHROMIUM }, async () => {
+    // Uniform latencies put the p99 marker close to the right edge of the histogram.
+    const { stats, records } = await runFailingAtReduce(80, { seed: 3, latency: { distribution: 'uniform', minMs: 2, maxMs: 12 }, functionErrorRate: 0.25 });
+    const failed = records.filter((r) => r.status === 'failed');
+    assert.ok(failed.length > 10, `enough failures to list only some: ${failed.length}`);
+    const path = join(dir, 'failed.html');
+    await writeReport(stats, path);
+
+    const page = await HeadlessPage.open(chromium!);
+    try {
+      await page.load(path);
+      const seen = await page.evaluate<{
+        banner: string;
+        bannerShown: boolean;
+        failures: { id: string; cells: string[] }[];
+        more: string;
+        titles: string[];
+        labels: { name: string; right: number; left: number }[];
+        width: number;
+      }>(`(() => {
+        const q = (s) => document.querySelector(s);
+        const all = (s) => [...document.querySelectorAll(s)];
+        const banner = q('#run-failed');
+        return {
+          banner: banner ? banner.textContent : '',
+          bannerShown: banner ? banner.getBoundingClientRect().height > 0 : false,
+          failures: all('#failures tbody tr').map((tr) => ({ id: tr.dataset.id, cells: [...tr.cells].map((td) => td.textContent) })),
+          more: q('#failures-more') ? q('#failures-more').textContent : '',
+          titles: all('#timeline g.inv > title').map((t) => t.textContent),
+          labels: all('#histogram .marker-label').map((t) => { const b = t.getBBox(); return { name: t.textContent.split(' ')[0], left: b.x, right: b.x + b.width }; }),
+          width: q('#histogram').viewBox.baseVal.width,
+        };
+      })()`);
+      assert.ok(seen.bannerShown);
+      assert.match(seen.banner, /^The run failed: .*nothing to reduce\. Never started: reduce, publish \(2 of the plan's 3 phases\)/);
+      assert.equal(seen.failures.length, 10);
+      for (const { id, cells } of seen.failures) {
+        const record = failed.find((r) => r.id === id);
+        assert.ok(record, `${id} is a failed invocation`);
+        assert.deepEqual(cells, ['map', id, record.error!.class, record.error!.message]);
+      }
+      assert.equal(seen.more, `… and ${failed.length - 10} more failed invocations (every record is in the records file).`);
+      assert.equal(seen.titles.length, records.length);
+      assert.deepEqual(new Set(seen.titles.map((t) => t.split(' · ')[0])), new Set(records.map((r) => r.id)), 'every tooltip names its invocation');
+      assert.deepEqual(seen.labels.map((l) => l.name), ['p50', 'p99']);
+      for (const label of seen.labels) assert.ok(label.left >= 0 && label.right <= seen.width, `${label.name} label inside the chart: ${label.left}–${label.right} of ${seen.width}`);
+      const output = join(repositoryRoot(), 'test-output');
+      await mkdir(output, { recursive: true });
+      await writeFile(join(output, 'report-failed.png'), await page.screenshot());
+    } finally {
+      await page.close();
+    }
+  });
+
   it('renders a sampled timeline and says so on the page', { skip: chromium ? false : NO_CHROMIUM }, async () => {
     const path = join(dir, 'sampled.html');
     await writeReport(syntheticStats(5000, 250), path, { maxBars: 250 });
@@ -209,9 +269,9 @@ describe('HTML report in headless Chromium', () => {
         overflow: document.querySelector('#histogram').dataset.overflow,
         histogramSum: [...document.querySelectorAll('#histogram rect.bin')].reduce((n, r) => n + Number(r.dataset.count), 0),
       })`);
-      assert.equal(seen.bars, 250);
-      assert.equal(seen.data, '5000/20');
-      assert.match(seen.note, /systematic sample: every 20th of the 5,000 invocations/);
+      assert.equal(seen.bars, 2 * Math.ceil(2500 / 32));
+      assert.equal(seen.data, '5000/32');
+      assert.match(seen.note, /systematic sample: every 32nd of each phase's invocations, of the 5,000/);
       assert.equal(seen.overflow, '20');
       assert.equal(seen.histogramSum, 5000);
       const output = join(repositoryRoot(), 'test-output');

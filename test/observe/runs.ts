@@ -1,6 +1,7 @@
+import assert from 'node:assert/strict';
 import { ConcurrentExecutor } from '../../executors/index.js';
 import { SimulatedPlatform, type SimulatedPlatformOptions } from '../../platforms/simulated/index.js';
-import { outputsOf, type Driver, type Invocation, type RunResult } from '../../src/index.js';
+import { outputsOf, RunStats, type Driver, type Invocation, type RunResult } from '../../src/index.js';
 import { inputs, PlanDriver } from '../helpers/drivers.js';
 
 /** A realistic, seeded run: lognormal latencies, cold starts, transient and function errors, retries. */
@@ -33,4 +34,25 @@ export async function simulatedRun(
   });
   await simulated.close();
   return { driver, result, records: result.phases.flatMap((phase) => phase.invocations) };
+}
+
+/**
+ * A run that fails in its second phase (its invocations cannot be built) and so never starts the
+ * third: map, reduce, publish, on the simulated platform, watched by a RunStats attached before.
+ */
+export async function runFailingAtReduce(
+  mapInvocations: number,
+  platform: SimulatedPlatformOptions,
+): Promise<{ stats: RunStats; records: Invocation[] }> {
+  const driver = new PlanDriver([
+    { id: 'map', invocations: inputs(mapInvocations) },
+    { id: 'reduce', continueOnFailure: true, invocations: () => { throw new Error('nothing to reduce'); } },
+    { id: 'publish', invocations: inputs(1) },
+  ]);
+  const stats = new RunStats();
+  stats.attach(driver.events);
+  const simulated = new SimulatedPlatform(platform);
+  await assert.rejects(driver.run({ platform: simulated, executor: new ConcurrentExecutor({ concurrency: 8 }), runId: 'doomed' }), /nothing to reduce/);
+  await simulated.close();
+  return { stats, records: driver.results.flatMap((phase) => phase.invocations) };
 }

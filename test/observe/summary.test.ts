@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { concurrencyBins, peakConcurrency } from '../../src/observe/concurrency.js';
 import { quantile } from '../../src/observe/distribution.js';
 import { ConfigError, formatSummary, RunStats, type Attempt, type Invocation } from '../../src/index.js';
-import { simulatedRun } from './runs.js';
+import { runFailingAtReduce, simulatedRun } from './runs.js';
 
 /** The same figures, computed the obvious way from the records: what the summary must agree with. */
 function naiveQuantile(values: number[], q: number): number {
@@ -176,6 +176,46 @@ describe('RunStats', () => {
     const local = new RunStats();
     local.add({ id: 'a', phase: 'p', input: {}, status: 'succeeded', attempts: [{ attempt: 1, submittedAt: 0, endedAt: 5, durationMs: 4 }] }, { phase: 'p', platform: 'local', memoryMB: 256 });
     assert.equal(local.summary().total.cost, undefined, 'no price table for the local platform unless asked');
+  });
+
+  it('lists the first failed invocations by id, class and message, per phase and for the run, and counts the rest', () => {
+    const stats = new RunStats();
+    const failed = (phase: string, i: number): Invocation => ({
+      id: `${phase}${i}`,
+      phase,
+      input: {},
+      status: 'failed',
+      attempts: [{ attempt: 1, submittedAt: i, endedAt: i + 1, errorClass: 'function', error: 'boom' }],
+      error: { class: 'function', name: 'FunctionError', message: `ValueError: bad input ${i}\nTraceback (most recent call last): ...` },
+    });
+    for (let i = 0; i < 15; i++) stats.add(failed('a', i));
+    for (let i = 0; i < 12; i++) stats.add(failed('b', i));
+    stats.add({ id: 'ok', phase: 'b', input: {}, status: 'succeeded', attempts: [{ attempt: 1, submittedAt: 0, endedAt: 1 }] });
+    stats.add({ id: 'stopped', phase: 'b', input: {}, status: 'aborted', attempts: [], error: { class: 'aborted', name: 'AbortedError', message: 'stop' } });
+    const summary = stats.summary();
+    assert.deepEqual(summary.phases[0]!.failures.listed.map((f) => f.id), ['a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'a8', 'a9']);
+    assert.equal(summary.phases[0]!.failures.unlisted, 5);
+    assert.equal(summary.phases[1]!.failures.unlisted, 2, 'aborted invocations are counted as aborted, not listed as failed');
+    assert.deepEqual(summary.total.failures.listed[0], { phase: 'a', id: 'a0', errorClass: 'function', message: 'ValueError: bad input 0\nTraceback (most recent call last): ...' });
+    assert.equal(summary.total.failures.listed.length, 10);
+    assert.equal(summary.total.failures.unlisted, 17);
+    assert.deepEqual(JSON.parse(JSON.stringify(summary)).total.failures, summary.total.failures, 'the JSON summary carries them as they are');
+
+    const text = formatSummary(summary);
+    assert.match(text, /^failed invocations \(the first 10 of 27\):$/m);
+    assert.match(text, /^  a +a0 +function +ValueError: bad input 0…$/m, 'the first line of the message, marked as clipped');
+    assert.match(text, /^  … and 17 more$/m);
+  });
+
+  it('says the run failed, why, and which phases never started', async () => {
+    const { stats } = await runFailingAtReduce(5, { latency: { distribution: 'fixed', ms: 1 } });
+    const { outcome } = stats.summary();
+    assert.equal(outcome?.status, 'failed');
+    assert.deepEqual(outcome.phases, ['map', 'reduce', 'publish']);
+    assert.deepEqual(outcome.notStarted, ['reduce', 'publish']);
+    assert.match(outcome.error!, /nothing to reduce/);
+    assert.match(formatSummary(stats.summary()), /^the run failed: .*nothing to reduce.*; never started: reduce, publish$/m);
+    assert.equal(new RunStats().summary().outcome, undefined, 'records alone say nothing of the run');
   });
 
   it('counts invocations that never ran without inventing timings for them', () => {

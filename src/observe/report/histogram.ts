@@ -2,6 +2,9 @@ import { formatCount, formatMs } from '../format.js';
 import type { ReportModel } from './model.js';
 import { axes, escapeXml, n, plotHeight, plotWidth, type Frame } from './svg.js';
 
+/** Room for a marker label such as "p99 1.25 s", in chart units. */
+const MARKER_LABEL_WIDTH = 90;
+
 /** End-to-end latency per invocation, with p50 and p99 marked; a long tail is one overflow bar. */
 export function histogramSvg(model: ReportModel): string {
   const { counts, binMs, fromMs, overflow, overflowFromMs, total } = model.histogram;
@@ -30,10 +33,20 @@ export function histogramSvg(model: ReportModel): string {
     parts.push(bar('bin overflow', overflowFromMs, overflow, `over ${formatMs(overflowFromMs)} (up to ${formatMs(model.summary.total.latencyMs?.max)})`));
   }
   const latency = model.summary.total.latencyMs;
+  let previousX = -Infinity;
+  let line = 0;
   for (const [name, value] of [['p50', latency?.p50], ['p99', latency?.p99]] as const) {
     if (value === undefined || value > toMs) continue;
-    parts.push(`<line class="marker" x1="${n(x(value))}" x2="${n(x(value))}" y1="${f.top}" y2="${f.top + h}"/>`);
-    parts.push(`<text class="marker-label" x="${n(x(value) + 3)}" y="${f.top + 12}">${name} ${escapeXml(formatMs(value))}</text>`);
+    const at = x(value);
+    // A label near the right edge goes to the left of its line, so it stays inside the chart; one
+    // too close to the label before it goes a line lower, so the two do not overlap.
+    const flip = at > f.left + w * 0.85;
+    line = at - previousX < MARKER_LABEL_WIDTH ? line + 1 : 0;
+    previousX = at;
+    parts.push(`<line class="marker" x1="${n(at)}" x2="${n(at)}" y1="${f.top}" y2="${f.top + h}"/>`);
+    parts.push(
+      `<text class="marker-label" x="${n(at + (flip ? -3 : 3))}" y="${f.top + 12 + line * 14}"${flip ? ' text-anchor="end"' : ''}>${name} ${escapeXml(formatMs(value))}</text>`,
+    );
   }
   parts.push('</svg>');
   return parts.join('');

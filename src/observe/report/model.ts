@@ -8,7 +8,10 @@ import { niceStep } from './svg.js';
 export interface ReportOptions {
   /** The page's heading; default "falco run <id>". */
   readonly title?: string;
-  /** The most invocations drawn on the timeline; larger runs show a systematic sample. Default 2000. */
+  /**
+   * The most invocations drawn on the timeline; larger runs show a systematic sample, every 2^k-th
+   * invocation of each phase. Default 2000; tooltips name the invocation up to 4096 bars a phase.
+   */
   readonly maxBars?: number;
   /** Time bins of the concurrency chart. Default 400. */
   readonly concurrencyBins?: number;
@@ -17,6 +20,8 @@ export interface ReportOptions {
 /** One invocation on the timeline. Times in ms since the run's first submit. */
 export interface TimelineBar {
   readonly phase: number;
+  /** The invocation's id; undefined past the ids a phase keeps (see `IdSample`). */
+  readonly id: string | undefined;
   readonly submitted: number;
   /** Undefined where the platform did not say when the function started. */
   readonly started: number | undefined;
@@ -39,7 +44,7 @@ export interface ReportModel {
     readonly phases: readonly string[];
     /** Invocations that reached the platform. */
     readonly total: number;
-    /** Every `stride`-th of them, in the order they ended, is drawn. */
+    /** Every `stride`-th of each phase's invocations, in the order they ended, is drawn; a power of two. */
     readonly stride: number;
     readonly bars: readonly TimelineBar[];
   };
@@ -76,16 +81,17 @@ export function reportModel(stats: RunStats, options: ReportOptions = {}): Repor
 
 function timeline(phases: readonly PhaseColumns[], origin: number, maxBars: number): ReportModel['timeline'] {
   const total = phases.reduce((sum, p) => sum + p.submittedAt.length, 0);
-  const stride = Math.max(1, Math.ceil(total / maxBars));
+  // A power of two, so that each phase's id sample holds the id of every row drawn.
+  let stride = 1;
+  while (total > stride * maxBars) stride *= 2;
   const bars: TimelineBar[] = [];
-  let index = 0;
   phases.forEach((p, phase) => {
-    for (let i = 0; i < p.submittedAt.length; i++, index++) {
-      if (index % stride !== 0) continue;
+    for (let i = 0; i < p.submittedAt.length; i += stride) {
       const started = p.startedAt.at(i);
       const flags = p.flags.at(i);
       bars.push({
         phase,
+        id: p.ids.at(i),
         submitted: p.submittedAt.at(i) - origin,
         started: Number.isNaN(started) ? undefined : started - origin,
         ended: p.endedAt.at(i) - origin,

@@ -1,5 +1,7 @@
+import type { Failures } from '../failures.js';
 import { costLine, SUMMARY_COLUMNS, SUMMARY_NOTES } from '../format-summary.js';
 import { formatCount, formatMs } from '../format.js';
+import type { RunOutcome } from '../run-outcome.js';
 import type { Stats } from '../summary.js';
 import { concurrencySvg } from './concurrency-chart.js';
 import { histogramSvg } from './histogram.js';
@@ -35,6 +37,7 @@ export function renderReport(model: ReportModel, generatedAt: Date = new Date())
 <h1>${escapeXml(model.title)}</h1>
 <p class="facts">${facts.map(escapeXml).join(' · ')}</p>
 <p class="generated">Report generated ${escapeXml(generatedAt.toISOString())}. Times are on falco's monotonic clock, in milliseconds since the epoch.</p>
+${outcomeBanner(summary.outcome)}
 </header>
 <main>
 <section id="summary-section">
@@ -44,6 +47,7 @@ ${summaryTable(model)}
 <p class="cost" id="cost">${escapeXml(costLine(summary.total))}</p>
 ${errorsList(summary.total)}
 </section>
+${failuresSection(summary.total.failures)}
 <section id="timeline-section">
 <h2>Timeline</h2>
 <p class="note" id="timeline-note">${escapeXml(timelineNote(model))}</p>
@@ -80,6 +84,38 @@ function errorsList(stats: Stats): string {
   const errors = Object.entries(stats.errors);
   if (errors.length === 0) return '';
   return `<p class="errors">Final errors by class: ${errors.map(([name, count]) => `${escapeXml(name)} ${formatCount(count)}`).join(', ')}</p>`;
+}
+
+/** Said first and plainly: the run failed, why, and which phases never started; the charts show only what ran. */
+function outcomeBanner(outcome: RunOutcome | undefined): string {
+  if (outcome?.status !== 'failed') return '';
+  const notStarted =
+    outcome.notStarted.length > 0
+      ? ` Never started: ${outcome.notStarted.map(escapeXml).join(', ')} (${outcome.notStarted.length} of the plan's ${outcome.phases.length} phases); the charts show only the phases that ran.`
+      : '';
+  return `<p class="run-failed" id="run-failed" role="alert"><strong>The run failed:</strong> ${escapeXml(outcome.error ?? 'no reason given')}.${notStarted}</p>`;
+}
+
+/** The first failed invocations by id, class and message, and how many more failed. */
+function failuresSection(failures: Failures): string {
+  const { listed, unlisted } = failures;
+  if (listed.length === 0) return '';
+  const rows = listed.map(
+    (f) =>
+      `<tr data-id="${escapeXml(f.id)}"><td>${escapeXml(f.phase)}</td><td>${escapeXml(f.id)}</td><td>${escapeXml(f.errorClass)}</td><td class="message">${escapeXml(clip(f.message))}</td></tr>`,
+  );
+  const more = unlisted > 0 ? `<p class="note" id="failures-more">… and ${formatCount(unlisted)} more failed invocations (every record is in the records file).</p>` : '';
+  return `<section id="failures-section">
+<h2>Failed invocations</h2>
+<table id="failures"><thead><tr><th scope="col">phase</th><th scope="col">id</th><th scope="col">class</th><th scope="col">message</th></tr></thead><tbody>${rows.join('')}</tbody></table>
+${more}
+</section>`;
+}
+
+const MESSAGE_CHARS = 1000;
+
+function clip(message: string): string {
+  return message.length > MESSAGE_CHARS ? `${message.slice(0, MESSAGE_CHARS)}…` : message;
 }
 
 function legend(): string {

@@ -27,6 +27,8 @@ svg.chart { width: 100%; max-width: 1100px; height: auto; display: block; font-s
 .peak-line { stroke: var(--failed); stroke-dasharray: 5 4; } .peak-label { fill: var(--failed); }
 .bin { fill: #5c6bc0; } .bin.overflow { fill: var(--retried); } .bin:hover { fill: #283593; }
 .marker { stroke: #212121; stroke-dasharray: 3 3; } .marker-label { fill: #212121; }
+.run-failed { margin: 12px 0 0; padding: 8px 12px; border-left: 4px solid var(--failed); background: #ffebee; max-width: 1100px; }
+#failures td, #failures th { text-align: left; } #failures td.message { white-space: pre-wrap; font-family: ui-monospace, monospace; max-width: 720px; }
 .legend { list-style: none; padding: 0; margin: 6px 0; display: flex; flex-wrap: wrap; gap: 4px 16px; font-size: 12px; color: var(--muted); }
 .swatch { display: inline-block; width: 14px; height: 10px; margin-right: 5px; vertical-align: middle; }
 `;

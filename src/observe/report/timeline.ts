@@ -19,7 +19,7 @@ export function timelineSvg(model: ReportModel): string {
   const barHeight = rowHeight >= 2 ? rowHeight * 0.8 : rowHeight;
   const parts = [
     `<svg id="timeline" class="chart" viewBox="0 0 ${f.width} ${f.height}" data-bars="${bars.length}" data-total="${model.timeline.total}" data-stride="${stride}" role="img" aria-label="timeline of invocations">`,
-    axes(f, { min: 0, max: model.spanMs / 1000, unit: 's', label: 'seconds since the first submit' }, { min: 0, max: rows * stride, label: stride > 1 ? `invocation (every ${stride}th)` : 'invocation' }),
+    axes(f, { min: 0, max: model.spanMs / 1000, unit: 's', label: 'seconds since the first submit' }, { min: 0, max: rows * stride, label: stride > 1 ? `invocation (every ${ordinal(stride)})` : 'invocation' }),
   ];
   bars.forEach((bar, i) => parts.push(barSvg(bar, model, x, f.top + h - (i + 1) * rowHeight, barHeight)));
   for (const phase of model.phases.slice(1)) {
@@ -47,7 +47,7 @@ function barSvg(bar: TimelineBar, model: ReportModel, x: (ms: number) => number,
 
 function describe(bar: TimelineBar, model: ReportModel): string {
   const at = (ms: number): string => `+${(ms / 1000).toFixed(3)} s`;
-  const facts = [model.timeline.phases[bar.phase] ?? '', STATUS_OF_CODE[bar.status] ?? ''];
+  const facts = [...(bar.id === undefined ? [] : [bar.id]), model.timeline.phases[bar.phase] ?? '', STATUS_OF_CODE[bar.status] ?? ''];
   if (bar.cold) facts.push('cold start');
   if (bar.retried) facts.push('retried');
   const started = bar.started === undefined ? '' : `, started ${at(bar.started)}`;
@@ -59,7 +59,13 @@ export function timelineNote(model: ReportModel): string {
   const { total, stride, bars } = model.timeline;
   if (stride === 1) return `All ${formatCount(total)} invocations that reached the platform are drawn.`;
   return (
-    `A systematic sample: every ${formatCount(stride)}th of the ${formatCount(total)} invocations that reached the platform, ` +
+    `A systematic sample: every ${ordinal(stride)} of each phase's invocations, of the ${formatCount(total)} that reached the platform, ` +
     `in the order they ended (${formatCount(bars.length)} bars). The summary, concurrency and histogram use every invocation.`
   );
+}
+
+/** 2nd, 16th, 32nd, 1,024th. */
+function ordinal(n: number): string {
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${formatCount(n)}${suffix}`;
 }
