@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { DeploymentError } from '../../src/index.js';
 import { functionEnv, type Crash, type Instance, type InstanceHandlers, type InstanceSpec } from './instance.js';
+import { killGroup } from './process-group.js';
 import type { InitMessage, Reply } from './protocol.js';
 import { PYTHON_RUNNER } from './python-runner.js';
 
@@ -36,9 +37,14 @@ export class PythonInstance implements Instance {
         cwd: dir,
         env: functionEnv(this.#spec.env),
         stdio: ['ignore', logs, logs, 'pipe', 'pipe'],
+        // Its own process group (and session): a terminal's Ctrl-C reaches the host, which aborts
+        // the run, not the function; and the instance ends with every process its function started.
+        detached: true,
       });
       this.#child = child;
-      this.#closed = new Promise((done) => child.once('close', done)).then(this.#onClose);
+      this.#closed = new Promise((done) => child.once('close', done))
+        .then(this.#onClose)
+        .then(() => (child.pid === undefined ? undefined : killGroup(child.pid)));
       child.on('error', (error) => {
         this.#spawnError = error;
       });

@@ -18,8 +18,8 @@ export interface PoolContext {
   readonly idleTimeoutMs: number;
   /** The slot finished a call and its instance is warm and free. */
   release(slot: Slot): void;
-  /** The slot's instance is gone or going; forget the slot. Idempotent. */
-  discard(slot: Slot): void;
+  /** The slot's instance is ending (`gone` resolves once it has); forget the slot. Idempotent. */
+  discard(slot: Slot, gone: Promise<void>): void;
 }
 
 /**
@@ -113,8 +113,7 @@ export class Slot implements InstanceHandlers {
   }
 
   crashed(crash: Crash): void {
-    this.#stopTimers();
-    this.#pool.discard(this);
+    this.#drop(); // what the function started may still run
     const reject = this.#reject;
     if (this.#finish()) reject?.(new FunctionError(crash.message, { errorType: crash.errorType, cause: crash.cause, timings: this.#timings() }));
   }
@@ -168,8 +167,7 @@ export class Slot implements InstanceHandlers {
 
   #drop(): void {
     this.#stopTimers();
-    this.#pool.discard(this);
-    void this.#instance.kill();
+    this.#pool.discard(this, this.#instance.kill());
   }
 
   #stopTimers(): void {

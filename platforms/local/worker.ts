@@ -2,12 +2,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { findNonJsonValue } from '../../src/json.js';
 import { ActionLoadError, loadEntry, type EntryFunction } from '../shared/node-loader.js';
+import { trackChildren } from './children.js';
 import type { WorkerData } from './node-instance.js';
 import { monotonicMs } from './protocol.js';
 
 if (!parentPort) throw new Error('worker.js runs only as a worker thread of the local platform');
 const port = parentPort;
-const { entry, entryPoint, logs } = workerData as WorkerData;
+const { entry, entryPoint, logs, children } = workerData as WorkerData;
+trackChildren(children);
 if (logs === 'ignore') {
   discard(process.stdout);
   discard(process.stderr);
