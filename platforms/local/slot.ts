@@ -96,7 +96,7 @@ export class Slot implements InstanceHandlers {
     if (!this.#finish() || !resolve || !reject) return;
     this.#warm = true;
     if (reply.ok) {
-      const error = errorResult(reply.output);
+      const error = errorResult(reply.output) ?? notAnObject(this.#pool.name, reply.output);
       this.#release();
       if (error === undefined) resolve(this.#result(reply));
       else reject(new FunctionError(error.message, { errorType: error.errorType, timings: this.#measured(reply) }));
@@ -214,6 +214,16 @@ export class Slot implements InstanceHandlers {
     if (this.#sentAt !== undefined) timings.startedAt = this.#sentAt;
     return timings;
   }
+}
+
+/** OpenWhisk's rule, for Node.js and Python alike: a function returns a JSON object (a dict). */
+function notAnObject(name: string, output: unknown): { message: string; errorType: undefined } | undefined {
+  if (output !== null && typeof output === 'object' && !Array.isArray(output)) return undefined;
+  const what = output === null ? 'nothing (undefined, null or None)' : Array.isArray(output) ? 'an array' : `a ${typeof output} (${JSON.stringify(output)})`;
+  return {
+    message: `function "${name}" returned ${what}, not a JSON object: make main return an object (a dict in Python), such as { "result": value }`,
+    errorType: undefined,
+  };
 }
 
 /** OpenWhisk's rule: a result with an `error` property is the function's own error. */

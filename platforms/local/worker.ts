@@ -41,7 +41,7 @@ async function call(action: EntryFunction, args: string): Promise<void> {
 }
 
 function encode(output: unknown, startedAt: number, durationMs: number): string {
-  // A function that returns nothing answers null, as a Python function returning None does.
+  // Nothing travels as null, as a Python function's None does; the host refuses both (see slot.ts).
   if (output === undefined) return JSON.stringify({ ok: true, output: null, startedAt, durationMs });
   try {
     const problem = findNonJsonValue(output, 'result');

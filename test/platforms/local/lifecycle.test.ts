@@ -138,7 +138,7 @@ describe('local platform: submit and poll', () => {
 describe('local platform: close', () => {
   it('is idempotent and refuses deploys afterwards', async () => {
     const own = new LocalPlatform();
-    const deployment = await own.deploy(js('exports.main = () => 1;'));
+    const deployment = await own.deploy(js('exports.main = () => ({});'));
     await call(own, deployment);
     await own.close();
     await own.close();
