@@ -3,7 +3,7 @@ import { DeploymentError } from '../../src/index.js';
 import { childrenBuffer, trackedChildren } from './children.js';
 import { functionEnv, memoryMessage, type Crash, type Instance, type InstanceHandlers, type InstanceSpec } from './instance.js';
 import { killGroup } from './process-group.js';
-import type { InitMessage, Reply } from './protocol.js';
+import { decodeInit, decodeReply, protocolBroken } from './messages.js';
 
 export interface WorkerData {
   readonly entry: string;
@@ -14,6 +14,8 @@ export interface WorkerData {
 }
 
 const WORKER_SCRIPT = new URL('./worker.js', import.meta.url);
+/** Where the worker answers: the function can reach it too (see messages.ts). */
+const CHANNEL = "the worker thread's parentPort";
 
 /**
  * A Node.js instance: a worker thread with the function's memory limit and environment. The
@@ -79,16 +81,18 @@ export class NodeInstance implements Instance {
     await Promise.all(trackedChildren(this.#children).map(killGroup));
   }
 
-  readonly #onMessage = (text: string): void => {
+  readonly #onMessage = (message: unknown): void => {
     if (this.#starting === undefined) {
-      this.#handlers.reply(JSON.parse(text) as Reply);
+      const reply = decodeReply(message);
+      if (reply) this.#handlers.reply(reply);
+      else this.#handlers.crashed(protocolBroken(this.#spec.name, CHANNEL, message));
       return;
     }
-    const init = JSON.parse(text) as InitMessage;
+    const init = decodeInit(message);
     const starting = this.#starting;
     this.#starting = undefined;
-    if (init.init) starting.resolve();
-    else starting.reject(new DeploymentError(`function "${this.#spec.name}" cannot start: ${init.message}`));
+    if (init?.init) starting.resolve();
+    else starting.reject(new DeploymentError(`function "${this.#spec.name}" cannot start: ${init?.message ?? protocolBroken(this.#spec.name, CHANNEL, message).message}`));
   };
 
   readonly #onError = (error: Error): void => {

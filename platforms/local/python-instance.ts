@@ -3,8 +3,11 @@ import type { Socket } from 'node:net';
 import { DeploymentError } from '../../src/index.js';
 import { functionEnv, type Crash, type Instance, type InstanceHandlers, type InstanceSpec } from './instance.js';
 import { killGroup } from './process-group.js';
-import type { InitMessage, Reply } from './protocol.js';
+import { decodeInit, decodeReply, protocolBroken } from './messages.js';
 import { PYTHON_RUNNER } from './python-runner.js';
+
+/** Where the runner answers: the function can write to it too (see messages.ts). */
+const CHANNEL = 'fd 4';
 
 /**
  * A Python instance: a long-lived `python3 -u` process running the runner, which loads the action
@@ -91,14 +94,16 @@ export class PythonInstance implements Instance {
 
   #onLine(line: string): void {
     if (this.#starting === undefined) {
-      this.#handlers.reply(JSON.parse(line) as Reply);
+      const reply = decodeReply(line);
+      if (reply) this.#handlers.reply(reply);
+      else this.#handlers.crashed(protocolBroken(this.#spec.name, CHANNEL, line));
       return;
     }
-    const init = JSON.parse(line) as InitMessage;
+    const init = decodeInit(line);
     const starting = this.#starting;
     this.#starting = undefined;
-    if (init.init) starting.resolve();
-    else starting.reject(new DeploymentError(`function "${this.#spec.name}" cannot start: ${init.message}`));
+    if (init?.init) starting.resolve();
+    else starting.reject(new DeploymentError(`function "${this.#spec.name}" cannot start: ${init?.message ?? protocolBroken(this.#spec.name, CHANNEL, line).message}`));
   }
 
   readonly #onClose = (): void => {
