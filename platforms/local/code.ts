@@ -1,9 +1,9 @@
 import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { ConfigError, type Deployable, DeploymentError } from '../../src/index.js';
 import { codeFiles } from '../shared/package.js';
+import { codeDirPrefix } from './leftovers.js';
 
 /** A function's code on disk, where its instances run it. */
 export interface LocalCode {
@@ -31,7 +31,7 @@ function deleteLiveDirs(): void {
 export async function materialise(deployable: Deployable): Promise<LocalCode> {
   const { files, dir, entryFile } = await codeFiles(deployable);
   if (dir !== undefined) return { dir: resolve(dir), entry: resolve(dir, entryFile), temporary: false };
-  const temp = await mkdtemp(join(tmpdir(), 'falco-local-'));
+  const temp = await mkdtemp(codeDirPrefix());
   track(temp);
   try {
     for (const [name, content] of files) {
