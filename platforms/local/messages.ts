@@ -27,16 +27,20 @@ export function decodeInit(message: unknown): InitMessage | undefined {
 /** Why an instance that sent `message` on `channel` is ended. */
 export function protocolBroken(name: string, channel: string, message: unknown): Crash {
   const text = typeof message === 'string' ? message : String(JSON.stringify(message) ?? message);
-  const shown = text.length > 80 ? `${text.slice(0, 80)}...` : text;
   return {
     message:
-      `function "${name}" wrote ${JSON.stringify(shown)} to ${channel}, which carries falco's calls and replies, ` +
+      `function "${name}" wrote ${JSON.stringify(excerpt(text))} to ${channel}, which carries falco's calls and replies, ` +
       `so the instance could not send its result and was ended: write the function's output to stdout or stderr`,
   };
 }
 
 function optional(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
+}
+
+/** The start of a text that may be long, to quote in a message. */
+export function excerpt(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 80)}...` : text;
 }
 
 function parse(message: unknown): unknown {

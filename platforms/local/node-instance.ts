@@ -2,8 +2,8 @@ import { Worker } from 'node:worker_threads';
 import { DeploymentError } from '../../src/index.js';
 import { childrenBuffer, trackedChildren } from './children.js';
 import { functionEnv, memoryMessage, type Crash, type Instance, type InstanceHandlers, type InstanceSpec } from './instance.js';
-import { killGroup } from './process-group.js';
 import { decodeInit, decodeReply, protocolBroken } from './messages.js';
+import { killGroup } from './process-group.js';
 
 export interface WorkerData {
   readonly entry: string;

@@ -8,6 +8,7 @@ import {
   TimeoutError,
 } from '../../src/index.js';
 import { memoryMessage, type Crash, type Instance, type InstanceFactory, type InstanceHandlers } from './instance.js';
+import { excerpt } from './messages.js';
 import { monotonicMs, type Failure, type Reply, type Success } from './protocol.js';
 
 /** What a slot needs from the pool that owns it. */
@@ -219,7 +220,7 @@ export class Slot implements InstanceHandlers {
 /** OpenWhisk's rule, for Node.js and Python alike: a function returns a JSON object (a dict). */
 function notAnObject(name: string, output: unknown): { message: string; errorType: undefined } | undefined {
   if (output !== null && typeof output === 'object' && !Array.isArray(output)) return undefined;
-  const what = output === null ? 'nothing (undefined, null or None)' : Array.isArray(output) ? 'an array' : `a ${typeof output} (${JSON.stringify(output)})`;
+  const what = output === null ? 'nothing (undefined, null or None)' : Array.isArray(output) ? 'an array' : `a ${typeof output} (${excerpt(JSON.stringify(output))})`;
   return {
     message: `function "${name}" returned ${what}, not a JSON object: make main return an object (a dict in Python), such as { "result": value }`,
     errorType: undefined,

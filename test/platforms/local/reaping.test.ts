@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { AbortedError, TimeoutError } from '../../../src/index.js';
+import { AbortedError, type Deployment, TimeoutError } from '../../../src/index.js';
 import { LocalPlatform } from '../../../platforms/local/index.js';
 import { suiteTempDir } from '../../helpers/temp-dir.js';
 import { call, eventually, js, lines, py } from './helpers.js';
@@ -64,45 +64,40 @@ const JS_SPAWNER = [
 describe('local platform: ended instances are gone when remove and close resolve', () => {
   const temp = suiteTempDir('falco-reaping-');
 
-  it('Python: an aborted call and a timed-out one leave no process, their children included', async () => {
-    const platform = new LocalPlatform();
-    const deployment = await platform.deploy(py(PY_SPAWNER, { timeoutMs: 1_000, maxInstances: 2 }));
-    const aborted = join(temp(), 'py-aborted');
-    const timedOut = join(temp(), 'py-timeout');
+  /** Runs one call to abort and one to time out, each writing `pidsPerCall` pids; aborts the first once both have; closes the platform. */
+  async function abortAndTimeOut(platform: LocalPlatform, deployment: Deployment, name: string, pidsPerCall: number): Promise<number[]> {
+    const aborted = join(temp(), `${name}-aborted`);
+    const timedOut = join(temp(), `${name}-timeout`);
     const controller = new AbortController();
     const calls = [
       call(platform, deployment, { file: aborted, spin: false }, { signal: controller.signal }).catch((error: unknown) => error),
       call(platform, deployment, { file: timedOut, spin: true }).catch((error: unknown) => error),
     ];
-    const pids = [...(await pidsIn(aborted, 2)), ...(await pidsIn(timedOut, 2))];
+    const pids = [...(await pidsIn(aborted, pidsPerCall)), ...(await pidsIn(timedOut, pidsPerCall))];
     controller.abort();
     const [abortError, timeoutError] = await Promise.all(calls);
     assert.ok(abortError instanceof AbortedError, String(abortError));
     assert.ok(timeoutError instanceof TimeoutError, String(timeoutError));
     await platform.close();
+    return pids;
+  }
+
+  it('Python: an aborted call and a timed-out one leave no process, their children included', async () => {
+    const platform = new LocalPlatform();
+    const deployment = await platform.deploy(py(PY_SPAWNER, { timeoutMs: 1_000, maxInstances: 2 }));
+    const pids = await abortAndTimeOut(platform, deployment, 'py', 2);
     assert.deepEqual(pids.filter(running), [], `no python process or sleep of ${pids.join(', ')} runs`);
   });
 
   it('Node.js: the workers of an aborted and a timed-out call have exited, and their children are gone', async () => {
     const platform = new LocalPlatform();
-    const deployment = await platform.deploy(js(JS_SPAWNER, { timeoutMs: 1_000, maxInstances: 2 }));
-    await call(platform, deployment, { file: join(temp(), 'warm-up'), spin: false }, { signal: AbortSignal.timeout(200) }).catch(() => {});
-    await platform.remove(deployment);
+    // A first instance starts the threads Node.js starts lazily, so that the count below sees only workers.
+    const warmUp = await platform.deploy(js(JS_SPAWNER, { timeoutMs: 1_000 }));
+    await call(platform, warmUp, { file: join(temp(), 'warm-up'), spin: false }, { signal: AbortSignal.timeout(200) }).catch(() => {});
+    await platform.remove(warmUp);
     const before = threads();
-    const again = await platform.deploy(js(JS_SPAWNER, { timeoutMs: 1_000, maxInstances: 2 }));
-    const aborted = join(temp(), 'js-aborted');
-    const timedOut = join(temp(), 'js-timeout');
-    const controller = new AbortController();
-    const calls = [
-      call(platform, again, { file: aborted, spin: false }, { signal: controller.signal }).catch((error: unknown) => error),
-      call(platform, again, { file: timedOut, spin: true }).catch((error: unknown) => error),
-    ];
-    const pids = [...(await pidsIn(aborted, 1)), ...(await pidsIn(timedOut, 1))];
-    controller.abort();
-    const [abortError, timeoutError] = await Promise.all(calls);
-    assert.ok(abortError instanceof AbortedError, String(abortError));
-    assert.ok(timeoutError instanceof TimeoutError, String(timeoutError));
-    await platform.close();
+    const deployment = await platform.deploy(js(JS_SPAWNER, { timeoutMs: 1_000, maxInstances: 2 }));
+    const pids = await abortAndTimeOut(platform, deployment, 'js', 1);
     assert.ok(threads() <= before, `the workers' threads have exited (${threads()} threads, ${before} before)`);
     assert.deepEqual(pids.filter(running), [], `no sleep of ${pids.join(', ')} runs`);
   });
