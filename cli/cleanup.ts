@@ -13,15 +13,16 @@ export function cleanupCommand(): Command {
     .summary('delete the functions falco left behind on a platform')
     .description(
       "Find the functions falco deployed and never removed (a killed run, say) by falco's name prefix (falco-<name>-<8 hex>), and delete them. " +
-        'Every falco function in the account, namespace or project goes: do not run it beside a run in progress.',
+        'Every falco function in the account, namespace or project goes: do not run it beside a run in progress. ' +
+        'On the local platform: the code directories that runs no longer running left in the temp dir (a live run\'s are kept).',
     )
     .addOption(new Option('-p, --platform <name>', 'the platform to clean up (openwhisk when --host is given)').choices(PLATFORM_NAMES));
   return addConnectionOptions(command).action(async (flags: CleanupFlags) => {
     if (!flags.platform && !flags.host) throw new ConfigError('falco cleanup needs the platform to clean up: give --platform <name> (or --host, which implies openwhisk)');
     const platform = platformName(flags);
     const options = platformOptions(platform, flags);
-    if (platform === 'local' || platform === 'simulated') {
-      process.stdout.write(`nothing to clean up: ${platform} deployments end with the process that made them\n`);
+    if (platform === 'simulated') {
+      process.stdout.write('nothing to clean up: simulated deployments end with the process that made them\n');
       return;
     }
     const result = await cleanupPlatform(platform, options);

@@ -17,8 +17,8 @@ import { runWindowed } from './windowed.js';
 const schema = commonExecutorSchema.extend({
   /** Pacing of the requests (submits and polls), not of the running functions. */
   ...pacingOptions,
-  /** The most invocations submitted and not yet collected. */
-  maxActive: z.number().int('must be a whole number').positive('must be 1 or more').default(1_000),
+  /** The most invocations submitted and not yet collected; default: see `defaultMaxActive`. */
+  maxActive: z.number().int('must be a whole number').positive('must be 1 or more').optional(),
   /** The first wait before polling a submitted call; later waits grow by `pollFactor`. */
   pollIntervalMs: z.number().positive('must be more than 0').default(50),
   maxPollIntervalMs: z.number().positive('must be more than 0').default(2_000),
@@ -66,7 +66,17 @@ export class AsyncExecutor extends BaseExecutor {
   }
 
   protected async schedule<I, O>(execution: PhaseExecution<I, O>): Promise<void> {
-    const { maxActive } = this.#settings;
+    const maxActive = this.#settings.maxActive ?? defaultMaxActive(execution.platform);
     await runWindowed(execution, () => maxActive);
   }
+}
+
+/**
+ * A platform with a fixed concurrency of its own (the local platform's instance cap) runs no more
+ * than that at once, and more submitted calls would only wait for it, or be throttled; a cloud
+ * platform queues far more.
+ */
+function defaultMaxActive(platform: Platform): number {
+  const congestion = platform.defaultCongestion;
+  return congestion?.kind === 'fixed' ? congestion.concurrency : 1_000;
 }

@@ -27,7 +27,8 @@ export async function createPlatform(name: string, options: Record<string, unkno
 
 /**
  * Lists and deletes the functions falco deployed on a cloud platform and never removed (a killed
- * run, say), found by falco's name prefix. Local and simulated deployments die with the process.
+ * run, say), found by falco's name prefix; on the local platform, the code directories that runs
+ * no longer running left in the temp dir. Simulated deployments die with the process.
  */
 export async function cleanupPlatform(name: string, options: Record<string, unknown> = {}): Promise<CleanupResult> {
   switch (checkName(name)) {
@@ -38,6 +39,7 @@ export async function cleanupPlatform(name: string, options: Record<string, unkn
     case 'gcf':
       return (await import('./gcf/index.js')).cleanupGcf(options);
     case 'local':
+      return (await import('./local/index.js')).cleanupLocal();
     case 'simulated':
       return { removed: [], failed: [] };
   }

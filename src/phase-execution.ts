@@ -96,6 +96,10 @@ export class PhaseExecution<I = unknown, O = unknown> {
     return this.#options.congestion.concurrency;
   }
 
+  get platform(): Platform {
+    return this.#options.platform;
+  }
+
   /** Speculative copies launched so far. */
   get speculativeCopies(): number {
     return this.#speculator?.launched ?? 0;

@@ -1,10 +1,10 @@
 import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { ConfigError, type Deployable, DeploymentError, FatalError, parseRuntimeId } from '../../src/index.js';
 import { codeFiles, dirEntryFile } from '../shared/package.js';
 import { unzipTo } from '../shared/unzip.js';
+import { codeDirPrefix } from './leftovers.js';
 
 /** A function's code on disk, where its instances run it. */
 export interface LocalCode {
@@ -60,7 +60,7 @@ function unpacked(deployable: Deployable, zip: Uint8Array): Promise<LocalCode> {
 
 /** Runs `fill` on a new temp dir that is ours, removed again if `fill` fails; `fill` answers the entry file's path. */
 async function inTempDir(fill: (temp: string) => Promise<string>): Promise<LocalCode> {
-  const temp = await mkdtemp(join(tmpdir(), 'falco-local-'));
+  const temp = await mkdtemp(codeDirPrefix());
   track(temp);
   try {
     return { dir: temp, entry: await fill(temp), temporary: true };

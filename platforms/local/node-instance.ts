@@ -1,15 +1,21 @@
 import { Worker } from 'node:worker_threads';
 import { DeploymentError } from '../../src/index.js';
+import { childrenBuffer, trackedChildren } from './children.js';
 import { functionEnv, memoryMessage, type Crash, type Instance, type InstanceHandlers, type InstanceSpec } from './instance.js';
-import type { InitMessage, Reply } from './protocol.js';
+import { decodeInit, decodeReply, protocolBroken } from './messages.js';
+import { killGroup } from './process-group.js';
 
 export interface WorkerData {
   readonly entry: string;
   readonly entryPoint: string;
   readonly logs: 'ignore' | 'inherit';
+  /** Where the worker keeps the pids of the function's child processes (see children.ts). */
+  readonly children: SharedArrayBuffer;
 }
 
 const WORKER_SCRIPT = new URL('./worker.js', import.meta.url);
+/** Where the worker answers: the function can reach it too (see messages.ts). */
+const CHANNEL = "the worker thread's parentPort";
 
 /**
  * A Node.js instance: a worker thread with the function's memory limit and environment. The
@@ -22,6 +28,8 @@ export class NodeInstance implements Instance {
   #starting: { resolve: () => void; reject: (error: Error) => void } | undefined;
   #error: Error | undefined;
   #killed = false;
+  #ended: Promise<void> | undefined;
+  readonly #children = childrenBuffer();
 
   constructor(spec: InstanceSpec, handlers: InstanceHandlers) {
     this.#spec = spec;
@@ -32,7 +40,7 @@ export class NodeInstance implements Instance {
     return new Promise((resolve, reject) => {
       this.#starting = { resolve, reject };
       const { entry, entryPoint, logs } = this.#spec;
-      const data: WorkerData = { entry, entryPoint, logs };
+      const data: WorkerData = { entry, entryPoint, logs, children: this.#children };
       const worker = new Worker(WORKER_SCRIPT, {
         workerData: data,
         // A clean runtime, as on a FaaS: the host's own flags (--input-type, --import, ...) stay out.
@@ -56,26 +64,35 @@ export class NodeInstance implements Instance {
     this.#worker?.postMessage(args);
   }
 
+  /** Ends the worker (if it still runs) and the function's child processes; also after a crash. */
   kill(): Promise<void> {
-    if (this.#killed) return Promise.resolve();
+    this.#ended ??= this.#end();
+    return this.#ended;
+  }
+
+  async #end(): Promise<void> {
     this.#killed = true;
     this.#starting?.reject(new DeploymentError(`an instance of function "${this.#spec.name}" was ended while starting`));
     this.#starting = undefined;
-    if (!this.#worker) return Promise.resolve();
-    this.#worker.ref(); // so that whoever awaits the kill sees the thread gone
-    return this.#worker.terminate().then(() => undefined);
+    if (this.#worker) {
+      this.#worker.ref(); // so that whoever awaits the kill sees the thread gone
+      await this.#worker.terminate();
+    }
+    await Promise.all(trackedChildren(this.#children).map(killGroup));
   }
 
-  readonly #onMessage = (text: string): void => {
+  readonly #onMessage = (message: unknown): void => {
     if (this.#starting === undefined) {
-      this.#handlers.reply(JSON.parse(text) as Reply);
+      const reply = decodeReply(message);
+      if (reply) this.#handlers.reply(reply);
+      else this.#handlers.crashed(protocolBroken(this.#spec.name, CHANNEL, message));
       return;
     }
-    const init = JSON.parse(text) as InitMessage;
+    const init = decodeInit(message);
     const starting = this.#starting;
     this.#starting = undefined;
-    if (init.init) starting.resolve();
-    else starting.reject(new DeploymentError(`function "${this.#spec.name}" cannot start: ${init.message}`));
+    if (init?.init) starting.resolve();
+    else starting.reject(new DeploymentError(`function "${this.#spec.name}" cannot start: ${init?.message ?? protocolBroken(this.#spec.name, CHANNEL, message).message}`));
   };
 
   readonly #onError = (error: Error): void => {

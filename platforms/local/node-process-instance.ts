@@ -33,6 +33,8 @@ export class NodeProcessInstance extends ProcessInstance {
       cwd: dir,
       env: functionEnv(this.spec.env),
       stdio: ['ignore', logs, 'pipe', 'pipe', 'pipe'],
+      // Its own process group, as a Python instance's (see python-instance.ts).
+      detached: true,
     });
     (child.stdio[2] as Socket).on('data', this.#onStderr);
     return child;

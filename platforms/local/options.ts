@@ -3,8 +3,10 @@ import { parseOptions } from '../../src/index.js';
 
 const localOptionsSchema = z
   .object({
-    /** The most instances one deployment may run at once, unless its deployable says otherwise. */
-    maxInstances: z.number().int().positive('must be a positive integer').default(64),
+    /** The most instances one deployment may run at once, unless its deployable says otherwise; default: see capacity.ts. */
+    maxInstances: z.number().int().positive('must be a positive integer').optional(),
+    /** How long a call that finds every instance busy waits for one before it is throttled; 0 throttles at once. */
+    maxWaitMs: z.number().int().min(0, 'must be 0 or more milliseconds').default(10_000),
     /** Warm instances idle for longer than this are ended. */
     idleTimeoutMs: z.number().int().positive('must be a positive number of milliseconds').default(10 * 60_000),
     /** What happens to the functions' stdout and stderr. */

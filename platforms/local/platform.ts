@@ -14,6 +14,7 @@ import {
 } from '../../src/index.js';
 import { deploymentName } from '../shared/names.js';
 import { argsText } from './args.js';
+import { defaultInstanceCap } from './capacity.js';
 import { type LocalCode, materialise, removeCode } from './code.js';
 import type { InstanceFactory, InstanceSpec } from './instance.js';
 import { NodeInstance } from './node-instance.js';
@@ -39,7 +40,7 @@ interface Deployed {
  */
 export class LocalPlatform implements Platform {
   readonly name = 'local';
-  /** Executors send no more calls at once than there are instances: past the cap calls are throttled. */
+  /** Executors send no more calls at once than a deployment has instances: past the cap calls wait. */
   readonly defaultCongestion: CongestionOptions;
   readonly #options: ResolvedLocalOptions;
   readonly #deployed = new Map<string, Deployed>();
@@ -48,7 +49,7 @@ export class LocalPlatform implements Platform {
 
   constructor(options?: LocalPlatformOptions) {
     this.#options = parseLocalOptions(options);
-    this.defaultCongestion = { kind: 'fixed', concurrency: this.#options.maxInstances };
+    this.defaultCongestion = { kind: 'fixed', concurrency: this.#options.maxInstances ?? defaultInstanceCap() };
   }
 
   async deploy(deployable: Deployable, options: CallOptions = {}): Promise<Deployment> {
@@ -87,7 +88,8 @@ export class LocalPlatform implements Platform {
     const factory: InstanceFactory = (handlers) => new Kind(spec, handlers);
     const pool = new Pool({
       name,
-      maxInstances: deployable.maxInstances ?? this.#options.maxInstances,
+      maxInstances: deployable.maxInstances ?? this.#options.maxInstances ?? defaultInstanceCap(deployable.memoryMB),
+      maxWaitMs: this.#options.maxWaitMs,
       timeoutMs: deployable.timeoutMs,
       memoryMB: deployable.memoryMB,
       idleTimeoutMs: this.#options.idleTimeoutMs,

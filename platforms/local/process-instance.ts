@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import { DeploymentError } from '../../src/index.js';
 import { Channel } from './channel.js';
 import type { Crash, Instance, InstanceHandlers, InstanceSpec } from './instance.js';
+import { killGroup } from './process-group.js';
 import type { InitMessage } from './protocol.js';
 
 /**
@@ -38,7 +39,10 @@ export abstract class ProcessInstance implements Instance {
       this.#starting = { resolve, reject };
       const child = this.spawn();
       this.#child = child;
-      this.#closed = new Promise((done) => child.once('close', done)).then(this.#onClose);
+      // Spawned as a group leader (detached): once it has gone, so must every process its function started.
+      this.#closed = new Promise((done) => child.once('close', done))
+        .then(this.#onClose)
+        .then(() => (child.pid === undefined ? undefined : killGroup(child.pid)));
       child.on('error', (error) => {
         this.#error = error;
       });

@@ -4,6 +4,9 @@ import { ProcessInstance, howItEnded } from './process-instance.js';
 import { MAX_FRAME_BYTES } from './protocol.js';
 import { PYTHON_RUNNER } from './python-runner.js';
 
+/** Where the runner answers: the function can write to it too (see messages.ts). */
+const CHANNEL = 'fd 4';
+
 /**
  * A Python instance: a long-lived `python3 -u` process running the runner, which loads the action
  * and answers calls, each a frame of JSON (see channel.ts).
@@ -17,6 +20,9 @@ export class PythonInstance extends ProcessInstance {
       cwd: dir,
       env: functionEnv(this.spec.env),
       stdio: ['ignore', logs, logs, 'pipe', 'pipe'],
+      // Its own process group (and session): a terminal's Ctrl-C reaches the host, which aborts
+      // the run, not the function; and the instance ends with every process its function started.
+      detached: true,
     });
   }
 

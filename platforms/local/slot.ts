@@ -8,6 +8,7 @@ import {
   TimeoutError,
 } from '../../src/index.js';
 import { memoryMessage, type Crash, type Instance, type InstanceFactory, type InstanceHandlers } from './instance.js';
+import { excerpt } from './messages.js';
 import { monotonicMs, type Failure, type Reply, type Success } from './protocol.js';
 
 /** What a slot needs from the pool that owns it. */
@@ -18,8 +19,8 @@ export interface PoolContext {
   readonly idleTimeoutMs: number;
   /** The slot finished a call and its instance is warm and free. */
   release(slot: Slot): void;
-  /** The slot's instance is gone or going; forget the slot. Idempotent. */
-  discard(slot: Slot): void;
+  /** The slot's instance is ending (`gone` resolves once it has); forget the slot. Idempotent. */
+  discard(slot: Slot, gone: Promise<void>): void;
 }
 
 /**
@@ -96,7 +97,7 @@ export class Slot implements InstanceHandlers {
     if (!this.#finish() || !resolve || !reject) return;
     this.#warm = true;
     if (reply.ok) {
-      const error = errorResult(reply.output);
+      const error = errorResult(reply.output) ?? notAnObject(this.#pool.name, reply.output);
       this.#release();
       if (error === undefined) resolve(this.#result(reply));
       else reject(new FunctionError(error.message, { errorType: error.errorType, timings: this.#measured(reply) }));
@@ -113,8 +114,7 @@ export class Slot implements InstanceHandlers {
   }
 
   crashed(crash: Crash): void {
-    this.#stopTimers();
-    this.#pool.discard(this);
+    this.#drop(); // what the function started may still run
     const reject = this.#reject;
     if (this.#finish()) reject?.(new FunctionError(crash.message, { errorType: crash.errorType, cause: crash.cause, timings: this.#timings() }));
   }
@@ -168,8 +168,7 @@ export class Slot implements InstanceHandlers {
 
   #drop(): void {
     this.#stopTimers();
-    this.#pool.discard(this);
-    void this.#instance.kill();
+    this.#pool.discard(this, this.#instance.kill());
   }
 
   #stopTimers(): void {
@@ -216,6 +215,16 @@ export class Slot implements InstanceHandlers {
     if (this.#sentAt !== undefined) timings.startedAt = this.#sentAt;
     return timings;
   }
+}
+
+/** OpenWhisk's rule, for Node.js and Python alike: a function returns a JSON object (a dict). */
+function notAnObject(name: string, output: unknown): { message: string; errorType: undefined } | undefined {
+  if (output !== null && typeof output === 'object' && !Array.isArray(output)) return undefined;
+  const what = output === null ? 'nothing (undefined, null or None)' : Array.isArray(output) ? 'an array' : `a ${typeof output} (${excerpt(JSON.stringify(output))})`;
+  return {
+    message: `function "${name}" returned ${what}, not a JSON object: make main return an object (a dict in Python), such as { "result": value }`,
+    errorType: undefined,
+  };
 }
 
 /** OpenWhisk's rule: a result with an `error` property is the function's own error. */

@@ -1,11 +1,13 @@
 /** Runs inside a worker thread: one instance of a Node.js action. See node-instance.ts. */
 import { parentPort, workerData } from 'node:worker_threads';
+import { trackChildren } from './children.js';
 import { answer, loadAction } from './node-action.js';
 import type { WorkerData } from './node-instance.js';
 
 if (!parentPort) throw new Error('worker.js runs only as a worker thread of the local platform');
 const port = parentPort;
-const { entry, entryPoint, logs } = workerData as WorkerData;
+const { entry, entryPoint, logs, children } = workerData as WorkerData;
+trackChildren(children);
 if (logs === 'ignore') {
   discard(process.stdout);
   discard(process.stderr);

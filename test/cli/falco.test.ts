@@ -231,10 +231,10 @@ describe('the falco command', () => {
     assert.match(notAFunction.stderr, /exports no function: export the handler \(input => output\) as its default export or as main/);
   });
 
-  it('cleanup has nothing to do on the local and simulated platforms, and needs --platform', async () => {
-    const local = await falco(['cleanup', '--platform', 'local'], dir());
-    assert.equal(local.code, 0);
-    assert.match(local.stdout, /nothing to clean up: local deployments end with the process/);
+  it('cleanup has nothing to do on the simulated platform, and needs --platform', async () => {
+    const simulated = await falco(['cleanup', '--platform', 'simulated'], dir());
+    assert.equal(simulated.code, 0);
+    assert.match(simulated.stdout, /nothing to clean up: simulated deployments end with the process/);
     const none = await falco(['cleanup'], dir());
     assert.equal(none.code, 2);
     assert.match(none.stderr, /falco cleanup needs the platform to clean up: give --platform <name> \(or --host, which implies openwhisk\)/);

@@ -47,6 +47,10 @@ export class LocalRunner implements ActionRunner {
       return finish('success', output, timings);
     } catch (thrown) {
       const error = toFalcoError(thrown);
+      // The local platform refuses such a result as OpenWhisk does, as the function's error.
+      if (error instanceof FunctionError && /not a JSON object/.test(error.message)) {
+        return finish('action developer error', { error: 'The action did not return a dictionary.' }, error.timings);
+      }
       if (error instanceof FunctionError) {
         const result = error.errorType ? { error: { name: error.errorType, message: error.message } } : { error: error.message };
         return finish('application error', result, error.timings);

@@ -118,4 +118,28 @@ describe('local platform: failing instances', () => {
     await platform.remove(deployment);
   });
 
+  it('a function that writes to the protocol\'s channel fails with a message naming it, and its instance is replaced', async () => {
+    const pySource = lines('import os', 'def main(args):', '    if args.get("write"):', '        os.write(4, args["write"].encode())', '    return {"id": os.getpid()}');
+    const pyDeployment = await platform.deploy(py(pySource));
+    const jsSource = 'const { parentPort, threadId } = require("node:worker_threads");\nexports.main = (args) => { if (args.post !== undefined) parentPort.postMessage(args.post); return { id: threadId }; };';
+    const jsDeployment = await platform.deploy(js(jsSource));
+    const cases = [
+      [pyDeployment, { write: '{}\n' }, /wrote "\{\}" to fd 4/],
+      [pyDeployment, { write: 'hello\n' }, /wrote "hello" to fd 4/],
+      [jsDeployment, { post: '{}' }, /wrote "\{\}" to the worker thread's parentPort/],
+      [jsDeployment, { post: { not: 'text' } }, /wrote "\{\\"not\\":\\"text\\"\}" to the worker thread's parentPort/],
+    ] as const;
+    for (const [deployment, input, message] of cases) {
+      const warm = await call<{ id: number }>(platform, deployment);
+      const error = await call(platform, deployment, input).catch((e: unknown) => e);
+      assert.ok(error instanceof FunctionError, String(error));
+      assert.match(error.message, message);
+      assert.match(error.message, /could not send its result and was ended: write the function's output to stdout or stderr/);
+      const next = await call<{ id: number }>(platform, deployment);
+      assert.equal(next.coldStart, true);
+      assert.notEqual(next.output.id, warm.output.id);
+    }
+    await platform.remove(pyDeployment);
+    await platform.remove(jsDeployment);
+  });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { now, ThrottledError } from '../../../src/index.js';
+import { availableParallelism, freemem } from 'node:os';
+import { AbortedError, FatalError, now, ThrottledError } from '../../../src/index.js';
 import { LocalPlatform } from '../../../platforms/local/index.js';
 import { call, delay, eventually, js, processExists, py, WHO_JS, WHO_PY, type Who } from './helpers.js';
 
@@ -28,30 +29,57 @@ describe('local platform: instances', () => {
     });
   }
 
-  it('runs concurrent calls on separate instances, up to the cap, and throttles past it', async () => {
-    const deployment = await platform.deploy(js(WHO_JS, { maxInstances: 2 }));
-    const slow = [call<Who>(platform, deployment, { sleep: 300 }), call<Who>(platform, deployment, { sleep: 300 })];
-    await assert.rejects(call(platform, deployment), ThrottledError);
-    const [a, b] = await Promise.all(slow);
+  it('starts instances only as concurrent calls need them, up to the cap; a call past it waits for a free one, warm', async () => {
+    const deployment = await platform.deploy(js(WHO_JS, { maxInstances: 3 }));
+    const first = await call<Who>(platform, deployment);
+    const second = await call<Who>(platform, deployment);
+    assert.equal(second.output.id, first.output.id, 'calls one after the other share one instance');
+    const deployment2 = await platform.deploy(js(WHO_JS, { maxInstances: 2 }));
+    const results = await Promise.all([300, 300, 0].map((sleep) => call<Who>(platform, deployment2, { sleep })));
+    const [a, b, waited] = results;
     assert.notEqual(a?.output.id, b?.output.id);
-    const again = await call<Who>(platform, deployment);
-    assert.equal(again.coldStart, false);
-    assert.ok([a?.output.id, b?.output.id].includes(again.output.id));
+    assert.equal(waited?.coldStart, false, 'the third call waited for a warm instance');
+    assert.ok([a?.output.id, b?.output.id].includes(waited?.output.id));
     await platform.remove(deployment);
+    await platform.remove(deployment2);
   });
 
-  it("lets the deployable's maxInstances override the platform's default", async () => {
-    const small = new LocalPlatform({ maxInstances: 1 });
-    try {
-      const capped = await small.deploy(js(WHO_JS));
-      const running = call(small, capped, { sleep: 200 });
-      await assert.rejects(call(small, capped), ThrottledError);
-      await running;
-      const wider = await small.deploy(js(WHO_JS, { maxInstances: 2 }));
-      await Promise.all([call(small, wider, { sleep: 100 }), call(small, wider, { sleep: 100 })]);
-    } finally {
-      await small.close();
+  it('throttles a call that found no free instance within maxWaitMs, and at once with maxWaitMs 0', async () => {
+    for (const maxWaitMs of [50, 0]) {
+      const small = new LocalPlatform({ maxInstances: 1, maxWaitMs });
+      try {
+        const capped = await small.deploy(js(WHO_JS));
+        const running = call(small, capped, { sleep: 2_000 });
+        await assert.rejects(call(small, capped), (error: unknown) => error instanceof ThrottledError && /all of its 1 instances/.test(error.message));
+        await running;
+        const wider = await small.deploy(js(WHO_JS, { maxInstances: 2 }));
+        const both = await Promise.all([call<Who>(small, wider, { sleep: 100 }), call<Who>(small, wider, { sleep: 100 })]);
+        assert.notEqual(both[0].output.id, both[1].output.id, "the deployable's maxInstances overrides the platform's");
+      } finally {
+        await small.close();
+      }
     }
+  });
+
+  it('a waiting call ends with its signal, and with the deployment', async () => {
+    const deployment = await platform.deploy(js(WHO_JS, { maxInstances: 1 }));
+    const running = call(platform, deployment, { sleep: 2_000 }).catch((error: unknown) => error);
+    const controller = new AbortController();
+    const aborted = call(platform, deployment, {}, { signal: controller.signal });
+    const removed = call(platform, deployment).catch((error: unknown) => error);
+    controller.abort();
+    await assert.rejects(aborted, (error: unknown) => error instanceof AbortedError && /while it waited for a free instance/.test(error.message));
+    await platform.remove(deployment);
+    for (const error of [await running, await removed]) assert.ok(error instanceof FatalError && /was removed/.test(error.message), String(error));
+  });
+
+  it('caps instances at the CPU count by default, and executors follow the cap', () => {
+    const { defaultCongestion } = new LocalPlatform();
+    assert.equal(defaultCongestion.kind, 'fixed');
+    const cap = defaultCongestion.kind === 'fixed' ? defaultCongestion.concurrency : 0;
+    const memoryAllows = Math.floor(freemem() / 2 / (256 * 1024 * 1024));
+    assert.equal(cap, Math.max(1, Math.min(availableParallelism(), memoryAllows)));
+    assert.deepEqual(new LocalPlatform({ maxInstances: 5 }).defaultCongestion, { kind: 'fixed', concurrency: 5 });
   });
 
   it('ends instances that stay idle longer than idleTimeoutMs', async () => {

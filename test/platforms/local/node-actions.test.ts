@@ -107,8 +107,13 @@ describe('local platform: Node.js actions', () => {
     }
   });
 
-  it('answers null for a main that returns nothing', async () => {
-    assert.equal(await run('exports.main = () => {};'), null);
+  it('refuses, as OpenWhisk does, a result that is not a JSON object', async () => {
+    for (const [main, what] of [['() => {}', /returned nothing/], ['() => [1, 2]', /returned an array/], ['() => 42', /returned a number \(42\)/], ['() => "done"', /returned a string \("done"\)/], ['async () => null', /returned nothing/]] as const) {
+      const error = await failure(`exports.main = ${main};`);
+      assert.ok(error instanceof FunctionError, String(error));
+      assert.match(error.message, what);
+      assert.match(error.message, /not a JSON object: make main return an object/);
+    }
   });
 
   it('reports a thrown error as a FunctionError with its message and type', async () => {

@@ -33,6 +33,10 @@ const behaviours = platform.deploy(py(lines(
   '        print("to stderr", file=sys.stderr)',
   '        sys.stdout.write("no newline")',
   '        return {"real": args["n"]}',
+  '    if case == "list":',
+  '        return [1, 2]',
+  '    if case == "ok":',
+  '        return {"ok": True}',
   '    return None',
 )));
 
@@ -84,8 +88,13 @@ describe('local platform: Python actions', () => {
     await platform.remove(deployment);
   });
 
-  it('answers null for a main that returns None', async () => {
-    assert.equal((await call(platform, await behaviours, { case: 'none' })).output, null);
+  it('refuses, as OpenWhisk does, a result that is not a dict', async () => {
+    for (const [input, what] of [[{ case: 'none' }, /returned nothing/], [{ case: 'list' }, /returned an array/]] as const) {
+      const error = await failure(input);
+      assert.ok(error instanceof FunctionError, String(error));
+      assert.match(error.message, what);
+      assert.match(error.message, /a dict in Python/);
+    }
   });
 
   it('reports a raised exception as a FunctionError with its message and class, and stays warm', async () => {
@@ -94,7 +103,7 @@ describe('local platform: Python actions', () => {
     assert.equal(error.message, 'bad value: 3');
     assert.equal(error.errorType, 'ValueError');
     assert.match(String((error.cause as Error | undefined)?.stack), /Traceback/);
-    const next = await call(platform, await behaviours, { case: 'none' });
+    const next = await call(platform, await behaviours, { case: 'ok' });
     assert.equal(next.coldStart, false, 'a function error does not cost the instance');
   });
 
