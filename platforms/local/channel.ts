@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { decodeInit, decodeReply, excerpt } from './messages.js';
 import { frame, FrameReader, type InitMessage, type Reply } from './protocol.js';
 
 export interface ChannelEvents {
@@ -44,19 +45,17 @@ export class Channel {
 
   #onFrame(payload: Buffer): void {
     if (this.#broken) return;
-    let message: unknown;
-    try {
-      message = JSON.parse(payload.toString('utf8'));
-    } catch (error) {
-      this.#break(new SyntaxError(`a reply of ${payload.length} bytes is not JSON (${(error as Error).message})`));
-      return;
-    }
+    const text = payload.toString('utf8');
     if (this.#initialised) {
-      this.#events.reply(message as Reply);
+      const reply = decodeReply(text);
+      if (reply) this.#events.reply(reply);
+      else this.#break(new SyntaxError(`a reply of ${payload.length} bytes is not one of the runner's (${JSON.stringify(excerpt(text))})`));
       return;
     }
     this.#initialised = true;
-    this.#events.init(message as InitMessage);
+    const init = decodeInit(text);
+    if (init) this.#events.init(init);
+    else this.#break(new SyntaxError(`its first message of ${payload.length} bytes is not the runner's init (${JSON.stringify(excerpt(text))})`));
   }
 
   #break(error: Error): void {

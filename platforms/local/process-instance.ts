@@ -98,7 +98,7 @@ export abstract class ProcessInstance implements Instance {
     if (this.#killed) return;
     this.#killed = true;
     const crash = this.#broken
-      ? { message: `${this.what} of function "${this.spec.name}" broke the local platform's protocol: ${this.#broken.message}; it was ended`, cause: this.#broken }
+      ? { message: `${this.what} of function "${this.spec.name}" broke the local platform's protocol (fds 3 and 4 carry falco's calls and replies): ${this.#broken.message}, so the instance could not send its result and was ended: write the function's output to stdout or stderr`, cause: this.#broken }
       : this.crash(this.#child!, this.#error);
     const starting = this.#starting;
     this.#starting = undefined;

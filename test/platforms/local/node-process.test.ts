@@ -34,7 +34,7 @@ describe("local platform: isolation 'process' runs Node.js functions in node pro
     const thrown = await call(platform, deployment, { throw: 'x' }).catch((e: unknown) => e);
     assert.ok(thrown instanceof FunctionError && thrown.errorType === 'TypeError' && thrown.message === 'bad x', String(thrown));
     await assert.rejects(call(platform, deployment, {}), (error: unknown) => error instanceof FunctionError && error.message === 'no such user');
-    assert.equal((await call(platform, deployment, { nothing: true })).output, null);
+    await assert.rejects(call(platform, deployment, { nothing: true }), (error: unknown) => error instanceof FunctionError && /returned nothing/.test(error.message));
     await assert.rejects(call(platform, deployment, { exit: true }), (error: unknown) => error instanceof FunctionError && /exited with code 7/.test(error.message));
     await platform.remove(deployment);
   });

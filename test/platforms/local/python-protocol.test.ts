@@ -77,7 +77,7 @@ describe('local platform: the Python protocol', () => {
     const deployment = await platform.deploy(py(source));
     const error = await call(platform, deployment, { forge: true }).catch((e: unknown) => e);
     assert.ok(error instanceof FunctionError, String(error));
-    assert.match(error.message, /broke the local platform's protocol: a reply of 3 bytes is not JSON/);
+    assert.match(error.message, /broke the local platform's protocol \(fds 3 and 4 carry falco's calls and replies\): a reply of 3 bytes is not one of the runner's \("abc"\)/);
     const next = await call(platform, deployment, {});
     assert.equal(next.coldStart, true);
     await platform.remove(deployment);
