@@ -1,0 +1,2 @@
+export { openRedis, parseRedisUrl, RedisUnavailableError, runKey, safeUrl, workspaceKey, type RedisClient, type RedisConnectionOptions } from './connection.js';
+export { deadKey, RedisEventStream } from './event-stream.js';
