@@ -1,6 +1,10 @@
 import { after, before, describe } from 'node:test';
 import { randomUUID } from 'node:crypto';
-import { MemoryEventStream } from '../../stores/index.js';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MemoryEventStream, type EventStream } from '../../stores/index.js';
+import { FileEventStream } from '../../stores/file/index.js';
+import { suiteTempDir } from '../helpers/temp-dir.js';
 import { openRedis, RedisEventStream, type RedisClient } from '../../stores/redis/index.js';
 import { flatten } from '../../stores/redis/event-stream.js';
 import { redisUnavailable, startRedis, type RedisServer } from '../helpers/redis-server.js';
@@ -10,6 +14,26 @@ describe('event stream contract: memory', () => {
   eventStreamContract({
     open: async () => new MemoryEventStream(),
     reopen: async (stream) => stream,
+  });
+});
+
+describe('event stream contract: file', () => {
+  const dir = suiteTempDir('falco-file-stream-');
+  const reopen = async (stream: EventStream) => {
+    await stream.close();
+    return new FileEventStream(stream.name, join(dir(), `${stream.name}.jsonl`));
+  };
+  eventStreamContract({
+    open: async () => {
+      const name = randomUUID();
+      return new FileEventStream(name, join(dir(), `${name}.jsonl`));
+    },
+    reopen,
+    appendForeign: async (stream, entries) => {
+      const lines = entries.map((f, n) => `${JSON.stringify({ a: `1-${n}`, f })}\n`);
+      appendFileSync(join(dir(), `${stream.name}.jsonl`), lines.join(''));
+      return reopen(stream);
+    },
   });
 });
 
@@ -30,8 +54,9 @@ describe('event stream contract: Redis', { skip: redisUnavailable() }, () => {
       await stream.close();
       return RedisEventStream.open({ url: redis.url, key: stream.name });
     },
-    appendForeign: async (stream, fields) => {
-      await client.sendCommand(['XADD', stream.name, '*', ...flatten(fields)]);
+    appendForeign: async (stream, entries) => {
+      for (const fields of entries) await client.sendCommand(['XADD', stream.name, '*', ...flatten(fields)]);
+      return stream;
     },
   });
 });

@@ -1,0 +1,2 @@
+export { FileEventStream } from './event-stream.js';
+export { StoreFileError } from './lines.js';
