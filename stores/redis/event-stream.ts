@@ -31,12 +31,13 @@ export const deadKey = (key: string): string => `${key}:dead`;
  */
 export class RedisEventStream implements EventStream {
   readonly name: string;
-  readonly #client: RedisClient;
+  readonly #connection: Promise<RedisClient>;
   readonly #ownsClient: boolean;
   readonly #consumers = new Set<RedisConsumer>();
 
-  constructor(client: RedisClient, key: string, options: { readonly ownsClient?: boolean } = {}) {
-    this.#client = client;
+  /** On a client (or one still connecting) that a workspace store shares, or that it owns and closes. */
+  constructor(client: RedisClient | Promise<RedisClient>, key: string, options: { readonly ownsClient?: boolean } = {}) {
+    this.#connection = Promise.resolve(client);
     this.name = key;
     this.#ownsClient = options.ownsClient ?? false;
   }
@@ -46,22 +47,25 @@ export class RedisEventStream implements EventStream {
   }
 
   async publish(events: readonly FalcoEvent[]): Promise<void> {
-    await Promise.all(events.map((event) => this.#client.sendCommand(['XADD', this.name, '*', ...flatten(toFields(event))])));
+    const client = await this.#connection;
+    await Promise.all(events.map((event) => client.sendCommand(['XADD', this.name, '*', ...flatten(toFields(event))])));
   }
 
   async consumer(group: string, consumer: string, options: ConsumerOptions & { readonly start?: '0' | '$' } = {}): Promise<EventConsumer> {
+    const client = await this.#connection;
     try {
-      await this.#client.sendCommand(['XGROUP', 'CREATE', this.name, group, options.start ?? '0', 'MKSTREAM']);
+      await client.sendCommand(['XGROUP', 'CREATE', this.name, group, options.start ?? '0', 'MKSTREAM']);
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith('BUSYGROUP')) throw error;
     }
-    const reader = new RedisConsumer(await duplicateClient(this.#client), this.name, group, consumer, { ...DEFAULTS, ...options }, () => this.#consumers.delete(reader));
+    const reader = new RedisConsumer(await duplicateClient(client), this.name, group, consumer, { ...DEFAULTS, ...options }, () => this.#consumers.delete(reader));
     this.#consumers.add(reader);
     return reader;
   }
 
   async deadLetters(): Promise<DeadLetter[]> {
-    const entries = await this.#client.sendCommand<RawEntry[]>(['XRANGE', deadKey(this.name), '-', '+']);
+    const client = await this.#connection;
+    const entries = await client.sendCommand<RawEntry[]>(['XRANGE', deadKey(this.name), '-', '+']);
     return entries.map(([, flat]) => {
       const record = fieldsOf(flat ?? []);
       return {
@@ -75,13 +79,14 @@ export class RedisEventStream implements EventStream {
   }
 
   async trim(): Promise<number> {
-    return TRIM.run<number>(this.#client, [this.name], []);
+    return TRIM.run<number>(await this.#connection, [this.name], []);
   }
 
   async info() {
-    const length = await this.#client.sendCommand<number>(['XLEN', this.name]);
-    if (length === 0 && (await this.#client.sendCommand<number>(['EXISTS', this.name])) === 0) return { length, groups: [] };
-    const groups = await this.#client.sendCommand<Array<Array<string | number>>>(['XINFO', 'GROUPS', this.name]);
+    const client = await this.#connection;
+    const length = await client.sendCommand<number>(['XLEN', this.name]);
+    if (length === 0 && (await client.sendCommand<number>(['EXISTS', this.name])) === 0) return { length, groups: [] };
+    const groups = await client.sendCommand<Array<Array<string | number>>>(['XINFO', 'GROUPS', this.name]);
     return {
       length,
       groups: groups.map((flat) => {
@@ -94,7 +99,7 @@ export class RedisEventStream implements EventStream {
 
   async close(): Promise<void> {
     await Promise.all([...this.#consumers].map((consumer) => consumer.close()));
-    if (this.#ownsClient) this.#client.destroy();
+    if (this.#ownsClient) (await this.#connection).destroy();
   }
 }
 

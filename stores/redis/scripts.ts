@@ -99,9 +99,13 @@ end
 return redis.call('XTRIM', stream, 'MINID', string.format('%d-%d', keepMs, keepSeq))
 `);
 
-/** Removes a consumer from its group if it holds nothing: a closed consumer leaves no trace. KEYS: stream. ARGV: group, consumer. */
+/**
+ * Removes a consumer from its group if it holds nothing: a closed consumer leaves no trace. A
+ * stream or group deleted meanwhile leaves nothing to do. KEYS: stream. ARGV: group, consumer.
+ */
 export const LEAVE = new RedisScript(`
-local held = redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 1, ARGV[2])
+local ok, held = pcall(redis.call, 'XPENDING', KEYS[1], ARGV[1], '-', '+', 1, ARGV[2])
+if not ok then return 0 end
 if #held == 0 then redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], ARGV[2]) end
 return #held
 `);

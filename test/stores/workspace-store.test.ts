@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { after, before, describe } from 'node:test';
+import { FileWorkspaceStore } from '../../stores/file/index.js';
+import { RedisWorkspaceStore } from '../../stores/redis/index.js';
+import { redisUnavailable, startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { suiteTempDir } from '../helpers/temp-dir.js';
+import { workspaceStoreContract } from './workspace-store-contract.js';
+
+describe('workspace store contract: file', () => {
+  const dir = suiteTempDir('falco-file-store-');
+  const dirs = new WeakMap<object, string>();
+  const openOn = (path: string) => {
+    const store = new FileWorkspaceStore({ dir: path });
+    dirs.set(store, path);
+    return store;
+  };
+  workspaceStoreContract({
+    open: async () => openOn(join(dir(), randomUUID())),
+    reopen: async (store) => {
+      await store.close();
+      return openOn(dirs.get(store)!);
+    },
+  });
+});
+
+describe('workspace store contract: Redis', { skip: redisUnavailable() }, () => {
+  let redis: RedisServer;
+  before(async () => {
+    redis = await startRedis();
+  });
+  after(async () => {
+    await redis.stop();
+  });
+  workspaceStoreContract({
+    open: async () => new RedisWorkspaceStore({ url: redis.url }),
+    reopen: async (store) => {
+      await store.close();
+      return new RedisWorkspaceStore({ url: redis.url });
+    },
+  });
+});
