@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createExecutor, EXECUTOR_NAMES } from '../executors/index.js';
 import { createPlatform, PLATFORM_NAMES } from '../platforms/index.js';
-import { AbortedError, ConfigError, FileJournal, formatSummary, observe, PRICE_TABLES, recordFormatOf } from '../src/index.js';
+import { AbortedError, ConfigError, FileJournal, formatSummary, observe, PRICE_TABLES, recordFormatOf, type Journal } from '../src/index.js';
 import { addConnectionOptions, platformName, platformOptions, type ConnectionFlags } from './connection.js';
 import { describeError } from './errors.js';
 import { loadDriver } from './load-driver.js';
@@ -17,6 +17,7 @@ interface RunFlags extends ConnectionFlags {
   readonly summary?: string;
   readonly runId?: string;
   readonly resume?: boolean;
+  readonly journal?: string;
   readonly pricing?: string;
   readonly quiet?: boolean;
 }
@@ -38,6 +39,7 @@ export function runCommand(): Command {
     .option('--summary <file>', 'write the summary as JSON to FILE')
     .option('--run-id <id>', 'name the run in events, records and traces (default: a random UUID)')
     .option('--resume', 'keep a journal of finished invocations in .falco/runs/<run-id>.jsonl; run again with the same --run-id to skip what is done')
+    .option('--journal <url>', 'with --resume: keep the journal in Redis instead (redis://[:password@]host:port, or rediss:// for TLS)')
     .addOption(new Option('--pricing <table>', 'estimate cost with this price table (default: the platform\'s own, if it has one)').choices(Object.keys(PRICE_TABLES)))
     .option('-q, --quiet', 'no progress output');
   return addConnectionOptions(command).action(async (modulePath: string, flags: RunFlags) => {
@@ -49,7 +51,8 @@ export function runCommand(): Command {
 async function run(modulePath: string, flags: RunFlags): Promise<number> {
   flags.records.forEach(recordFormatOf);
   if (flags.resume && !flags.runId) throw new ConfigError('--resume needs --run-id: the run id names the journal to resume from');
-  const journal = flags.resume && flags.runId ? FileJournal.forRun(flags.runId) : undefined;
+  if (flags.journal && !flags.resume) throw new ConfigError('--journal is where --resume keeps its journal: add --resume (and --run-id)');
+  const journal = flags.resume && flags.runId ? await openJournal(flags.runId, flags.journal) : undefined;
   checkOutputPaths([...flags.records, flags.report, flags.summary]);
   const driver = await loadDriver(modulePath);
   const executor = createExecutor(flags.executor, flags.concurrency === undefined ? {} : { concurrency: flags.concurrency });
@@ -85,6 +88,14 @@ async function run(modulePath: string, flags: RunFlags): Promise<number> {
     return 1;
   }
   return summary.total.failed + summary.total.aborted > 0 ? 1 : 0;
+}
+
+/** The file journal, or a Redis one (its client loaded only then, so a plain run never loads it). */
+async function openJournal(runId: string, url: string | undefined): Promise<Journal> {
+  if (url === undefined) return FileJournal.forRun(runId);
+  const { parseRedisUrl, RedisJournal } = await import('../stores/redis/index.js');
+  parseRedisUrl(url);
+  return new RedisJournal({ url, runId });
 }
 
 function positiveInt(value: string): number {

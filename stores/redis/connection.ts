@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { createClient, type RedisClientType } from '@redis/client';
 import { ConfigError, TransientError } from '../../src/errors.js';
 
+const FIRST_CONNECT_RETRIES = 3;
+
 /** The Redis server named by a URL could not be reached (the message names it without its password). */
 export class RedisUnavailableError extends TransientError {}
 
@@ -50,6 +52,8 @@ export async function openRedis(options: RedisConnectionOptions): Promise<RedisC
   parseRedisUrl(options.url);
   const where = safeUrl(options.url);
   const maxReconnects = options.maxReconnects ?? 10;
+  // A server that is not there at the start is reported after a few quick tries, not ten slow ones.
+  let connected = false;
   const client: RedisClient = createClient({
     url: options.url,
     // RESP2 replies are plain arrays, the shapes the raw commands and Lua scripts here are written for.
@@ -57,13 +61,16 @@ export async function openRedis(options: RedisConnectionOptions): Promise<RedisC
     socket: {
       connectTimeout: options.connectTimeoutMs ?? 5_000,
       reconnectStrategy: (retries, cause) =>
-        retries >= maxReconnects ? new RedisUnavailableError(`cannot reach Redis at ${where} after ${retries} attempts: ${describe(cause, options.url)}`) : Math.min(50 * 2 ** retries, 2_000),
+        retries >= (connected ? maxReconnects : Math.min(maxReconnects, FIRST_CONNECT_RETRIES))
+          ? new RedisUnavailableError(`cannot reach Redis at ${where} after ${retries + 1} attempts: ${describe(cause, options.url)}`)
+          : Math.min(50 * 2 ** retries, 2_000),
     },
   });
   // Without a listener an 'error' event would crash the process; failures surface on the commands.
   client.on('error', () => {});
   try {
     await client.connect();
+    connected = true;
   } catch (error) {
     client.destroy();
     if (error instanceof RedisUnavailableError) throw error;

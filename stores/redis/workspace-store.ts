@@ -1,7 +1,7 @@
 import { toFields } from '../ports/event.js';
 import type { EventStream } from '../ports/event-stream.js';
 import { WorkspaceNotFoundError, type Checkpoint, type JsonObject, type TriggerRecord, type TriggerSpec, type WorkspaceStore } from '../ports/workspace.js';
-import { openRedis, workspaceKey, type RedisClient, type RedisConnectionOptions, type RedisScript } from './connection.js';
+import { openRedis, parseRedisUrl, workspaceKey, type RedisClient, type RedisConnectionOptions, type RedisScript } from './connection.js';
 import { deadKey, flatten, RedisEventStream } from './event-stream.js';
 import { COMMIT, FIRE_TIMERS, PUT_TRIGGERS, WORKSPACE_KEYS } from './workspace-scripts.js';
 
@@ -18,6 +18,7 @@ export class RedisWorkspaceStore implements WorkspaceStore {
   readonly #streams = new Map<string, RedisEventStream>();
 
   constructor(options: RedisConnectionOptions) {
+    parseRedisUrl(options.url);
     this.#connection = openRedis(options);
     // A failed connect is reported by the first call that needs it, not as an unhandled rejection.
     this.#connection.catch(() => {});
