@@ -8,10 +8,11 @@ import { executorOverhead } from './cases/executor-overhead.js';
 import { httpInvoke } from './cases/http-invoke.js';
 import { localColdStart, localThroughput } from './cases/local-platform.js';
 import { makespan } from './cases/makespan.js';
+import { redisEvents } from './cases/redis-events.js';
 import { scale } from './cases/scale.js';
 import { printTable, type Benchmark, type Row } from './report.js';
 
-const benchmarks: Benchmark[] = [executorOverhead, makespan, congestion, localThroughput, localColdStart, httpInvoke, scale];
+const benchmarks: Benchmark[] = [executorOverhead, makespan, congestion, localThroughput, localColdStart, httpInvoke, scale, redisEvents];
 
 const options = new Command('bench')
   .option('--quick', 'every benchmark at a small size (CI runs this so the benchmarks never rot)')
