@@ -39,9 +39,14 @@ export function readLines(path: string, keep: (line: unknown) => boolean = () =>
 }
 
 function cut(path: string, bytes: number): void {
-  const fd = openSync(path, 'r+');
+  synced(path, 'r+', (fd) => ftruncateSync(fd, bytes));
+}
+
+/** Opens `path`, does `work` on it, syncs it to disk and closes it. */
+function synced(path: string, flags: string, work: (fd: number) => void): void {
+  const fd = openSync(path, flags);
   try {
-    ftruncateSync(fd, bytes);
+    work(fd);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
@@ -79,18 +84,7 @@ export class AppendFile {
 /** Writes a temporary file, syncs it, renames it over `path` and syncs the directory: all or nothing. */
 export function replaceFile(path: string, text: string): void {
   const temp = `${path}.tmp`;
-  const fd = openSync(temp, 'w');
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  synced(temp, 'w', (fd) => writeSync(fd, text));
   renameSync(temp, path);
-  const dir = openSync(dirname(path), 'r');
-  try {
-    fsyncSync(dir);
-  } finally {
-    closeSync(dir);
-  }
+  synced(dirname(path), 'r', () => {});
 }

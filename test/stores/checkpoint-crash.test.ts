@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { FileWorkspaceStore } from '../../stores/file/index.js';
 import { RedisWorkspaceStore } from '../../stores/redis/index.js';
 import type { WorkspaceStore } from '../../stores/index.js';
-import { redisUnavailable, startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { redisUnavailable } from '../helpers/redis-server.js';
+import { suiteRedis } from './suite-redis.js';
 import { suiteTempDir } from '../helpers/temp-dir.js';
 import { applyBatch, checkInvariants, GROUP, setUpWorkload, WORKSPACE } from './counting-workload.js';
 
@@ -63,15 +64,10 @@ describe('checkpoints survive crashes', () => {
   });
 
   describe('Redis store', { skip: redisUnavailable() }, () => {
-    let redis: RedisServer;
-    before(async () => {
-      redis = await startRedis();
-    });
-    after(async () => {
-      await redis.stop();
-    });
+    const suite = suiteRedis();
 
     it('Redis SIGKILLed mid-load and restarted from its append-only file: every checkpoint whole, nothing lost or doubled', async () => {
+      const redis = suite.server();
       const open = () => new RedisWorkspaceStore({ url: redis.url, maxReconnects: 0 });
       const ticks = 5 * TICKS;
       let store: WorkspaceStore = open();

@@ -1,13 +1,14 @@
-import { after, before, describe } from 'node:test';
+import { describe } from 'node:test';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MemoryEventStream, type EventStream } from '../../stores/index.js';
 import { FileEventStream } from '../../stores/file/index.js';
 import { suiteTempDir } from '../helpers/temp-dir.js';
-import { openRedis, RedisEventStream, type RedisClient } from '../../stores/redis/index.js';
+import { RedisEventStream } from '../../stores/redis/index.js';
 import { flatten } from '../../stores/redis/event-stream.js';
-import { redisUnavailable, startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { redisUnavailable } from '../helpers/redis-server.js';
+import { suiteRedis } from './suite-redis.js';
 import { eventStreamContract } from './event-stream-contract.js';
 
 describe('event stream contract: memory', () => {
@@ -38,24 +39,15 @@ describe('event stream contract: file', () => {
 });
 
 describe('event stream contract: Redis', { skip: redisUnavailable() }, () => {
-  let redis: RedisServer;
-  let client: RedisClient;
-  before(async () => {
-    redis = await startRedis();
-    client = await openRedis({ url: redis.url });
-  });
-  after(async () => {
-    client.destroy();
-    await redis.stop();
-  });
+  const redis = suiteRedis();
   eventStreamContract({
-    open: () => RedisEventStream.open({ url: redis.url, key: `falco:{t}:${randomUUID()}` }),
+    open: () => RedisEventStream.open({ url: redis.server().url, key: `falco:{t}:${randomUUID()}` }),
     reopen: async (stream) => {
       await stream.close();
-      return RedisEventStream.open({ url: redis.url, key: stream.name });
+      return RedisEventStream.open({ url: redis.server().url, key: stream.name });
     },
     appendForeign: async (stream, entries) => {
-      for (const fields of entries) await client.sendCommand(['XADD', stream.name, '*', ...flatten(fields)]);
+      for (const fields of entries) await redis.client().sendCommand(['XADD', stream.name, '*', ...flatten(fields)]);
       return stream;
     },
   });

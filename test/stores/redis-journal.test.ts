@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, journalKey, type Invocation } from '../../src/index.js';
-import { openRedis, RedisJournal, RedisUnavailableError, type RedisClient } from '../../stores/redis/index.js';
-import { redisUnavailable, startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { RedisJournal, RedisUnavailableError } from '../../stores/redis/index.js';
+import { redisUnavailable } from '../helpers/redis-server.js';
+import { suiteRedis } from './suite-redis.js';
 import { suiteTempDir } from '../helpers/temp-dir.js';
 
 const CLI = fileURLToPath(new URL('../../cli/falco.js', import.meta.url));
@@ -35,31 +36,22 @@ function falcoRun(cwd: string, url: string, killWhen?: () => Promise<boolean>): 
 
 describe('RedisJournal', { skip: redisUnavailable() }, () => {
   const dir = suiteTempDir('falco-redis-journal-');
-  let redis: RedisServer;
-  let client: RedisClient;
-  before(async () => {
-    redis = await startRedis();
-    client = await openRedis({ url: redis.url });
-  });
-  after(async () => {
-    client.destroy();
-    await redis.stop();
-  });
+  const redis = suiteRedis();
   const kept = async (): Promise<Record<string, string>> => {
-    const flat = await client.sendCommand<string[]>(['HGETALL', 'falco:{journaled}:journal']);
+    const flat = await redis.client().sendCommand<string[]>(['HGETALL', 'falco:{journaled}:journal']);
     const out: Record<string, string> = {};
     for (let i = 0; i < flat.length; i += 2) out[flat[i]!] = flat[i + 1]!;
     return out;
   };
 
   it('keeps what was appended, once per invocation, in a hash under the run\'s hash tag', async () => {
-    const journal = new RedisJournal({ url: redis.url, runId: 'unit' });
+    const journal = new RedisJournal({ url: redis.server().url, runId: 'unit' });
     assert.equal(journal.key, 'falco:{unit}:journal');
     journal.append(record('a', 1));
     journal.append(record('b', 2));
     journal.append(record('a', 1));
     await journal.close();
-    const again = new RedisJournal({ url: redis.url, runId: 'unit' });
+    const again = new RedisJournal({ url: redis.server().url, runId: 'unit' });
     const records = await again.load();
     assert.deepEqual([...records.keys()].sort(), [journalKey('map', 'a'), journalKey('map', 'b')]);
     assert.deepEqual(records.get(journalKey('map', 'b'))?.output, 2);
@@ -67,7 +59,7 @@ describe('RedisJournal', { skip: redisUnavailable() }, () => {
   });
 
   it('names an unreachable server without its password, and refuses a URL that is not Redis', async () => {
-    const journal = new RedisJournal({ url: `redis://:s3cret-pw@127.0.0.1:${redis.port + 1}`, runId: 'nowhere' });
+    const journal = new RedisJournal({ url: `redis://:s3cret-pw@127.0.0.1:${redis.server().port + 1}`, runId: 'nowhere' });
     await assert.rejects(journal.load(), (error: Error) => error instanceof RedisUnavailableError && /redis:\/\/:\*\*\*@127\.0\.0\.1/.test(error.message) && !error.message.includes('s3cret-pw'));
     await journal.close().catch(() => {});
     assert.throws(() => new RedisJournal({ url: 'http://localhost:6379', runId: 'x' }), ConfigError);
@@ -82,12 +74,12 @@ describe('RedisJournal', { skip: redisUnavailable() }, () => {
     for (let kill = 1; kill <= 4; kill++) {
       // Each run is killed once it has journaled a few more records, at a random point in between.
       const target = kill * 20 + Math.floor(Math.random() * 10);
-      const run = await falcoRun(dir(), redis.url, async () => (await client.sendCommand<number>(['HLEN', 'falco:{journaled}:journal'])) >= target);
+      const run = await falcoRun(dir(), redis.server().url, async () => (await redis.client().sendCommand<number>(['HLEN', 'falco:{journaled}:journal'])) >= target);
       assert.ok(run.killed, `the run ended before the kill: ${run.stderr}`);
       before.push(await kept());
     }
     assert.ok(Object.keys(before.at(-1)!).length < 121, 'the kills landed before the run was done');
-    const last = await falcoRun(dir(), redis.url);
+    const last = await falcoRun(dir(), redis.server().url);
     assert.equal(last.code, 0, last.stderr);
     const final = await kept();
     assert.equal(Object.keys(final).length, 121);

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { after, before, describe } from 'node:test';
+import { describe } from 'node:test';
 import { FileWorkspaceStore } from '../../stores/file/index.js';
 import { RedisWorkspaceStore } from '../../stores/redis/index.js';
-import { redisUnavailable, startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { redisUnavailable } from '../helpers/redis-server.js';
+import { suiteRedis } from './suite-redis.js';
 import { suiteTempDir } from '../helpers/temp-dir.js';
 import { workspaceStoreContract } from './workspace-store-contract.js';
 
@@ -25,18 +26,12 @@ describe('workspace store contract: file', () => {
 });
 
 describe('workspace store contract: Redis', { skip: redisUnavailable() }, () => {
-  let redis: RedisServer;
-  before(async () => {
-    redis = await startRedis();
-  });
-  after(async () => {
-    await redis.stop();
-  });
+  const redis = suiteRedis();
   workspaceStoreContract({
-    open: async () => new RedisWorkspaceStore({ url: redis.url }),
+    open: async () => new RedisWorkspaceStore({ url: redis.server().url }),
     reopen: async (store) => {
       await store.close();
-      return new RedisWorkspaceStore({ url: redis.url });
+      return new RedisWorkspaceStore({ url: redis.server().url });
     },
   });
 });
