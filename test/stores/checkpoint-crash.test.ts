@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -7,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { FileWorkspaceStore } from '../../stores/file/index.js';
 import { RedisWorkspaceStore } from '../../stores/redis/index.js';
 import type { WorkspaceStore } from '../../stores/index.js';
+import { runKillable } from '../helpers/killable-child.js';
 import { redisUnavailable } from '../helpers/redis-server.js';
 import { suiteRedis } from './suite-redis.js';
 import { suiteTempDir } from '../helpers/temp-dir.js';
@@ -16,24 +16,7 @@ const child = fileURLToPath(new URL('../fixtures/file-store-child.js', import.me
 const TICKS = 600;
 
 /** Runs the child on `dir`; SIGKILLs it `killAfterMs` after it is ready, or lets it finish. */
-function runChild(dir: string, killAfterMs?: number): Promise<'killed' | 'done'> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [child, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let output = '';
-    let timer: NodeJS.Timeout | undefined;
-    proc.stdout.on('data', (chunk: Buffer) => {
-      output += chunk;
-      if (killAfterMs !== undefined && timer === undefined && output.includes('ready')) timer = setTimeout(() => proc.kill('SIGKILL'), killAfterMs);
-    });
-    proc.on('error', reject);
-    proc.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (signal === 'SIGKILL') resolve('killed');
-      else if (code === 0 && output.includes('done')) resolve('done');
-      else reject(new Error(`the child exited with ${code ?? signal}`));
-    });
-  });
-}
+const runChild = async (dir: string, killAfterMs?: number) => (await runKillable([child, dir], { ready: 'ready', ...(killAfterMs === undefined ? {} : { killAfterMs }) })).ended;
 
 describe('checkpoints survive crashes', () => {
   const dir = suiteTempDir('falco-crash-');

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, journalKey, type Invocation } from '../../src/index.js';
 import { RedisJournal, RedisUnavailableError } from '../../stores/redis/index.js';
+import { runKillable } from '../helpers/killable-child.js';
 import { redisUnavailable } from '../helpers/redis-server.js';
 import { suiteRedis } from './suite-redis.js';
 import { suiteTempDir } from '../helpers/temp-dir.js';
@@ -14,24 +14,10 @@ const SLOW = JSON.stringify({ seed: 4, latency: { distribution: 'fixed', ms: 25 
 
 const record = (id: string, output: unknown): Invocation => ({ id, phase: 'map', input: { id }, status: 'succeeded', output, attempts: [] });
 
-/** `falco run` with a Redis journal; SIGKILLed as soon as `killWhen` says so (polled), or run to the end. */
-function falcoRun(cwd: string, url: string, killWhen?: () => Promise<boolean>): Promise<{ killed: boolean; code: number | null; stderr: string }> {
+/** `falco run` with a Redis journal; SIGKILLed as soon as `killWhen` says so, or run to the end. */
+function falcoRun(cwd: string, url: string, killWhen?: () => Promise<boolean>) {
   const args = [CLI, 'run', DRIVER, '--platform', 'simulated', '--platform-options', SLOW, '-c', '4', '--run-id', 'journaled', '--resume', '--journal', url, '-q'];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    const poll = setInterval(() => {
-      void killWhen?.().then((kill) => kill && child.kill('SIGKILL'));
-    }, 10);
-    child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      clearInterval(poll);
-      resolve({ killed: signal === 'SIGKILL', code, stderr });
-    });
-  });
+  return runKillable(args, { cwd, ...(killWhen ? { killWhen } : {}) });
 }
 
 describe('RedisJournal', { skip: redisUnavailable() }, () => {
@@ -63,10 +49,8 @@ describe('RedisJournal', { skip: redisUnavailable() }, () => {
     await assert.rejects(journal.load(), (error: Error) => error instanceof RedisUnavailableError && /redis:\/\/:\*\*\*@127\.0\.0\.1/.test(error.message) && !error.message.includes('s3cret-pw'));
     await journal.close().catch(() => {});
     assert.throws(() => new RedisJournal({ url: 'http://localhost:6379', runId: 'x' }), ConfigError);
-    const run = await falcoRun(dir(), 'https://:s3cret-pw@localhost');
-    assert.equal(run.code, 2);
-    assert.match(run.stderr, /is not a Redis URL: it must start with redis:\/\//);
-    assert.doesNotMatch(run.stderr, /s3cret-pw/);
+    await assert.rejects(falcoRun(dir(), 'https://:s3cret-pw@localhost'), (error: Error) =>
+      /exited with 2/.test(error.message) && /is not a Redis URL: it must start with redis:\/\//.test(error.message) && !error.message.includes('s3cret-pw'));
   });
 
   it('falco run --resume --journal redis://: SIGKILLed runs keep every finished record, and the last run re-runs none of them', async () => {
@@ -75,12 +59,11 @@ describe('RedisJournal', { skip: redisUnavailable() }, () => {
       // Each run is killed once it has journaled a few more records, at a random point in between.
       const target = kill * 20 + Math.floor(Math.random() * 10);
       const run = await falcoRun(dir(), redis.server().url, async () => (await redis.client().sendCommand<number>(['HLEN', 'falco:{journaled}:journal'])) >= target);
-      assert.ok(run.killed, `the run ended before the kill: ${run.stderr}`);
+      assert.equal(run.ended, 'killed', 'the run ended before the kill');
       before.push(await kept());
     }
     assert.ok(Object.keys(before.at(-1)!).length < 121, 'the kills landed before the run was done');
-    const last = await falcoRun(dir(), redis.server().url);
-    assert.equal(last.code, 0, last.stderr);
+    assert.equal((await falcoRun(dir(), redis.server().url)).ended, 'done');
     const final = await kept();
     assert.equal(Object.keys(final).length, 121);
     assert.ok(Object.values(final).every((line) => (JSON.parse(line) as Invocation).status === 'succeeded'));
