@@ -11,6 +11,7 @@ import {
   observe,
   PRICE_TABLES,
   recordFormatOf,
+  type Journal,
   type Observation,
   type RunSummary,
 } from '../src/index.js';
@@ -30,6 +31,7 @@ interface RunFlags extends ConnectionFlags {
   readonly runId?: string;
   readonly resume?: boolean;
   readonly keepFailed?: boolean;
+  readonly journal?: string;
   readonly pricing?: string;
   readonly quiet?: boolean;
 }
@@ -52,6 +54,7 @@ export function runCommand(): Command {
     .option('--run-id <id>', 'name the run in events, records and traces (default: a random UUID)')
     .option('--resume', 'keep a journal of finished invocations in .falco/runs/<run-id>.jsonl; run again with the same --run-id to run only what did not succeed')
     .option('--keep-failed', 'with --resume: keep the failures the journal holds instead of running those invocations again')
+    .option('--journal <url>', 'with --resume: keep the journal in Redis instead (redis://[:password@]host:port, or rediss:// for TLS)')
     .addOption(new Option('--pricing <table>', 'estimate cost with this price table (default: the platform\'s own, if it has one)').choices(Object.keys(PRICE_TABLES)))
     .option('-q, --quiet', 'no progress output');
   return addConnectionOptions(command).action(async (modulePath: string, flags: RunFlags) => {
@@ -65,7 +68,7 @@ export function runCommand(): Command {
  */
 async function run(modulePath: string, flags: RunFlags): Promise<number> {
   flags.records.forEach(recordFormatOf);
-  const journal = journalOf(flags);
+  const journal = await journalOf(flags);
   if (flags.keepFailed && !flags.resume) throw new ConfigError('--keep-failed needs --resume: it says what a resumed run does with the failures in its journal');
   if (flags.executor === 'sequential' && flags.concurrency !== undefined) {
     throw new ConfigError('--concurrency does not apply to the sequential executor (one call at a time): drop it, or choose -e concurrent');
@@ -120,10 +123,21 @@ async function run(modulePath: string, flags: RunFlags): Promise<number> {
   return summary.total.failed + summary.total.aborted > 0 ? 1 : 0;
 }
 
-/** The journal --resume keeps, named by --run-id. */
-function journalOf(flags: RunFlags): FileJournal | undefined {
-  if (!flags.resume) return undefined;
+/**
+ * The journal --resume keeps, named by --run-id: a file under .falco/runs, or a Redis one with
+ * --journal (its client is loaded only then, so a plain run never loads it).
+ */
+async function journalOf(flags: RunFlags): Promise<Journal | undefined> {
+  if (!flags.resume) {
+    if (flags.journal) throw new ConfigError('--journal is where --resume keeps its journal: add --resume (and --run-id)');
+    return undefined;
+  }
   if (!flags.runId) throw new ConfigError('--resume needs --run-id: the run id names the journal to resume from');
+  if (flags.journal !== undefined) {
+    const { parseRedisUrl, RedisJournal } = await import('../stores/redis/index.js');
+    parseRedisUrl(flags.journal);
+    return new RedisJournal({ url: flags.journal, runId: flags.runId });
+  }
   try {
     return FileJournal.forRun(flags.runId);
   } catch (error) {

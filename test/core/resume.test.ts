@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { FileJournal, journalKey, type Invocation } from '../../src/index.js';
+import { runKillable } from '../helpers/killable-child.js';
 
 const child = fileURLToPath(new URL('../fixtures/resume-child.js', import.meta.url));
 const MAPS = 4_000;
@@ -16,21 +16,8 @@ function lines(path: string): string[] {
 }
 
 /** Starts the child; kills it with SIGKILL after `killAfterMs`, or lets it finish. Resolves with how it ended. */
-function runChild(journal: string, log: string, killAfterMs?: number): Promise<'killed' | 'done'> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [child, journal, log], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let output = '';
-    proc.stdout.on('data', (chunk: Buffer) => (output += chunk));
-    const timer = killAfterMs === undefined ? undefined : setTimeout(() => proc.kill('SIGKILL'), killAfterMs);
-    proc.on('error', reject);
-    proc.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (signal === 'SIGKILL') resolve('killed');
-      else if (code === 0 && output.includes('done')) resolve('done');
-      else reject(new Error(`the child exited with ${code ?? signal}`));
-    });
-  });
-}
+const runChild = async (journal: string, log: string, killAfterMs?: number) =>
+  (await runKillable([child, journal, log], killAfterMs === undefined ? {} : { killAfterMs })).ended;
 
 describe('resumable runs', () => {
   it('survive SIGKILL at random points: every invocation ends once, re-running at most what was in flight', async () => {

@@ -1,0 +1,4 @@
+export { FileEventStream } from './event-stream.js';
+export { StoreFileError } from './lines.js';
+export { StoreLockedError } from './lock.js';
+export { FileWorkspaceStore } from './workspace-store.js';

@@ -1,0 +1,58 @@
+import { RedisScript } from './connection.js';
+
+/**
+ * The keys of one workspace, in the order the scripts take them. All share the hash tag
+ * `{workspace}`: `global` (the global context as JSON, and the mark that the workspace exists),
+ * `triggers` (a hash: trigger id → the trigger record as JSON), `events` and `commands` (streams),
+ * `timers` (a sorted set: timer id by due time) and `timer-events` (a hash: timer id → its event).
+ */
+export const WORKSPACE_KEYS = ['global', 'triggers', 'events', 'commands', 'timers', 'timer-events'] as const;
+
+/**
+ * One checkpoint, atomically: trigger records (only for triggers that still exist), removals, the
+ * global context, the ack of the consumed entries, the published events and commands, timers set
+ * and cancelled. KEYS: WORKSPACE_KEYS. ARGV[1]: the checkpoint as JSON (see `RedisWorkspaceStore`).
+ */
+export const COMMIT = new RedisScript(`
+local global, triggers, events, commands, timers, timerEvents = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+if redis.call('EXISTS', global) == 0 then return redis.error_reply('NOWORKSPACE') end
+local c = cjson.decode(ARGV[1])
+for _, record in ipairs(c.records) do
+  if redis.call('HEXISTS', triggers, record[1]) == 1 then redis.call('HSET', triggers, record[1], record[2]) end
+end
+for _, id in ipairs(c.removed) do redis.call('HDEL', triggers, id) end
+if c.global ~= cjson.null then redis.call('SET', global, c.global) end
+if #c.ack > 0 then redis.call('XACK', events, c.group, unpack(c.ack)) end
+for _, fields in ipairs(c.events) do redis.call('XADD', events, '*', unpack(fields)) end
+for _, fields in ipairs(c.commands) do redis.call('XADD', commands, '*', unpack(fields)) end
+for _, timer in ipairs(c.set) do
+  redis.call('ZADD', timers, timer[2], timer[1])
+  redis.call('HSET', timerEvents, timer[1], timer[3])
+end
+for _, id in ipairs(c.cancel) do
+  redis.call('ZREM', timers, id)
+  redis.call('HDEL', timerEvents, id)
+end
+return 1
+`);
+
+/** Moves every timer due at or before ARGV[1] into the event stream, oldest first. KEYS: WORKSPACE_KEYS. */
+export const FIRE_TIMERS = new RedisScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('NOWORKSPACE') end
+local events, timers, timerEvents = KEYS[3], KEYS[5], KEYS[6]
+local due = redis.call('ZRANGEBYSCORE', timers, '-inf', ARGV[1])
+for _, id in ipairs(due) do
+  local fields = redis.call('HGET', timerEvents, id)
+  if fields then redis.call('XADD', events, '*', unpack(cjson.decode(fields))) end
+  redis.call('ZREM', timers, id)
+  redis.call('HDEL', timerEvents, id)
+end
+return #due
+`);
+
+/** Adds or replaces triggers of an existing workspace. KEYS: WORKSPACE_KEYS. ARGV: id, record JSON, id, record JSON, ... */
+export const PUT_TRIGGERS = new RedisScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('NOWORKSPACE') end
+for i = 1, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+return 1
+`);

@@ -1,0 +1,143 @@
+import { toFields } from '../ports/event.js';
+import type { EventStream } from '../ports/event-stream.js';
+import { WorkspaceNotFoundError, type Checkpoint, type JsonObject, type TriggerRecord, type TriggerSpec, type WorkspaceStore } from '../ports/workspace.js';
+import { openRedis, parseRedisUrl, workspaceKey, type RedisClient, type RedisConnectionOptions, type RedisScript } from './connection.js';
+import { deadKey, flatten, RedisEventStream } from './event-stream.js';
+import { COMMIT, FIRE_TIMERS, PUT_TRIGGERS, WORKSPACE_KEYS } from './workspace-scripts.js';
+
+/** The set of workspace names: for listing only, so it lives outside every workspace's hash tag. */
+const WORKSPACES = 'falco:workspaces';
+
+/**
+ * Workspaces in Redis, every key of one under its hash tag `falco:{<workspace>}:...` (see
+ * WORKSPACE_KEYS): a checkpoint and the firing of due timers are each one Lua script, so they
+ * are all or nothing, on a single server or a Cluster.
+ */
+export class RedisWorkspaceStore implements WorkspaceStore {
+  readonly #connection: Promise<RedisClient>;
+  readonly #streams = new Map<string, RedisEventStream>();
+
+  constructor(options: RedisConnectionOptions) {
+    parseRedisUrl(options.url);
+    this.#connection = openRedis(options);
+    // A failed connect is reported by the first call that needs it, not as an unhandled rejection.
+    this.#connection.catch(() => {});
+  }
+
+  async createWorkspace(workspace: string, options: { readonly global?: JsonObject } = {}): Promise<void> {
+    const client = await this.#connection;
+    await client.sendCommand(['SET', this.#key(workspace, 'global'), JSON.stringify(options.global ?? {}), 'NX']);
+    await client.sendCommand(['SADD', WORKSPACES, workspace]);
+  }
+
+  async deleteWorkspace(workspace: string): Promise<void> {
+    const client = await this.#connection;
+    const keys = [...WORKSPACE_KEYS.map((part) => this.#key(workspace, part)), deadKey(this.#key(workspace, 'events')), deadKey(this.#key(workspace, 'commands'))];
+    await client.sendCommand(['DEL', ...keys]);
+    await client.sendCommand(['SREM', WORKSPACES, workspace]);
+  }
+
+  async listWorkspaces(): Promise<string[]> {
+    const client = await this.#connection;
+    return (await client.sendCommand<string[]>(['SMEMBERS', WORKSPACES])).sort();
+  }
+
+  async putTriggers(workspace: string, specs: readonly TriggerSpec[]): Promise<void> {
+    const records = specs.flatMap((spec) => [spec.id, JSON.stringify({ spec, context: spec.context ?? {}, fired: 0 } satisfies TriggerRecord)]);
+    await this.#run(workspace, PUT_TRIGGERS, records);
+  }
+
+  async getTrigger(workspace: string, id: string): Promise<TriggerRecord | undefined> {
+    const [exists, record] = await this.#read<string | null>(workspace, ['HGET', this.#key(workspace, 'triggers'), id]);
+    this.#check(workspace, exists);
+    return record === null ? undefined : (JSON.parse(record) as TriggerRecord);
+  }
+
+  async listTriggers(workspace: string): Promise<TriggerRecord[]> {
+    const [exists, records] = await this.#read<string[]>(workspace, ['HVALS', this.#key(workspace, 'triggers')]);
+    this.#check(workspace, exists);
+    return records.map((record) => JSON.parse(record) as TriggerRecord);
+  }
+
+  async deleteTrigger(workspace: string, id: string): Promise<boolean> {
+    const [exists, deleted] = await this.#read<number>(workspace, ['HDEL', this.#key(workspace, 'triggers'), id]);
+    this.#check(workspace, exists);
+    return deleted === 1;
+  }
+
+  async getGlobal(workspace: string): Promise<JsonObject> {
+    const client = await this.#connection;
+    const global = await client.sendCommand<string | null>(['GET', this.#key(workspace, 'global')]);
+    this.#check(workspace, global === null ? 0 : 1);
+    return JSON.parse(global!) as JsonObject;
+  }
+
+  events(workspace: string): EventStream {
+    return this.#stream(this.#key(workspace, 'events'));
+  }
+
+  commands(workspace: string): EventStream {
+    return this.#stream(this.#key(workspace, 'commands'));
+  }
+
+  async commit(workspace: string, checkpoint: Checkpoint): Promise<void> {
+    const encoded = {
+      records: checkpoint.triggers.map((record) => [record.spec.id, JSON.stringify(record)]),
+      removed: checkpoint.removed,
+      global: checkpoint.global === undefined ? null : JSON.stringify(checkpoint.global),
+      group: checkpoint.ack.group,
+      ack: checkpoint.ack.entryIds,
+      events: checkpoint.events.map((event) => flatten(toFields(event))),
+      commands: checkpoint.commands.map((event) => flatten(toFields(event))),
+      set: (checkpoint.timers?.set ?? []).map((timer) => [timer.id, timer.dueAt, JSON.stringify(flatten(toFields(timer.event)))]),
+      cancel: checkpoint.timers?.cancel ?? [],
+    };
+    await this.#run(workspace, COMMIT, [JSON.stringify(encoded)]);
+  }
+
+  async fireDueTimers(workspace: string, now: number): Promise<number> {
+    return this.#run(workspace, FIRE_TIMERS, [String(now)]);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#streams.values()].map((stream) => stream.close()));
+    this.#streams.clear();
+    const client = await this.#connection.catch(() => undefined);
+    client?.destroy();
+  }
+
+  #key(workspace: string, part: string): string {
+    return workspaceKey(workspace, part);
+  }
+
+  #stream(key: string): RedisEventStream {
+    let stream = this.#streams.get(key);
+    if (!stream) {
+      stream = new RedisEventStream(this.#connection, key);
+      this.#streams.set(key, stream);
+    }
+    return stream;
+  }
+
+  /** Runs a workspace script; a workspace that does not exist is a `WorkspaceNotFoundError`. */
+  async #run<T = number>(workspace: string, script: RedisScript, args: readonly string[]): Promise<T> {
+    const keys = WORKSPACE_KEYS.map((part) => this.#key(workspace, part));
+    const client = await this.#connection;
+    try {
+      return await script.run<T>(client, keys, args);
+    } catch (error) {
+      if (error instanceof Error && error.message.includes('NOWORKSPACE')) this.#check(workspace, 0);
+      throw error;
+    }
+  }
+
+  /** A command and the workspace's existence, pipelined: [exists, reply]. */
+  async #read<T>(workspace: string, command: readonly string[]): Promise<[number, T]> {
+    const client = await this.#connection;
+    return Promise.all([client.sendCommand<number>(['EXISTS', this.#key(workspace, 'global')]), client.sendCommand<T>(command)]);
+  }
+
+  #check(workspace: string, exists: number): void {
+    if (exists === 0) throw new WorkspaceNotFoundError(`no workspace "${workspace}" in Redis: create it first (createWorkspace, or falco triggers add --create)`);
+  }
+}
