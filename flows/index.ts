@@ -1,0 +1,27 @@
+/** `falco/flows`: the event engine (triggers over CloudEvents) and what runs it. */
+export { TriggerEngine, type BatchOutcome, type Rejected } from './triggers/engine.js';
+export { Registry, type ResolvedTrigger } from './triggers/registry.js';
+export { createRegistry } from './triggers/builtins.js';
+export { DuplicateRegistrationError, TriggerDefinitionError } from './triggers/errors.js';
+export { compareEntryIds } from './triggers/entry-id.js';
+export { TriggerIndex } from './triggers/trigger-index.js';
+export { render, TEMPLATE_ROOTS, templated, type TemplateScope } from './triggers/template.js';
+export { JOIN_EXPECTED_TYPE, joinCondition, type JoinOptions } from './triggers/conditions/join.js';
+export { counterCondition, type CounterOptions } from './triggers/conditions/counter.js';
+export { trueCondition } from './triggers/conditions/true.js';
+export { stateIn } from './triggers/conditions/state.js';
+export { passAction } from './triggers/actions/pass.js';
+export { publishAction, type PublishOptions } from './triggers/actions/publish.js';
+export { TERMINATED_TYPE, terminateAction, type TerminateOptions } from './triggers/actions/terminate.js';
+export { invokeAction, type InvokeOptions } from './triggers/actions/invoke.js';
+export { firingKey, triggerSource } from './triggers/actions/naming.js';
+export {
+  deployableSpec,
+  INVOCATION_FAILED,
+  INVOCATION_SUCCEEDED,
+  INVOKE_COMMAND_TYPE,
+  invokeCommand,
+  type DeployableSpec,
+  type InvokeCommand,
+} from './triggers/commands.js';
+export type { ActionCall, ActionDefinition, ConditionDefinition, TriggerCall } from './triggers/types.js';
