@@ -25,3 +25,9 @@ export {
   type InvokeCommand,
 } from './triggers/commands.js';
 export type { ActionCall, ActionDefinition, ConditionDefinition, TriggerCall } from './triggers/types.js';
+export { TRIGGERS_CHANGED_TYPE, TriggerService, type TriggerServiceOptions } from './triggers/service.js';
+export { Workspaces } from './triggers/workspaces.js';
+export { parseTriggerSpec, WORKSPACE_NAME } from './triggers/spec.js';
+export type { LoopOptions } from './triggers/consumer-loop.js';
+export type { Checkpoint, EventFilter, Json, JsonObject, NamedRef, Timer, TriggerRecord, TriggerSpec, WorkspaceStore } from '../stores/ports/workspace.js';
+export { makeEvent, type EventInit, type FalcoEvent } from '../stores/ports/event.js';
