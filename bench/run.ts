@@ -9,9 +9,10 @@ import { httpInvoke } from './cases/http-invoke.js';
 import { localColdStart, localThroughput } from './cases/local-platform.js';
 import { makespan } from './cases/makespan.js';
 import { scale } from './cases/scale.js';
+import { triggerEngine } from './cases/trigger-engine.js';
 import { printTable, type Benchmark, type Row } from './report.js';
 
-const benchmarks: Benchmark[] = [executorOverhead, makespan, congestion, localThroughput, localColdStart, httpInvoke, scale];
+const benchmarks: Benchmark[] = [executorOverhead, makespan, congestion, localThroughput, localColdStart, httpInvoke, scale, triggerEngine];
 
 const options = new Command('bench')
   .option('--quick', 'every benchmark at a small size (CI runs this so the benchmarks never rot)')

@@ -1,4 +1,4 @@
-import { makeEvent, type FalcoEvent } from '../../stores/ports/event.js';
+import { makeEvent, type EventInit, type FalcoEvent } from '../../stores/ports/event.js';
 import type { Delivery } from '../../stores/ports/event-stream.js';
 import type { Checkpoint, JsonObject, Timer, TriggerRecord, TriggerSpec } from '../../stores/ports/workspace.js';
 import { compareEntryIds } from './entry-id.js';
@@ -123,27 +123,60 @@ export class TriggerEngine {
     batch.touched.add(trigger);
     if (!fires) return;
     trigger.fired++;
-    let ends = trigger.spec.transient !== false;
-    const actionCall: ActionCall<unknown> = {
-      ...call,
-      options: resolved.actionOptions,
-      publish: (init) => batch.events.push(makeEvent(init)),
-      command: (init) => batch.commands.push(makeEvent(init)),
-      setTimer: (timer) => batch.timers.set(timer.id, timer),
-      cancelTimer: (id) => batch.timers.set(id, null),
-      removeTrigger: () => {
-        ends = true;
-      },
-    };
+    const firing = new Firing(call, resolved.actionOptions, batch);
     try {
-      resolved.action.run(actionCall);
+      resolved.action.run(firing);
     } catch (error) {
       throw new Error(`action "${resolved.action.name}" threw on event "${event.id}": ${messageOf(error)}`, { cause: error });
     }
-    if (ends) {
+    if (firing.ends || trigger.spec.transient !== false) {
       trigger.removed = true;
       batch.removed.push(trigger);
     }
+  }
+}
+
+/** What an action sees; what it does goes into the batch. */
+class Firing implements ActionCall<unknown> {
+  readonly workspace: string;
+  readonly trigger: TriggerSpec;
+  readonly event: FalcoEvent;
+  readonly entryId: string;
+  readonly context: JsonObject;
+  readonly global: JsonObject;
+  readonly options: unknown;
+  readonly #batch: Batch;
+  ends = false;
+
+  constructor(call: TriggerCall<unknown>, options: unknown, batch: Batch) {
+    this.workspace = call.workspace;
+    this.trigger = call.trigger;
+    this.event = call.event;
+    this.entryId = call.entryId;
+    this.context = call.context;
+    this.global = call.global;
+    this.options = options;
+    this.#batch = batch;
+  }
+
+  publish(init: EventInit<unknown>): void {
+    this.#batch.events.push(makeEvent(init));
+  }
+
+  command(init: EventInit<unknown>): void {
+    this.#batch.commands.push(makeEvent(init));
+  }
+
+  setTimer(timer: Timer): void {
+    this.#batch.timers.set(timer.id, timer);
+  }
+
+  cancelTimer(id: string): void {
+    this.#batch.timers.set(id, null);
+  }
+
+  removeTrigger(): void {
+    this.ends = true;
   }
 }
 
