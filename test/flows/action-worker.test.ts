@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ActionWorker, TriggerService, Workspaces, type TriggerSpec } from '../../flows/index.js';
 import { LocalPlatform } from '../../platforms/local/index.js';
 import type { Platform } from '../../src/index.js';
-import { MemoryWorkspaceStore, type FalcoEvent, type WorkspaceStore } from '../../stores/index.js';
+import { MemoryWorkspaceStore } from '../../stores/index.js';
+import { eventsOfType, eventually } from './stream-reading.js';
 
 const square = { runtime: 'nodejs:20', name: 'square', code: { source: 'function main(args) { if (args.n < 0) throw new Error("negative"); return { square: args.n * args.n }; }' } };
 const fanOut: TriggerSpec = {
@@ -36,19 +36,6 @@ function counted(platform: Platform): { platform: Platform; deploys: () => numbe
   return { platform: wrapped, deploys: () => deploys, removes: () => removes };
 }
 
-async function eventsOf(store: WorkspaceStore, prefix: string): Promise<FalcoEvent[]> {
-  const reader = await store.events('ws').consumer(`reader-${Math.random()}`, 'r', { start: '0' });
-  return (await reader.read({ max: 100_000, blockMs: 0 })).map((d) => d.event).filter((e) => e.type.startsWith(prefix));
-}
-
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let tries = 0; tries < 1200; tries++) {
-    if (await check()) return;
-    await sleep(25);
-  }
-  assert.fail(`never happened: ${what}`);
-}
-
 describe('action worker on the local platform', () => {
   const local = new LocalPlatform();
   after(() => local.close());
@@ -63,9 +50,9 @@ describe('action worker on the local platform', () => {
     const worker = await ActionWorker.start({ store, workspace: 'ws', platform });
     await workspaces.publish('ws', [{ id: 'a', source: 'test', type: 'numbers', data: { items: [1, 2, 3, 4, 5, -6] } }]);
     await workspaces.publish('ws', [{ id: 'b', source: 'test', type: 'numbers', data: { items: [7, 8, 9, 10, 11, 12] } }]);
-    await eventually(async () => (await eventsOf(store, 'squares.done')).length === 1, 'the join over 12 results fired');
+    await eventually(async () => (await eventsOfType(store.events('ws'), 'squares.done')).length === 1, 'the join over 12 results fired');
     await worker.whenIdle();
-    const results = await eventsOf(store, 'falco.invocation.');
+    const results = await eventsOfType(store.events('ws'), 'falco.invocation.');
     assert.equal(results.length, 12);
     const failed = results.filter((e) => e.type === 'falco.invocation.failed');
     assert.deepEqual(failed.map((e) => (e.data as { error: { message: string } }).error.message.includes('negative')), [true]);
@@ -80,7 +67,7 @@ describe('action worker on the local platform', () => {
     await store.commands('ws').publish([command!]);
     await worker.whenIdle();
     await worker.whenIdle();
-    const again = await eventsOf(store, 'falco.invocation.');
+    const again = await eventsOfType(store.events('ws'), 'falco.invocation.');
     assert.equal(again.length, 13);
     assert.equal(again.filter((e) => e.id === again[12]!.id).length, 2, 'a re-done command reports under the id of the first report');
     assert.equal(deploys(), 1, 'one deployable, deployed once and reused');
@@ -101,7 +88,7 @@ describe('action worker on the local platform', () => {
     ]);
     await worker.whenIdle();
     await worker.stop();
-    const [failed] = await eventsOf(store, 'falco.invocation.failed');
+    const [failed] = await eventsOfType(store.events('ws'), 'falco.invocation.failed');
     assert.match((failed!.data as { error: { message: string } }).error.message, /no deployment named "nowhere" on platform "local": deploy it first/);
     const dead = await store.commands('ws').deadLetters();
     assert.match(dead[0]!.reason, /malformed invoke command: .*workspace/);

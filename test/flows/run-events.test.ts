@@ -4,15 +4,11 @@ import { SequentialExecutor } from '../../executors/index.js';
 import { attachEventSink, TriggerService, Workspaces } from '../../flows/index.js';
 import { LocalPlatform } from '../../platforms/local/index.js';
 import { deployable } from '../../src/index.js';
-import { MemoryEventStream, MemoryWorkspaceStore, type EventSink, type FalcoEvent } from '../../stores/index.js';
+import { MemoryEventStream, MemoryWorkspaceStore, type EventSink } from '../../stores/index.js';
 import { inputs, PlanDriver } from '../helpers/drivers.js';
+import { allEvents } from './stream-reading.js';
 
 const halve = deployable({ runtime: 'nodejs:20', name: 'halve', code: { source: 'function main(args) { if (args.n === 3) throw new Error("three"); return { half: args.n / 2 }; }' } });
-
-async function all(stream: MemoryEventStream): Promise<FalcoEvent[]> {
-  const reader = await stream.consumer(`reader-${Math.random()}`, 'r', { start: '0' });
-  return (await reader.read({ max: 10_000, blockMs: 0 })).map((d) => d.event);
-}
 
 describe('run events', () => {
   const platform = new LocalPlatform();
@@ -29,7 +25,7 @@ describe('run events', () => {
       await attached.detach();
     };
     await runOnce();
-    const events = await all(stream);
+    const events = await allEvents(stream);
     assert.deepEqual(
       events.map((e) => [e.type, e.subject, e.id]),
       [
@@ -43,7 +39,7 @@ describe('run events', () => {
     assert.deepEqual((events[5]!.data as { counts: object }).counts, { succeeded: 4, failed: 1, aborted: 0 });
     assert.ok(publishes.every((n) => n <= 500) && publishes.length < events.length, `events are batched per tick (${publishes.join(', ')})`);
     await runOnce();
-    const twice = await all(stream);
+    const twice = await allEvents(stream);
     assert.deepEqual(twice.slice(7).map((e) => e.id), events.map((e) => e.id));
   });
 
@@ -61,7 +57,7 @@ describe('run events', () => {
     await attached.detach();
     await service.whenIdle();
     await service.stop();
-    const events = await all(store.events('ws'));
+    const events = await allEvents(store.events('ws'));
     assert.equal(events.filter((e) => e.type === 'map.ended').length, 1);
   });
 

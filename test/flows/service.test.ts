@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { createRegistry, TriggerService, Workspaces, type TriggerSpec } from '../../flows/index.js';
 import { FatalError } from '../../src/index.js';
-import { makeEvent, MemoryWorkspaceStore, WorkspaceNotFoundError, type FalcoEvent, type WorkspaceStore } from '../../stores/index.js';
+import { makeEvent, MemoryWorkspaceStore, WorkspaceNotFoundError } from '../../stores/index.js';
 import { crashingAfter } from './crashing-store.js';
+import { eventsOfType, eventually } from './stream-reading.js';
 
 const result = (n: number) => ({ id: `r${n}`, source: 'test', type: 'falco.invocation.succeeded', subject: `run/map/${n}`, data: { n } });
 const join = (n?: number): TriggerSpec => ({
@@ -24,21 +24,6 @@ async function workspace(triggers: TriggerSpec[]): Promise<{ store: MemoryWorksp
   return { store, workspaces };
 }
 
-async function eventsOf(store: WorkspaceStore, type: string): Promise<FalcoEvent[]> {
-  const reader = await store.events('ws').consumer(`reader-${Math.random()}`, 'r', { start: '0' });
-  const all = await reader.read({ max: 100_000, blockMs: 0 });
-  return all.map((d) => d.event).filter((e) => e.type === type);
-}
-
-/** Polls until `check` holds; a bound on the wait only, never a timing assertion. */
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let tries = 0; tries < 400; tries++) {
-    if (await check()) return;
-    await sleep(25);
-  }
-  assert.fail(`never happened: ${what}`);
-}
-
 describe('trigger service', () => {
   it('fires a 1,000-way join exactly once, with every event counted once though 200 were published twice', async () => {
     const { store, workspaces } = await workspace([join(1000), watch]);
@@ -50,7 +35,7 @@ describe('trigger service', () => {
     await service.whenIdle();
     await service.whenIdle();
     await service.stop();
-    const done = await eventsOf(store, 'map.done');
+    const done = await eventsOfType(store.events('ws'), 'map.done');
     assert.deepEqual(done.map((e) => e.data), [{ count: 1000 }]);
     assert.equal((await store.getTrigger('ws', 'join')), undefined, 'the transient join is gone');
     assert.equal((await store.getTrigger('ws', 'watch'))?.fired, 1, 'the published event reached the chained trigger once');
@@ -67,7 +52,7 @@ describe('trigger service', () => {
     const restarted = await TriggerService.start({ store, workspace: 'ws', batchSize: 100 });
     await restarted.whenIdle();
     await restarted.stop();
-    assert.deepEqual((await eventsOf(store, 'map.done')).map((e) => e.data), [{ count: 1000 }]);
+    assert.deepEqual((await eventsOfType(store.events('ws'), 'map.done')).map((e) => e.data), [{ count: 1000 }]);
   });
 
   it('takes N from an event for a dynamic fan-out', async () => {
@@ -75,11 +60,11 @@ describe('trigger service', () => {
     const service = await TriggerService.start({ store, workspace: 'ws' });
     await workspaces.publish('ws', [result(1), result(2), { id: 'n', source: 'test', type: 'falco.join.expected', data: { expected: 3 } }]);
     await service.whenIdle();
-    assert.equal((await eventsOf(store, 'map.done')).length, 0);
+    assert.equal((await eventsOfType(store.events('ws'), 'map.done')).length, 0);
     await workspaces.publish('ws', [result(3)]);
     await service.whenIdle();
     await service.stop();
-    assert.deepEqual((await eventsOf(store, 'map.done')).map((e) => e.data), [{ count: 3 }]);
+    assert.deepEqual((await eventsOfType(store.events('ws'), 'map.done')).map((e) => e.data), [{ count: 3 }]);
   });
 
   it('sends a malformed event and one a condition throws on to the dead-letter stream, and applies the others', async () => {
@@ -93,7 +78,7 @@ describe('trigger service', () => {
     assert.deepEqual(dead.map((d) => [d.fields.type, d.group]), [['falco.invocation.succeeded', 'falco-triggers'], ['falco.join.expected', 'falco-triggers']]);
     assert.match(dead[0]!.reason, /no "id"/);
     assert.match(dead[1]!.reason, /trigger "join": condition "join" threw on event "bad-n": .*expected is -1/);
-    assert.deepEqual((await eventsOf(store, 'map.done')).map((e) => e.data), [{ count: 3 }], 'the bad events did not stop or skew the join');
+    assert.deepEqual((await eventsOfType(store.events('ws'), 'map.done')).map((e) => e.data), [{ count: 3 }], 'the bad events did not stop or skew the join');
   });
 
   it('fires timers from the store, also after the service that set them stopped', async () => {
@@ -113,11 +98,11 @@ describe('trigger service', () => {
     await workspaces.publish('ws', [{ id: 's', source: 'test', type: 'start' }]);
     await first.whenIdle();
     await first.stop();
-    assert.equal((await eventsOf(store, 'falco.workflow.terminated')).length, 0, 'not due yet');
+    assert.equal((await eventsOfType(store.events('ws'), 'falco.workflow.terminated')).length, 0, 'not due yet');
     const second = await TriggerService.start({ store, workspace: 'ws', registry });
-    await eventually(async () => (await eventsOf(store, 'falco.workflow.terminated')).length === 1, 'the timer fired');
+    await eventually(async () => (await eventsOfType(store.events('ws'), 'falco.workflow.terminated')).length === 1, 'the timer fired');
     await second.stop();
-    assert.deepEqual((await eventsOf(store, 'falco.workflow.terminated'))[0]!.data, { workspace: 'ws', trigger: 'late', reason: 'deadline' });
+    assert.deepEqual((await eventsOfType(store.events('ws'), 'falco.workflow.terminated'))[0]!.data, { workspace: 'ws', trigger: 'late', reason: 'deadline' });
   });
 
   it('sees a trigger added while it runs before any event published after it', async () => {
@@ -127,7 +112,7 @@ describe('trigger service', () => {
     await workspaces.publish('ws', [result(1)]);
     await service.whenIdle();
     await service.stop();
-    assert.equal((await eventsOf(store, 'map.done')).length, 1);
+    assert.equal((await eventsOfType(store.events('ws'), 'map.done')).length, 1);
   });
 
   it('refuses a workspace that does not exist, and stops when its signal aborts', async () => {
