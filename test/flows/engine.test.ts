@@ -46,6 +46,9 @@ describe('trigger engine', () => {
     assert.deepEqual(again.triggers.map((t) => [t.lastEntryId, (t.context.join as { count: number }).count]), [['1000-5', 2]], 'neither a redelivered entry nor a republished id counts');
     assert.equal(again.ack.entryIds.length, 3, 'yet every entry is acknowledged');
     assert.deepEqual(committed(engine.apply(deliveries([result(3)], 9), 'g')).removed, ['join']);
+    const proto = engineWith(joinSpec({ n: 2 }));
+    const twice = committed(proto.apply(deliveries([result(1, '__proto__'), result(2, '__proto__')]), 'g'));
+    assert.deepEqual([twice.removed, twice.triggers[0]?.context.join], [[], { seen: JSON.parse('{"__proto__":true}'), count: 1 }], 'an id like "__proto__" is counted once too');
   });
 
   it('takes a dynamic N from an event of type falco.join.expected, before or after the events it counts', () => {
@@ -57,6 +60,17 @@ describe('trigger engine', () => {
     assert.deepEqual(committed(after.apply(deliveries([expected(2)], 3), 'g')).removed, ['join']);
     const bad = engineWith(joinSpec({})).apply(deliveries([makeEvent({ id: 'x', source: 't', type: 'falco.join.expected', data: { expected: 'lots' } })]), 'g');
     assert.match(bad.poisoned?.reason ?? '', /trigger "join": condition "join" threw on event "x": .*data.expected is "lots"/);
+  });
+
+  it('does not count a redelivered entry again, though a counter counts events, not ids', () => {
+    const engine = engineWith({ id: 'c', activation: [{ type: 'tick' }], condition: { name: 'counter', options: { threshold: 99 } }, action: { name: 'pass' } });
+    const ticks = deliveries([1, 2, 3].map((n) => makeEvent({ id: `t${n}`, source: 't', type: 'tick' })));
+    committed(engine.apply(ticks, 'g'));
+    const redelivered = committed(engine.apply([ticks[1]!, ticks[2]!], 'g'));
+    assert.deepEqual(redelivered.triggers, []);
+    assert.deepEqual(redelivered.ack.entryIds, [ticks[1]!.entryId, ticks[2]!.entryId], 'acknowledged all the same');
+    const next = committed(engine.apply(deliveries([makeEvent({ id: 't1', source: 't', type: 'tick' })], 4), 'g'));
+    assert.equal(next.triggers[0]?.context.counter, 4, 'a new entry counts, even with an id seen before');
   });
 
   it('counts to a threshold, again and again with reset', () => {

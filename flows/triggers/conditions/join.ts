@@ -34,8 +34,9 @@ export const joinCondition: ConditionDefinition<JoinOptions> = {
       state.expected = expectedOf(event.data, event.id);
     } else {
       const seen = isObject(state.seen) ? state.seen : (state.seen = {});
-      if (seen[event.id] === true) return false;
-      seen[event.id] = true;
+      if (Object.hasOwn(seen, event.id)) return false;
+      // defineProperty, not assignment: an id such as "__proto__" must be a key like any other.
+      Object.defineProperty(seen, event.id, { value: true, enumerable: true, writable: true, configurable: true });
       state.count = (typeof state.count === 'number' ? state.count : 0) + 1;
     }
     const expected = typeof state.expected === 'number' ? state.expected : options.n;
