@@ -1,3 +1,4 @@
 export * from './ports/index.js';
 export * from './memory/index.js';
 export * from './file/index.js';
+export { DEFAULT_STORE_DIR, openStore } from './open.js';

@@ -13,6 +13,11 @@ export interface TriggerCall<O> {
   readonly workspace: string;
   readonly trigger: TriggerSpec;
   readonly event: FalcoEvent;
+  /**
+   * The event's entry id in the workspace's event stream: the same on every redelivery, so ids and
+   * keys derived from it (`<workspace>/<trigger>/<entryId>`) are stable when a batch is re-applied.
+   */
+  readonly entryId: string;
   /** The trigger's context: change it in place; the change is checkpointed with the event's ack. */
   readonly context: JsonObject;
   /** The workspace's global context, likewise. */
@@ -29,6 +34,8 @@ export interface ActionCall<O> extends TriggerCall<O> {
   /** Sets a timer: its event is published at `dueAt` unless cancelled first. */
   setTimer(timer: Timer): void;
   cancelTimer(id: string): void;
+  /** Ends this trigger once the checkpoint is written, transient or not (as `terminate` does). */
+  removeTrigger(): void;
 }
 
 /** A registered condition: decides whether the trigger fires for this event. */

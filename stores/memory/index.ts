@@ -1,1 +1,2 @@
 export { MemoryEventStream } from './event-stream.js';
+export { MemoryWorkspaceStore } from './workspace-store.js';

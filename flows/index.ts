@@ -1,0 +1,36 @@
+/** `falco/flows`: the event engine (triggers over CloudEvents) and what runs it. */
+export { TriggerEngine, type BatchOutcome, type Rejected } from './triggers/engine.js';
+export { Registry, type ResolvedTrigger } from './triggers/registry.js';
+export { createRegistry } from './triggers/builtins.js';
+export { DeploymentNotKnownError, DuplicateRegistrationError, TriggerDefinitionError } from './triggers/errors.js';
+export { ActionWorker, resultEventId, type ActionWorkerOptions } from './triggers/action-worker.js';
+export { compareEntryIds } from './triggers/entry-id.js';
+export { TriggerIndex } from './triggers/trigger-index.js';
+export { render, TEMPLATE_ROOTS, templated, type TemplateScope } from './triggers/template.js';
+export { JOIN_EXPECTED_TYPE, joinCondition, type JoinOptions } from './triggers/conditions/join.js';
+export { counterCondition, type CounterOptions } from './triggers/conditions/counter.js';
+export { trueCondition } from './triggers/conditions/true.js';
+export { stateIn } from './triggers/conditions/state.js';
+export { passAction } from './triggers/actions/pass.js';
+export { publishAction, type PublishOptions } from './triggers/actions/publish.js';
+export { TERMINATED_TYPE, terminateAction, type TerminateOptions } from './triggers/actions/terminate.js';
+export { invokeAction, type InvokeOptions } from './triggers/actions/invoke.js';
+export { firingKey, triggerSource } from './triggers/actions/naming.js';
+export {
+  deployableSpec,
+  INVOCATION_FAILED,
+  INVOCATION_SUCCEEDED,
+  INVOKE_COMMAND_TYPE,
+  invokeCommand,
+  type DeployableSpec,
+  type InvokeCommand,
+} from './triggers/commands.js';
+export type { ActionCall, ActionDefinition, ConditionDefinition, TriggerCall } from './triggers/types.js';
+export { TRIGGERS_CHANGED_TYPE, TriggerService, type TriggerServiceOptions } from './triggers/service.js';
+export { Workspaces } from './triggers/workspaces.js';
+export { parseTriggerSpec, WORKSPACE_NAME } from './triggers/spec.js';
+export type { LoopOptions } from './triggers/consumer-loop.js';
+export type { Checkpoint, EventFilter, Json, JsonObject, NamedRef, Timer, TriggerRecord, TriggerSpec, WorkspaceStore } from '../stores/ports/workspace.js';
+export { makeEvent, type EventInit, type FalcoEvent } from '../stores/ports/event.js';
+export { attachEventSink, PHASE_ENDED, RUN_ENDED, type AttachedSink, type RunEventOptions } from './events/run-events.js';
+export { eventsFromHttp, MAX_BODY_BYTES, serveEvents, type EventReceiverOptions } from './events/http-receiver.js';
