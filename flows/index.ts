@@ -25,3 +25,9 @@ export {
   type InvokeCommand,
 } from './triggers/commands.js';
 export type { ActionCall, ActionDefinition, ConditionDefinition, TriggerCall } from './triggers/types.js';
+
+// DAGs and state machines, compiled to triggers (flows/dag, flows/state-machine, flows/builders).
+export * from './dag/index.js';
+export * from './state-machine/index.js';
+export { withBuilders } from './builders/registry.js';
+export { WORKFLOW_FAILED, WORKFLOW_SUCCEEDED } from './builders/outcome.js';
