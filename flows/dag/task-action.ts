@@ -3,7 +3,7 @@ import type { Json } from '../../stores/ports/workspace.js';
 import { invoke } from '../builders/invocations.js';
 import type { ActionCall, ActionDefinition } from '../triggers/types.js';
 import { publishTaskEvent, taskError } from './task-events.js';
-import { resultsTrigger, TASK_STARTED } from './events.js';
+import { TASK_STARTED, taskTrigger } from './events.js';
 import type { JoinState } from './join.js';
 import { resolve, UnresolvedRefError, type RefScope } from './refs.js';
 
@@ -49,7 +49,7 @@ export const dagTaskAction: ActionDefinition<DagTaskOptions> = {
       return;
     }
     publishTaskEvent(call, task, { inputs }, TASK_STARTED);
-    inputs.forEach((input, index) => invoke(call, { deployment: call.options.deployment, trigger: resultsTrigger(task), key: `${index}.1`, input }));
+    inputs.forEach((input, index) => invoke(call, { deployment: call.options.deployment, trigger: taskTrigger(task), key: `${index}.1`, input }));
   },
 };
 

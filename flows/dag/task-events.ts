@@ -3,7 +3,7 @@ import { firingKey, triggerSource } from '../triggers/actions/naming.js';
 import type { ActionCall } from '../triggers/types.js';
 import { TASK_ENDED, taskTrigger } from './events.js';
 
-/** Publishes a task's event (its end by default) with subject `task/<id>`; the id is stable when the firing is re-applied. */
+/** Publishes a task's event (its end by default) with subject `task:<id>`; the id is stable when the firing is re-applied. */
 export function publishTaskEvent(call: ActionCall<unknown>, task: string, data: JsonObject, type = TASK_ENDED): void {
   call.publish({
     id: `${firingKey(call)}/${type}`,

@@ -17,12 +17,12 @@ export interface CheckedTask {
   readonly upstream: readonly string[];
 }
 
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const ID = /^[A-Za-z0-9_-]{1,48}$/;
 
 /** Checks a DAG; every problem found goes into one `DagError`, each naming its task and the fix. */
 export function checkDag(dag: Dag<string>): CheckedTask[] {
   const problems: string[] = [];
-  if (!ID.test(dag.id)) problems.push(`the DAG id "${dag.id}" must be 1-64 letters, digits, "-" or "_"`);
+  if (!ID.test(dag.id)) problems.push(`the DAG id "${dag.id}" must be 1-48 letters, digits, "-" or "_"`);
   if (dag.tasks.length === 0) problems.push(`DAG "${dag.id}" has no tasks: add one with .task(id, { deployable, input })`);
   const ids = dag.tasks.map((task) => task.id);
   const seen = new Set<string>();
@@ -41,7 +41,7 @@ export function checkDag(dag: Dag<string>): CheckedTask[] {
 
 function checkTask(task: TaskDefinition, ids: readonly string[], problems: string[]): CheckedTask {
   const at = `task "${task.id}"`;
-  if (!ID.test(task.id)) problems.push(`${at}: an id must be 1-64 letters, digits, "-" or "_"`);
+  if (!ID.test(task.id)) problems.push(`${at}: an id must be 1-48 letters, digits, "-" or "_"`);
   const deployable = task.deployable as Partial<Deployable> | undefined;
   if (!deployable || typeof deployable !== 'object' || typeof deployable.runtime !== 'string' || !deployable.code) {
     problems.push(`${at} has no deployable: give one made with deployable({ runtime, code })`);

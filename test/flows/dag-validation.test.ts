@@ -41,7 +41,7 @@ describe('DAG validation', () => {
     rejects(() => compileDag(dag('d').task('a', { deployable: echo, retries: -1 }), 'ws'), /task "a": retries must be a whole number, 0 or more \(got -1\)/);
     rejects(() => compileDag(dag('d').task('a', { deployable: undefined as never }), 'ws'), /task "a" has no deployable: give one made with deployable/);
     rejects(() => compileDag(dag('d'), 'ws'), /DAG "d" has no tasks/);
-    rejects(() => compileDag(dag('d').task('a b', { deployable: echo }), 'ws'), /task "a b": an id must be 1-64 letters/);
+    rejects(() => compileDag(dag('d').task('a b', { deployable: echo }), 'ws'), /task "a b": an id must be 1-48 letters/);
   });
 
   it('collects every problem into one error', () => {
@@ -57,7 +57,7 @@ describe('DAG validation', () => {
         .task('alert', { deployable: echo, onFailureOf: 'count', input: errorOf('count') }),
       'ws',
     );
-    assert.deepEqual(compiled.triggers.map((t) => t.id), ['task/split', 'task/split/results', 'task/count', 'task/count/results', 'task/alert', 'task/alert/results', 'end']);
+    assert.deepEqual(compiled.triggers.map((t) => t.id), ['task:split', 'task:split:results', 'task:count', 'task:count:results', 'task:alert', 'task:alert:results', 'end']);
     assert.deepEqual(compiled.triggers[2]!.condition, { name: 'dagTaskJoin', options: { upstream: ['split'] } });
     assert.deepEqual(compiled.triggers[4]!.condition, { name: 'dagTaskJoin', options: { upstream: ['count'], onFailureOf: 'count' } });
     assert.deepEqual([...compiled.deployables.keys()], ['echo-0'], 'tasks that share a deployable share its deployment');

@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { INVOCATION_FAILED, INVOCATION_SUCCEEDED, TriggerEngine, withBuilders, type InvokeCommand } from '../../flows/index.js';
+import { makeEvent, type Delivery, type EventInit, type FalcoEvent, type Json, type JsonObject, type Timer, type TriggerSpec } from '../../stores/index.js';
+
+/** A function the harness runs for a command: returns the output, or throws for a failed invocation. */
+export type Fn = (input: Json, command: InvokeCommand) => Json;
+
+/**
+ * Runs compiled triggers on the real engine with no store and no platform: each checkpoint's
+ * events go back in; its commands are "invoked" by plain functions whose results come back as
+ * the action worker's events; timers fire (in due order) whenever nothing else is left. It
+ * checks the builders' logic event by event, deterministically.
+ */
+export class EngineHarness {
+  readonly engine: TriggerEngine;
+  readonly commands: InvokeCommand[] = [];
+  readonly published: FalcoEvent[] = [];
+  /** The most invocations ever asked for and not yet applied: what a Map's MaxConcurrency bounds. */
+  maxInFlight = 0;
+  #inFlight = 0;
+  readonly #queue: FalcoEvent[] = [];
+  readonly #timers = new Map<string, Timer>();
+  readonly #functions: Record<string, Fn>;
+  #entry = 0;
+
+  readonly #twice: boolean;
+
+  /** `twice`: every invocation result is published twice, as an action worker that re-did a command would. */
+  constructor(triggers: readonly TriggerSpec[], functions: Record<string, Fn>, options: { readonly global?: JsonObject; readonly twice?: boolean } = {}) {
+    this.engine = new TriggerEngine('ws', withBuilders());
+    this.engine.load(triggers.map((spec) => ({ spec, context: spec.context ?? {}, fired: 0 })), options.global ?? {});
+    this.#functions = functions;
+    this.#twice = options.twice ?? false;
+  }
+
+  publish(event: EventInit<unknown>): this {
+    this.#queue.push(makeEvent(event));
+    return this;
+  }
+
+  /** Applies events one batch at a time (of up to `batch`) until a workflow end event, which it returns. */
+  run(batch = 1): FalcoEvent {
+    for (let steps = 0; steps < 100_000; steps++) {
+      if (this.#queue.length === 0 && !this.#fireTimer()) break;
+      const deliveries: Delivery[] = this.#queue.splice(0, batch).map((event) => ({ event, entryId: String(++this.#entry), deliveries: 1 }));
+      this.#inFlight -= deliveries.filter((d) => d.event.type.startsWith('falco.invocation.') && !d.event.id.endsWith('/again')).length;
+      const outcome = this.engine.apply(deliveries, 'g');
+      assert.ok(outcome.checkpoint, `poisoned: ${outcome.poisoned?.reason}`);
+      const { checkpoint } = outcome;
+      this.published.push(...checkpoint.events);
+      const end = checkpoint.events.find((event) => event.type.startsWith('falco.workflow.'));
+      if (end) return end;
+      this.#queue.push(...checkpoint.events);
+      for (const id of checkpoint.timers?.cancel ?? []) this.#timers.delete(id);
+      for (const timer of checkpoint.timers?.set ?? []) this.#timers.set(timer.id, timer);
+      for (const command of checkpoint.commands) this.#invoke(command.data as InvokeCommand);
+      this.maxInFlight = Math.max(this.maxInFlight, this.#inFlight);
+    }
+    assert.fail('the workflow never ended');
+  }
+
+  /** Timers in the order they fired. */
+  readonly firedTimers: Timer[] = [];
+
+  get retryTimers(): Timer[] {
+    return this.firedTimers.filter((timer) => timer.event.type === 'falco.sm.retry');
+  }
+
+  #fireTimer(): boolean {
+    const next = [...this.#timers.values()].sort((a, b) => a.dueAt - b.dueAt)[0];
+    if (!next) return false;
+    this.#timers.delete(next.id);
+    this.firedTimers.push(next);
+    this.#queue.push(next.event);
+    return true;
+  }
+
+  #invoke(command: InvokeCommand): void {
+    this.commands.push(command);
+    this.#inFlight++;
+    const fn = this.#functions[command.deployment!];
+    assert.ok(fn, `no function for deployment ${command.deployment}`);
+    const subject = `${command.workspace}/${command.trigger}/${command.key}`;
+    const source = 'test/worker';
+    let result: FalcoEvent;
+    try {
+      const output = fn(command.input, command);
+      result = makeEvent({ id: `${command.idempotencyKey}/ok`, source, type: INVOCATION_SUCCEEDED, subject, data: { output } });
+    } catch (error) {
+      const { name, message } = error as Error;
+      result = makeEvent({ id: `${command.idempotencyKey}/failed`, source, type: INVOCATION_FAILED, subject, data: { error: { class: 'function', name: 'FunctionError', message, type: name } } });
+    }
+    this.#queue.push(...(this.#twice ? [result, { ...result, id: `${result.id}/again` }] : [result]));
+  }
+}
