@@ -2,7 +2,8 @@
 export { TriggerEngine, type BatchOutcome, type Rejected } from './triggers/engine.js';
 export { Registry, type ResolvedTrigger } from './triggers/registry.js';
 export { createRegistry } from './triggers/builtins.js';
-export { DuplicateRegistrationError, TriggerDefinitionError } from './triggers/errors.js';
+export { DeploymentNotKnownError, DuplicateRegistrationError, TriggerDefinitionError } from './triggers/errors.js';
+export { ActionWorker, resultEventId, type ActionWorkerOptions } from './triggers/action-worker.js';
 export { compareEntryIds } from './triggers/entry-id.js';
 export { TriggerIndex } from './triggers/trigger-index.js';
 export { render, TEMPLATE_ROOTS, templated, type TemplateScope } from './triggers/template.js';
@@ -25,6 +26,12 @@ export {
   type InvokeCommand,
 } from './triggers/commands.js';
 export type { ActionCall, ActionDefinition, ConditionDefinition, TriggerCall } from './triggers/types.js';
+export { TRIGGERS_CHANGED_TYPE, TriggerService, type TriggerServiceOptions } from './triggers/service.js';
+export { Workspaces } from './triggers/workspaces.js';
+export { parseTriggerSpec, WORKSPACE_NAME } from './triggers/spec.js';
+export type { LoopOptions } from './triggers/consumer-loop.js';
+export type { Checkpoint, EventFilter, Json, JsonObject, NamedRef, Timer, TriggerRecord, TriggerSpec, WorkspaceStore } from '../stores/ports/workspace.js';
+export { makeEvent, type EventInit, type FalcoEvent } from '../stores/ports/event.js';
 
 // DAGs and state machines, compiled to triggers (flows/dag, flows/state-machine, flows/builders).
 export * from './dag/index.js';

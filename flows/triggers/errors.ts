@@ -1,7 +1,10 @@
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError, DeploymentError } from '../../src/errors.js';
 
 /** A trigger that cannot be added: an unknown condition or action, options its schema refuses, a malformed spec. */
 export class TriggerDefinitionError extends ConfigError {}
 
 /** A condition or action of that name is already registered. */
 export class DuplicateRegistrationError extends ConfigError {}
+
+/** An `invoke` names a deployment the action worker was not given and the platform does not have. */
+export class DeploymentNotKnownError extends DeploymentError {}

@@ -88,7 +88,8 @@ export class MemoryWorkspaceStore implements WorkspaceStore {
     const acker = await this.#acker(state, checkpoint.ack.group);
     // Everything below is synchronous: no other call of this store can run in between.
     const copy = structuredClone(checkpoint);
-    for (const record of copy.triggers) state.triggers.set(record.spec.id, record);
+    // A trigger deleted while its batch was in flight stays deleted.
+    for (const record of copy.triggers) if (state.triggers.has(record.spec.id)) state.triggers.set(record.spec.id, record);
     for (const id of copy.removed) state.triggers.delete(id);
     if (copy.global) state.global = copy.global;
     void acker.ack(copy.ack.entryIds);

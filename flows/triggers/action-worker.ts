@@ -1,0 +1,179 @@
+import { ConcurrentExecutor } from '../../executors/index.js';
+import { EventBus, type FalcoEvents } from '../../src/events.js';
+import { toFalcoError } from '../../src/errors.js';
+import type { Executor } from '../../src/executor.js';
+import { createInvocations, errorInfo, type Invocation } from '../../src/invocation.js';
+import type { Deployment, Platform } from '../../src/platform.js';
+import { makeEvent, type FalcoEvent } from '../../stores/ports/event.js';
+import type { ConsumerOptions, Delivery, EventConsumer } from '../../stores/ports/event-stream.js';
+import type { WorkspaceStore } from '../../stores/ports/workspace.js';
+import { INVOCATION_FAILED, INVOCATION_SUCCEEDED, INVOKE_COMMAND_TYPE, invokeCommand, toDeployable, type InvokeCommand } from './commands.js';
+import { ConsumerLoop, type LoopOptions } from './consumer-loop.js';
+import { DeploymentNotKnownError } from './errors.js';
+
+export interface ActionWorkerOptions extends LoopOptions {
+  readonly store: WorkspaceStore;
+  readonly workspace: string;
+  readonly platform: Platform;
+  /** How a batch of invocations is pushed through (retries, congestion control). @default new ConcurrentExecutor() */
+  readonly executor?: Executor;
+  /** Deployments `invoke` may name (`{ deployment: "name" }`); other names are looked up on the platform. */
+  readonly deployments?: Readonly<Record<string, Deployment>>;
+  /** @default "falco-actions" */
+  readonly group?: string;
+  /** @default "worker" */
+  readonly consumer?: string;
+  readonly consumerOptions?: ConsumerOptions;
+}
+
+interface Job {
+  readonly delivery: Delivery;
+  readonly command: InvokeCommand;
+}
+
+/** The id of the event that reports how the invocation with this idempotency key ended: the same every time it is re-done. */
+export function resultEventId(idempotencyKey: string): string {
+  return `${idempotencyKey}/result`;
+}
+
+/**
+ * Carries out the commands `invoke` actions append to a workspace's command stream: deploys each
+ * function once (reused; removed on stop), invokes through an executor and the platform, then
+ * publishes `falco.invocation.succeeded|failed` to the reporting workspace's event stream and only
+ * then acknowledges the command. A command re-done after a crash yields an event with the same id.
+ */
+export class ActionWorker {
+  /** The executor's events (attempts, retries, ends): attach observers and record writers here. */
+  readonly events = new EventBus<FalcoEvents>();
+  readonly workspace: string;
+  readonly #options: ActionWorkerOptions;
+  readonly #executor: Executor;
+  /** Deployments this worker made, by the deployable they came from. */
+  readonly #deployed = new Map<string, Promise<Deployment>>();
+  #loop!: ConsumerLoop;
+  #closed: Promise<void> | undefined;
+
+  private constructor(options: ActionWorkerOptions) {
+    this.workspace = options.workspace;
+    this.#options = options;
+    this.#executor = options.executor ?? new ConcurrentExecutor();
+  }
+
+  static async start(options: ActionWorkerOptions): Promise<ActionWorker> {
+    const worker = new ActionWorker(options);
+    worker.#loop = new ConsumerLoop(await worker.#open(), { open: () => worker.#open(), handle: (deliveries) => worker.#handle(deliveries) }, options);
+    return worker;
+  }
+
+  get done(): Promise<void> {
+    return this.#loop.done;
+  }
+
+  whenIdle(): Promise<void> {
+    return this.#loop.whenIdle();
+  }
+
+  /** Finishes the batch in hand, then removes the functions this worker deployed. */
+  stop(): Promise<void> {
+    this.#closed ??= this.#loop.stop().finally(() => this.#removeDeployed());
+    return this.#closed;
+  }
+
+  #open(): Promise<EventConsumer> {
+    const { store, workspace, group = 'falco-actions', consumer = 'worker', consumerOptions } = this.#options;
+    return store.commands(workspace).consumer(group, consumer, { ...consumerOptions, start: '0' });
+  }
+
+  async #handle(deliveries: Delivery[]): Promise<void> {
+    const consumer = this.#loop.consumer;
+    const byTarget = new Map<string, Job[]>();
+    const keys = new Set<string>();
+    const duplicates: string[] = [];
+    for (const delivery of deliveries) {
+      const problem = delivery.event.type === INVOKE_COMMAND_TYPE ? undefined : `not a command an action worker runs (type "${delivery.event.type}"; expected ${INVOKE_COMMAND_TYPE})`;
+      const parsed = problem === undefined ? invokeCommand.safeParse(delivery.event.data) : undefined;
+      if (!parsed?.success) {
+        await consumer.deadLetter([delivery], problem ?? `malformed invoke command: ${parsed?.error.issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`).join('; ')}`);
+        continue;
+      }
+      const command = parsed.data;
+      if (keys.has(command.idempotencyKey)) {
+        duplicates.push(delivery.entryId);
+        continue;
+      }
+      keys.add(command.idempotencyKey);
+      const target = command.deployable ? `deployable:${JSON.stringify(command.deployable)}` : `deployment:${command.deployment}`;
+      byTarget.set(target, [...(byTarget.get(target) ?? []), { delivery, command }]);
+    }
+    const results = await Promise.all([...byTarget.values()].map((jobs) => this.#run(jobs)));
+    const finished = results.flat();
+    const byWorkspace = new Map<string, FalcoEvent[]>();
+    for (const { job, event } of finished) byWorkspace.set(job.command.reportTo, [...(byWorkspace.get(job.command.reportTo) ?? []), event]);
+    for (const [workspace, events] of byWorkspace) await this.#options.store.events(workspace).publish(events);
+    await consumer.ack([...finished.map(({ job }) => job.delivery.entryId), ...duplicates]);
+  }
+
+  /** Runs one target's jobs as one phase; an invocation the worker's stop aborted gets no event and stays unacknowledged. */
+  async #run(jobs: Job[]): Promise<{ job: Job; event: FalcoEvent }[]> {
+    let deployment: Deployment;
+    try {
+      deployment = await this.#deployment(jobs[0]!.command);
+    } catch (error) {
+      const info = errorInfo(toFalcoError(error, 'deploying the function to invoke'));
+      return jobs.map((job) => ({ job, event: resultEvent(job.command, { status: 'failed', error: info }) }));
+    }
+    const invocations = createInvocations(
+      'actions',
+      jobs.map((job) => ({ id: job.command.idempotencyKey, input: job.command.input })),
+    );
+    const { signal } = this.#options;
+    await this.#executor.execute({ id: 'actions', invocations }, deployment, this.#options.platform, { events: this.events, ...(signal ? { signal } : {}) });
+    return invocations.flatMap((invocation, index) => (invocation.status === 'aborted' || invocation.status === 'pending' ? [] : [{ job: jobs[index]!, event: resultEvent(jobs[index]!.command, invocation) }]));
+  }
+
+  #deployment(command: InvokeCommand): Promise<Deployment> {
+    if (command.deployable) {
+      const key = JSON.stringify(command.deployable);
+      let deployment = this.#deployed.get(key);
+      if (!deployment) {
+        deployment = this.#options.platform.deploy(toDeployable(command.deployable));
+        deployment.catch(() => this.#deployed.delete(key));
+        this.#deployed.set(key, deployment);
+      }
+      return deployment;
+    }
+    const name = command.deployment!;
+    const known = this.#options.deployments?.[name];
+    if (known) return Promise.resolve(known);
+    return this.#options.platform.fetchDeployment(name).then((found) => {
+      if (!found) throw new DeploymentNotKnownError(`no deployment named "${name}" on platform "${this.#options.platform.name}": deploy it first, or pass it in ActionWorker's deployments`);
+      return found;
+    });
+  }
+
+  async #removeDeployed(): Promise<void> {
+    const deployed = await Promise.allSettled(this.#deployed.values());
+    this.#deployed.clear();
+    for (const outcome of deployed) {
+      if (outcome.status === 'fulfilled') await this.#options.platform.remove(outcome.value).catch((error: unknown) => process.emitWarning(`falco: removing "${outcome.value.name}" failed: ${String(error)}`));
+    }
+  }
+}
+
+function resultEvent(command: InvokeCommand, outcome: Pick<Invocation, 'status' | 'output' | 'error'> & { attempts?: Invocation['attempts'] }): FalcoEvent {
+  const succeeded = outcome.status === 'succeeded';
+  return makeEvent({
+    id: resultEventId(command.idempotencyKey),
+    source: `/falco/workspaces/${command.workspace}/action-worker`,
+    type: succeeded ? INVOCATION_SUCCEEDED : INVOCATION_FAILED,
+    subject: command.idempotencyKey,
+    data: {
+      workspace: command.workspace,
+      trigger: command.trigger,
+      key: command.key,
+      idempotencyKey: command.idempotencyKey,
+      ...(succeeded ? { output: outcome.output ?? null } : { error: outcome.error ?? null }),
+      attempts: outcome.attempts?.length ?? 0,
+    },
+  });
+}
