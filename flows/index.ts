@@ -38,3 +38,4 @@ export * from './dag/index.js';
 export * from './state-machine/index.js';
 export { withBuilders } from './builders/registry.js';
 export { WORKFLOW_FAILED, WORKFLOW_SUCCEEDED } from './builders/outcome.js';
+export { runWorkflow, type CompiledWorkflow, type WorkflowRunOptions } from './builders/run.js';

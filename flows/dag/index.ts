@@ -5,3 +5,4 @@ export { dagInput, errorOf, item, output } from './refs.js';
 export { dagTaskJoin, type DagJoinOptions } from './join.js';
 export { DAG_STARTED, TASK_ENDED, TASK_STARTED, type TaskStatus } from './events.js';
 export type { DagOutcome } from './end-action.js';
+export { runDag, type DagResult, type DagRunOptions, type TaskFailure } from './run.js';

@@ -3,3 +3,4 @@ export type { Catcher, Machine, MapState, ParallelState, PassState, Retrier, Sta
 export type { ChoiceRule } from './choice.js';
 export { StateMachineError } from './errors.js';
 export { parseStateMachine } from './validate.js';
+export { runStateMachine, type StateMachineResult, type StateMachineRunOptions } from './run.js';
