@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { INVOCATION_FAILED, INVOCATION_SUCCEEDED, TriggerEngine, withBuilders, type InvokeCommand } from '../../flows/index.js';
+import type { Platform } from '../../src/index.js';
 import { makeEvent, type Delivery, type EventInit, type FalcoEvent, type Json, type JsonObject, type Timer, type TriggerSpec } from '../../stores/index.js';
 
 /** A function the harness runs for a command: returns the output, or throws for a failed invocation. */
@@ -92,4 +93,31 @@ export class EngineHarness {
     }
     this.#queue.push(...(this.#twice ? [result, { ...result, id: `${result.id}/again` }] : [result]));
   }
+}
+
+/** A platform that counts what is deployed and removed, and can announce each invoke, around a real one. */
+export function watched(platform: Platform, onInvoke: () => void = () => {}): Platform & { readonly deployed: string[]; readonly removed: string[] } {
+  const deployed: string[] = [];
+  const removed: string[] = [];
+  return {
+    name: platform.name,
+    deployed,
+    removed,
+    ...(platform.defaultCongestion ? { defaultCongestion: platform.defaultCongestion } : {}),
+    async deploy(deployable, options) {
+      const deployment = await platform.deploy(deployable, options);
+      deployed.push(deployment.name);
+      return deployment;
+    },
+    fetchDeployment: (name, options) => platform.fetchDeployment(name, options),
+    invoke(deployment, input, options) {
+      onInvoke();
+      return platform.invoke(deployment, input, options);
+    },
+    async remove(deployment, options) {
+      await platform.remove(deployment, options);
+      removed.push(deployment.name);
+    },
+    close: () => platform.close(),
+  };
 }
