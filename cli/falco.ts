@@ -11,6 +11,7 @@ import { cleanupCommand } from './cleanup.js';
 import { describeError } from './errors.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
+import { triggersCommand } from './triggers.js';
 
 const FAILURE = 1;
 const USAGE_ERROR = 2;
@@ -20,7 +21,7 @@ const program = new Command('falco')
   .version(packageVersion())
   .exitOverride()
   .showHelpAfterError('(add --help for usage)');
-for (const command of [runCommand(), reportCommand(), cleanupCommand()]) program.addCommand(command.copyInheritedSettings(program));
+for (const command of [runCommand(), reportCommand(), cleanupCommand(), triggersCommand()]) program.addCommand(command.copyInheritedSettings(program));
 
 program.parseAsync().then(
   () => process.exit(),

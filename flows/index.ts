@@ -32,6 +32,8 @@ export { parseTriggerSpec, WORKSPACE_NAME } from './triggers/spec.js';
 export type { LoopOptions } from './triggers/consumer-loop.js';
 export type { Checkpoint, EventFilter, Json, JsonObject, NamedRef, Timer, TriggerRecord, TriggerSpec, WorkspaceStore } from '../stores/ports/workspace.js';
 export { makeEvent, type EventInit, type FalcoEvent } from '../stores/ports/event.js';
+export { attachEventSink, PHASE_ENDED, RUN_ENDED, type AttachedSink, type RunEventOptions } from './events/run-events.js';
+export { eventsFromHttp, MAX_BODY_BYTES, serveEvents, type EventReceiverOptions } from './events/http-receiver.js';
 
 // DAGs and state machines, compiled to triggers (flows/dag, flows/state-machine, flows/builders).
 export * from './dag/index.js';

@@ -1,0 +1,170 @@
+import { readFile } from 'node:fs/promises';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createExecutor, EXECUTOR_NAMES } from '../executors/index.js';
+import { ActionWorker, serveEvents, TriggerService, Workspaces, type TriggerRecord, type TriggerSpec } from '../flows/index.js';
+import { createPlatform, PLATFORM_NAMES } from '../platforms/index.js';
+import { ConfigError } from '../src/index.js';
+import { openStore } from '../stores/open.js';
+import type { WorkspaceStore } from '../stores/ports/workspace.js';
+import { addConnectionOptions, platformName, platformOptions, type ConnectionFlags } from './connection.js';
+
+interface StoreFlags {
+  readonly store?: string;
+}
+
+const STORE_HELP = 'where workspaces live: redis://host:port, file:DIR, or memory: (this process only); default: the file store in .falco/workspaces';
+
+/** `falco triggers add|list|get|delete|serve`. */
+export function triggersCommand(): Command {
+  const triggers = new Command('triggers').summary('add, list, get and delete triggers; serve a workspace').description('Manage the triggers of a workspace and run them.');
+  triggers.addCommand(
+    withStore(new Command('add'))
+      .description('Add the triggers in FILE (a JSON trigger, or an array of them) to a workspace, replacing any with the same id.')
+      .argument('<workspace>')
+      .argument('<file>', 'a JSON file holding a trigger { id, activation, condition, action, context?, transient? } or an array of them')
+      .option('--create', 'create the workspace if it does not exist')
+      .action(async (workspace: string, file: string, flags: StoreFlags & { create?: boolean }) => {
+        const specs = await readSpecs(file);
+        await withWorkspaces(flags, async (workspaces) => {
+          if (flags.create) await workspaces.create(workspace);
+          await workspaces.addTriggers(workspace, specs);
+        });
+        process.stdout.write(`added ${specs.map((spec) => spec.id).join(', ')} to ${workspace}\n`);
+      }),
+  );
+  triggers.addCommand(
+    withStore(new Command('list'))
+      .description('List the triggers of a workspace: id, condition, action, how often each fired.')
+      .argument('<workspace>')
+      .option('--json', 'print the trigger records as JSON')
+      .action(async (workspace: string, flags: StoreFlags & { json?: boolean }) => {
+        const records = await withWorkspaces(flags, (workspaces) => workspaces.listTriggers(workspace));
+        process.stdout.write(flags.json ? `${JSON.stringify(records, null, 2)}\n` : records.map(describe).join(''));
+      }),
+  );
+  triggers.addCommand(
+    withStore(new Command('get'))
+      .description('Print one trigger, with its context, as JSON.')
+      .argument('<workspace>')
+      .argument('<id>')
+      .action(async (workspace: string, id: string, flags: StoreFlags) => {
+        const record = await withWorkspaces(flags, (workspaces) => workspaces.getTrigger(workspace, id));
+        if (!record) throw new ConfigError(`there is no trigger "${id}" in workspace "${workspace}": see falco triggers list ${workspace}`);
+        process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
+      }),
+  );
+  triggers.addCommand(
+    withStore(new Command('delete'))
+      .description('Delete a trigger from a workspace.')
+      .argument('<workspace>')
+      .argument('<id>')
+      .action(async (workspace: string, id: string, flags: StoreFlags) => {
+        const deleted = await withWorkspaces(flags, (workspaces) => workspaces.deleteTrigger(workspace, id));
+        if (!deleted) throw new ConfigError(`there is no trigger "${id}" in workspace "${workspace}": see falco triggers list ${workspace}`);
+        process.stdout.write(`deleted ${id} from ${workspace}\n`);
+      }),
+  );
+  triggers.addCommand(serveCommand());
+  return triggers;
+}
+
+interface ServeFlags extends StoreFlags, ConnectionFlags {
+  readonly port: number;
+  readonly listen: string;
+  readonly create?: boolean;
+  readonly triggers?: string;
+  readonly platform?: string;
+  readonly executor: string;
+  readonly concurrency?: number;
+}
+
+function serveCommand(): Command {
+  const command = withStore(new Command('serve'))
+    .description(
+      'Run a workspace: the trigger service, an action worker for its invoke commands, and an HTTP endpoint that takes CloudEvents ' +
+        '(POST / in binary or structured mode: 202 when stored, 400 with the reason when malformed; GET /triggers lists the triggers). ' +
+        'Stops cleanly on SIGINT or SIGTERM.',
+    )
+    .argument('<workspace>')
+    .addOption(new Option('--port <n>', 'HTTP port (0: any free one)').argParser(port).default(8080))
+    .option('--listen <address>', 'the address to listen on', '127.0.0.1')
+    .option('--create', 'create the workspace if it does not exist')
+    .option('--triggers <file>', 'add the triggers in this JSON file first')
+    .addOption(new Option('-p, --platform <name>', 'where invoke actions run (default: local)').choices(PLATFORM_NAMES))
+    .addOption(new Option('-e, --executor <name>', 'how invoke commands are pushed through').choices(EXECUTOR_NAMES).default('concurrent'))
+    .option('-c, --concurrency <n>', 'invocations in flight at once', positiveInt);
+  return addConnectionOptions(command).action(async (workspace: string, flags: ServeFlags) => {
+    const specs = flags.triggers ? await readSpecs(flags.triggers) : undefined;
+    const store = await openStore(flags.store);
+    const workspaces = new Workspaces(store);
+    const platform = await createPlatform(platformName(flags), platformOptions(flags));
+    try {
+      if (flags.create) await workspaces.create(workspace);
+      if (specs) await workspaces.addTriggers(workspace, specs);
+      const service = await TriggerService.start({ store, workspace });
+      const executor = createExecutor(flags.executor, flags.concurrency === undefined ? {} : { concurrency: flags.concurrency });
+      const worker = await ActionWorker.start({ store, workspace, platform, executor });
+      const http = await serveEvents({ workspaces, workspace, port: flags.port, host: flags.listen });
+      process.stdout.write(`falco: serving workspace ${workspace} on ${http.url}\n`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+        service.done.then(resolve, resolve);
+        worker.done.then(resolve, resolve);
+      });
+      process.stderr.write('falco: stopping\n');
+      await http.close();
+      await Promise.all([service.stop(), worker.stop()]);
+    } finally {
+      await platform.close();
+      await store.close();
+    }
+  });
+}
+
+function withStore(command: Command): Command {
+  return command.option('--store <url>', STORE_HELP);
+}
+
+async function withWorkspaces<T>(flags: StoreFlags, use: (workspaces: Workspaces) => Promise<T>): Promise<T> {
+  const store: WorkspaceStore = await openStore(flags.store);
+  try {
+    return await use(new Workspaces(store));
+  } finally {
+    await store.close();
+  }
+}
+
+async function readSpecs(file: string): Promise<TriggerSpec[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read the triggers file "${file}": ${(error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`the triggers file "${file}" is not JSON: ${(error as Error).message}`);
+  }
+  // Each spec's shape is checked by Workspaces.addTriggers, which names what is wrong.
+  return (Array.isArray(parsed) ? parsed : [parsed]) as TriggerSpec[];
+}
+
+function describe(record: TriggerRecord): string {
+  const { spec } = record;
+  return `${spec.id}\t${spec.condition.name}\t${spec.action.name}\tfired ${record.fired}\t${spec.transient === false ? 'persistent' : 'transient'}\n`;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError('must be a port number, 0-65535');
+  return n;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number, 1 or more');
+  return n;
+}
