@@ -36,6 +36,16 @@ export function parseStateMachine(definition: unknown, resources?: readonly stri
   return definition as StateMachineDefinition;
 }
 
+/**
+ * The typed builder: `stateMachine({ StartAt, States })` checks the definition (as
+ * `parseStateMachine` does, Task resources aside) and returns it, so a definition written in
+ * TypeScript is checked by the compiler and by falco where it is written.
+ */
+export function stateMachine<D extends StateMachineDefinition>(definition: D): D {
+  parseStateMachine(definition);
+  return definition;
+}
+
 /** `scope` prefixes the names of states inside a branch or item processor: `Outer/Branches[0]/`. */
 function machineProblems(machine: unknown, scope: string, resources: readonly string[] | undefined): string[] {
   const where = scope === '' ? 'the state machine' : `the machine "${scope.slice(0, -1)}"`;
