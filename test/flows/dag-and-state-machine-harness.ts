@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { INVOCATION_FAILED, INVOCATION_SUCCEEDED, TriggerEngine, withBuilders, type InvokeCommand } from '../../flows/index.js';
-import type { Platform } from '../../src/index.js';
+import { after, before } from 'node:test';
+import { createPlatform } from '../../platforms/index.js';
+import { deployable, type Platform } from '../../src/index.js';
 import { makeEvent, type Delivery, type EventInit, type FalcoEvent, type Json, type JsonObject, type Timer, type TriggerSpec } from '../../stores/index.js';
 
 /** A function the harness runs for a command: returns the output, or throws for a failed invocation. */
@@ -25,9 +27,22 @@ export class EngineHarness {
   #entry = 0;
 
   readonly #twice: boolean;
+  readonly #duplicate: (event: FalcoEvent) => boolean;
+  readonly #redo: Record<string, Fn>;
 
-  /** `twice`: every invocation result is published twice, as an action worker that re-did a command would. */
-  constructor(triggers: readonly TriggerSpec[], functions: Record<string, Fn>, options: { readonly global?: JsonObject; readonly twice?: boolean } = {}) {
+  /**
+   * `twice`: every invocation result is published twice, as an action worker that re-did a
+   * command would. `redo`: after its result, a command is re-done by this function, and its (maybe
+   * contradicting) result published after the first. `duplicate`: events the
+   * triggers publish that go in twice.
+   */
+  constructor(
+    triggers: readonly TriggerSpec[],
+    functions: Record<string, Fn>,
+    options: { readonly global?: JsonObject; readonly twice?: boolean; readonly redo?: Record<string, Fn>; readonly duplicate?: (event: FalcoEvent) => boolean } = {},
+  ) {
+    this.#duplicate = options.duplicate ?? (() => false);
+    this.#redo = options.redo ?? {};
     this.engine = new TriggerEngine('ws', withBuilders());
     this.engine.load(triggers.map((spec) => ({ spec, context: spec.context ?? {}, fired: 0 })), options.global ?? {});
     this.#functions = functions;
@@ -51,7 +66,7 @@ export class EngineHarness {
       this.published.push(...checkpoint.events);
       const end = checkpoint.events.find((event) => event.type.startsWith('falco.workflow.'));
       if (end) return end;
-      this.#queue.push(...checkpoint.events);
+      for (const event of checkpoint.events) this.#queue.push(...(this.#duplicate(event) ? [event, event] : [event]));
       for (const id of checkpoint.timers?.cancel ?? []) this.#timers.delete(id);
       for (const timer of checkpoint.timers?.set ?? []) this.#timers.set(timer.id, timer);
       for (const command of checkpoint.commands) this.#invoke(command.data as InvokeCommand);
@@ -83,15 +98,19 @@ export class EngineHarness {
     assert.ok(fn, `no function for deployment ${command.deployment}`);
     const subject = `${command.workspace}/${command.trigger}/${command.key}`;
     const source = 'test/worker';
-    let result: FalcoEvent;
-    try {
-      const output = fn(command.input, command);
-      result = makeEvent({ id: `${command.idempotencyKey}/ok`, source, type: INVOCATION_SUCCEEDED, subject, data: { output } });
-    } catch (error) {
-      const { name, message } = error as Error;
-      result = makeEvent({ id: `${command.idempotencyKey}/failed`, source, type: INVOCATION_FAILED, subject, data: { error: { class: 'function', name: 'FunctionError', message, type: name } } });
-    }
+    const run = (f: Fn): FalcoEvent => {
+      const id = `${command.idempotencyKey}/result`;
+      try {
+        return makeEvent({ id, source, type: INVOCATION_SUCCEEDED, subject, data: { output: f(command.input, command) } });
+      } catch (error) {
+        const { name, message } = error as Error;
+        return makeEvent({ id, source, type: INVOCATION_FAILED, subject, data: { error: { class: 'function', name: 'FunctionError', message, type: name } } });
+      }
+    };
+    const result = run(fn);
     this.#queue.push(...(this.#twice ? [result, { ...result, id: `${result.id}/again` }] : [result]));
+    const redo = this.#redo[command.deployment!];
+    if (redo) this.#queue.push({ ...run(redo), id: `${result.id}/again` });
   }
 }
 
@@ -121,3 +140,16 @@ export function watched(platform: Platform, onInvoke: () => void = () => {}): Pl
     close: () => platform.close(),
   };
 }
+
+/** The local platform for the enclosing suite (at most two instances a function), closed after it. Call inside `describe`. */
+export function suiteLocalPlatform(): () => Platform {
+  let platform: Platform | undefined;
+  before(async () => {
+    platform = await createPlatform('local', { maxInstances: 2 });
+  });
+  after(() => platform?.close());
+  return () => platform!;
+}
+
+/** A function that sleeps for a minute: something to abort. */
+export const sleeper = deployable({ runtime: 'nodejs:20', name: 'slow', timeoutMs: 120_000, code: { source: 'async function main() { await new Promise((r) => setTimeout(r, 60_000)); return {}; }' } });

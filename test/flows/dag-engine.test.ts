@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compileDag, DAG_STARTED, dag, dagInput, errorOf, item, output, WORKFLOW_FAILED, WORKFLOW_SUCCEEDED, type DagOutcome } from '../../flows/index.js';
+import { compileDag, DAG_STARTED, dag, dagTaskJoin, TASK_ENDED, dagInput, errorOf, item, output, WORKFLOW_FAILED, WORKFLOW_SUCCEEDED, type DagOutcome } from '../../flows/index.js';
 import { deployable } from '../../src/index.js';
-import type { Json } from '../../stores/index.js';
+import { makeEvent, type FalcoEvent, type Json, type JsonObject } from '../../stores/index.js';
 import { EngineHarness, type Fn } from './dag-and-state-machine-harness.js';
 
 const fn = (name: string) => deployable({ runtime: 'nodejs:20', name, code: { source: 'function main(a) { return a; }' } });
@@ -22,14 +22,14 @@ const wordCount = dag('words')
   .task('total', { deployable: total, input: { counts: output('count') } })
   .task('alert', { deployable: alert, onFailureOf: 'count', input: { error: errorOf('count') } });
 
-function run(overrides: Record<string, Fn> = {}, text = 'a b|c d e|f', options: { twice?: boolean; retries?: number } = {}) {
+function run(overrides: Record<string, Fn> = {}, text = 'a b|c d e|f', options: { twice?: boolean; retries?: number; redo?: Record<string, Fn> } = {}) {
   const definition = options.retries === undefined ? wordCount : dag('words')
     .task('split', { deployable: split, input: { text: dagInput('text') } })
     .task('count', { deployable: count, forEach: output('split', 'chunks'), input: { chunk: item() }, retries: options.retries })
     .task('total', { deployable: total, input: { counts: output('count') } })
     .task('alert', { deployable: alert, onFailureOf: 'count', input: { error: errorOf('count') } });
   const { triggers } = compileDag(definition, 'ws');
-  const harness = new EngineHarness(triggers, { ...functions, ...overrides }, { global: { input: { text } }, twice: options.twice ?? false });
+  const harness = new EngineHarness(triggers, { ...functions, ...overrides }, { global: { input: { text } }, twice: options.twice ?? false, redo: options.redo ?? {} });
   const end = harness.publish({ id: 'start', source: 'test', type: DAG_STARTED, subject: 'ws' }).run();
   return { end, outcome: end.data as DagOutcome, harness };
 }
@@ -50,6 +50,23 @@ describe('DAG on the trigger engine', () => {
     assert.deepEqual(outcome.outputs.total, { sum: 6 });
     assert.equal(harness.commands.length, 5, 'no task started twice');
     assert.equal(harness.published.filter((e) => e.type === 'falco.dag.task.ended').length, 4);
+  });
+
+  it('keeps the first result of an invocation: a re-done one that fails afterwards changes nothing', () => {
+    const { end, outcome, harness } = run({}, 'a b|c d e|f', { retries: 1, redo: { 'count-1': () => { throw new Error('second run failed'); } } });
+    assert.equal(end.type, WORKFLOW_SUCCEEDED);
+    assert.deepEqual(outcome.outputs.total, { sum: 6 });
+    assert.equal(harness.commands.length, 5, 'no retry for a result that came after the first');
+  });
+
+  it('counts an upstream task\'s first end event only, whatever comes after it', () => {
+    const context: JsonObject = {};
+    const ended = (status: string, id: string) => makeEvent({ id, source: 'test', type: TASK_ENDED, subject: 'task:a', data: { task: 'a', status } });
+    const test = (event: FalcoEvent) => dagTaskJoin.test({ workspace: 'ws', trigger: { id: 'task:b', activation: [], condition: { name: 'dagTaskJoin' }, action: { name: 'dagTask' } }, event, entryId: event.id, context, global: {}, options: { upstream: ['a', 'c'] } });
+    assert.equal(test(ended('succeeded', '1')), false);
+    assert.equal(test(ended('failed', '2')), false);
+    assert.equal(test(makeEvent({ id: '3', source: 'test', type: TASK_ENDED, subject: 'task:c', data: { task: 'c', status: 'succeeded' } })), true);
+    assert.equal(context.route, 'run', 'the later "failed" for a did not count');
   });
 
   it('re-invokes a failed item while it has retries left, with a new idempotency key', () => {

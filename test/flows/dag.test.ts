@@ -1,24 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { dag, DagError, output, runDag } from '../../flows/index.js';
-import { createPlatform } from '../../platforms/index.js';
-import { AbortedError, deployable, type Platform } from '../../src/index.js';
+import { AbortedError, deployable } from '../../src/index.js';
 import { MemoryWorkspaceStore } from '../../stores/index.js';
-import { watched } from './dag-and-state-machine-harness.js';
+import { sleeper, suiteLocalPlatform, watched } from './dag-and-state-machine-harness.js';
 
 const double = deployable({ runtime: 'nodejs:20', name: 'double', code: { source: 'function main({ n }) { return { n: n * 2 }; }' } });
 const python = deployable({ runtime: 'python:3', name: 'inc', code: { source: "def main(args):\n    return {'n': args['n'] + 1}\n" } });
-const slow = deployable({ runtime: 'nodejs:20', name: 'slow', timeoutMs: 120_000, code: { source: 'async function main() { await new Promise((r) => setTimeout(r, 60_000)); return {}; }' } });
 
 describe('runDag on the local platform', () => {
-  let local: Platform;
-  before(async () => {
-    local = await createPlatform('local', { maxInstances: 2 });
-  });
-  after(() => local.close());
+  const localPlatform = suiteLocalPlatform();
 
   it('runs JavaScript and Python tasks in order, removes its deployments and deletes its workspace', async () => {
-    const platform = watched(local);
+    const platform = watched(localPlatform());
     const store = new MemoryWorkspaceStore();
     const chain = dag('chain')
       .task('first', { deployable: double, input: { n: 5 } })
@@ -36,7 +30,7 @@ describe('runDag on the local platform', () => {
 
   it('keeps the workspace when asked, under the run id given', async () => {
     const store = new MemoryWorkspaceStore();
-    await runDag(dag('kept').task('only', { deployable: double, input: { n: 1 } }), { platform: local, store, runId: 'kept-run', keepWorkspace: true });
+    await runDag(dag('kept').task('only', { deployable: double, input: { n: 1 } }), { platform: localPlatform(), store, runId: 'kept-run', keepWorkspace: true });
     assert.deepEqual(await store.listWorkspaces(), ['kept-run']);
     assert.deepEqual(await store.listTriggers('kept-run'), [], 'every trigger ended once it had done its part');
     assert.deepEqual(await store.getGlobal('kept-run'), { input: {} });
@@ -45,7 +39,7 @@ describe('runDag on the local platform', () => {
   });
 
   it('refuses a DAG with a cycle before deploying anything', async () => {
-    const platform = watched(local);
+    const platform = watched(localPlatform());
     const cyclic = dag('cyclic').task('a', { deployable: double, after: ['b'] }).task('b', { deployable: double, after: ['a'] });
     await assert.rejects(runDag(cyclic, { platform }), (error: unknown) => error instanceof DagError && /cycle: a → b → a|cycle: b → a → b/.test(error.message));
     assert.deepEqual(platform.deployed, []);
@@ -53,8 +47,8 @@ describe('runDag on the local platform', () => {
 
   it('stops when aborted: rejects with an AbortedError, and removes what it deployed', async () => {
     const controller = new AbortController();
-    const platform = watched(local, () => setImmediate(() => controller.abort()));
-    const waiting = dag('waiting').task('sleep', { deployable: slow });
+    const platform = watched(localPlatform(), () => setImmediate(() => controller.abort()));
+    const waiting = dag('waiting').task('sleep', { deployable: sleeper });
     await assert.rejects(runDag(waiting, { platform, signal: controller.signal }), AbortedError);
     assert.equal(platform.deployed.length, 1);
     assert.deepEqual(platform.removed, platform.deployed);

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compileStateMachine, WORKFLOW_FAILED, WORKFLOW_SUCCEEDED, type StateMachineDefinition } from '../../flows/index.js';
-import type { Json } from '../../stores/index.js';
+import type { FalcoEvent, Json } from '../../stores/index.js';
 import { EngineHarness, type Fn } from './dag-and-state-machine-harness.js';
 
-function run(definition: StateMachineDefinition | object, input: Json, functions: Record<string, Fn> = {}, options: { twice?: boolean; batch?: number } = {}) {
+function run(definition: StateMachineDefinition | object, input: Json, functions: Record<string, Fn> = {}, options: { twice?: boolean; batch?: number; duplicate?: (event: FalcoEvent) => boolean } = {}) {
   const { triggers, start } = compileStateMachine(definition, { workspace: 'ws', resources: Object.keys(functions) });
-  const harness = new EngineHarness(triggers, functions, { global: { input }, twice: options.twice ?? false });
+  const harness = new EngineHarness(triggers, functions, { global: { input }, twice: options.twice ?? false, ...(options.duplicate ? { duplicate: options.duplicate } : {}) });
   const end = harness.publish({ id: 'start', source: 'test', type: 'falco.sm.enter', subject: `${start}/0`, data: { input } }).run(options.batch);
   return { end, data: end.data as { output?: Json; error?: string; cause?: string }, harness };
 }
@@ -53,13 +53,16 @@ describe('state machine on the trigger engine', () => {
       { StartAt: 'Add', States: { Add: { Type: 'Task', Resource: 'add', Retry: [{ ErrorEquals: ['TypeError'], IntervalSeconds: 2, BackoffRate: 3, MaxAttempts: 2 }], End: true } } },
       { a: 1, b: 2 },
       { add: flaky },
+      { twice: true },
     );
+    const done = Date.now();
     assert.equal(end.type, WORKFLOW_SUCCEEDED);
     assert.deepEqual(data.output, { sum: 3 });
     assert.deepEqual(harness.commands.map((c) => c.key), ['0~1.1', '0~1.2', '0~1.3']);
     const retries = harness.retryTimers;
     assert.deepEqual(retries.map((t) => t.id), ['ws/s0/0/retry/1/1', 'ws/s0/0/retry/1/2']);
-    assert.ok(retries[0]!.dueAt >= before + 2000 && retries[1]!.dueAt >= before + 6000, 'IntervalSeconds 2, then × BackoffRate 3');
+    const delay = (timer: { dueAt: number }, seconds: number) => timer.dueAt >= before + seconds * 1000 && timer.dueAt <= done + seconds * 1000;
+    assert.ok(delay(retries[0]!, 2) && delay(retries[1]!, 6), 'IntervalSeconds 2, then × BackoffRate 3');
   });
 
   it('catches a Task that finally fails: the error goes to ResultPath and the machine goes on at the catcher', () => {
@@ -107,7 +110,7 @@ describe('state machine on the trigger engine', () => {
     assert.deepEqual(data.output, { a: 2, b: 3, both: [{ sum: 5 }, 'second'] });
   });
 
-  it('maps over items with ItemSelector, never more than MaxConcurrency at once, outputs in item order, each result counted once', () => {
+  it('maps over items with ItemSelector, never more than MaxConcurrency at once, outputs in item order, each result and iteration end counted once', () => {
     const definition = {
       StartAt: 'Each',
       States: {
@@ -121,7 +124,7 @@ describe('state machine on the trigger engine', () => {
         },
       },
     };
-    const { data, harness } = run(definition, { pairs: [10, 20, 30, 40, 50, 60, 70], offset: 0 }, { add }, { twice: true, batch: 4 });
+    const { data, harness } = run(definition, { pairs: [10, 20, 30, 40, 50, 60, 70], offset: 0 }, { add }, { twice: true, batch: 4, duplicate: (event) => event.type === 'falco.sm.branch.succeeded' });
     assert.deepEqual(data.output, [{ v: 10 }, { v: 21 }, { v: 32 }, { v: 43 }, { v: 54 }, { v: 65 }, { v: 76 }]);
     assert.equal(harness.commands.length, 7);
     assert.equal(harness.maxInFlight, 3);

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { runStateMachine, stateMachine, StateMachineError } from '../../flows/index.js';
-import { createPlatform } from '../../platforms/index.js';
-import { AbortedError, deployable, type Platform } from '../../src/index.js';
-import { watched } from './dag-and-state-machine-harness.js';
+import { AbortedError, deployable } from '../../src/index.js';
+import { sleeper, suiteLocalPlatform, watched } from './dag-and-state-machine-harness.js';
 
 const square = deployable({ runtime: 'nodejs:20', name: 'square', code: { source: 'function main({ n }) { return { n: n * n }; }' } });
 const negate = deployable({ runtime: 'python:3', name: 'negate', code: { source: "def main(args):\n    if args['n'] == 0:\n        raise ValueError('zero has no sign')\n    return {'n': -args['n']}\n" } });
-const slow = deployable({ runtime: 'nodejs:20', name: 'slow', timeoutMs: 120_000, code: { source: 'async function main() { await new Promise((r) => setTimeout(r, 60_000)); return {}; }' } });
 
 const both = stateMachine({
   StartAt: 'Both',
@@ -26,14 +24,10 @@ const both = stateMachine({
 });
 
 describe('runStateMachine on the local platform', () => {
-  let local: Platform;
-  before(async () => {
-    local = await createPlatform('local', { maxInstances: 2 });
-  });
-  after(() => local.close());
+  const localPlatform = suiteLocalPlatform();
 
   it('runs Parallel branches with a JavaScript and a Python Task and a Wait, and removes its deployments', async () => {
-    const platform = watched(local);
+    const platform = watched(localPlatform());
     const result = await runStateMachine<[{ n: number }, { n: number }]>(both, { platform, resources: { square, negate }, input: { n: 7, pause: 0 } });
     assert.deepEqual(result, { status: 'succeeded', runId: result.runId, output: [{ n: 49 }, { n: -7 }] });
     assert.equal(platform.deployed.length, 2);
@@ -41,12 +35,12 @@ describe('runStateMachine on the local platform', () => {
   });
 
   it('catches a Python function\'s ValueError on the Parallel state', async () => {
-    const result = await runStateMachine(both, { platform: local, resources: { square, negate }, input: { n: 0, pause: 0 } });
+    const result = await runStateMachine(both, { platform: localPlatform(), resources: { square, negate }, input: { n: 0, pause: 0 } });
     assert.deepEqual(result, { status: 'succeeded', runId: result.runId, output: 'zero has no sign' });
   });
 
   it('refuses a definition with a Task whose Resource was not given, before deploying anything', async () => {
-    const platform = watched(local);
+    const platform = watched(localPlatform());
     await assert.rejects(runStateMachine(both, { platform, resources: { square } }), (error: unknown) => error instanceof StateMachineError && /state "Both\/Branches\[1\]\/Negate": Resource "negate" is not a deployable registered with the run/.test(error.message));
     assert.deepEqual(platform.deployed, []);
     assert.throws(() => stateMachine({ StartAt: 'Nowhere', States: { A: { Type: 'Succeed' } } }), /StartAt "Nowhere" names no state/);
@@ -54,15 +48,15 @@ describe('runStateMachine on the local platform', () => {
 
   it('reads a definition from JSON text', async () => {
     const json = '{ "StartAt": "S", "States": { "S": { "Type": "Task", "Resource": "square", "ResultSelector": { "squared.$": "$.n" }, "End": true } } }';
-    const result = await runStateMachine(JSON.parse(json), { platform: local, resources: { square }, input: { n: 3 } });
+    const result = await runStateMachine(JSON.parse(json), { platform: localPlatform(), resources: { square }, input: { n: 3 } });
     assert.equal(result.status === 'succeeded' && JSON.stringify(result.output), '{"squared":9}');
   });
 
   it('stops when aborted: rejects with an AbortedError, and removes what it deployed', async () => {
     const controller = new AbortController();
-    const platform = watched(local, () => setImmediate(() => controller.abort()));
+    const platform = watched(localPlatform(), () => setImmediate(() => controller.abort()));
     const definition = { StartAt: 'Sleep', States: { Sleep: { Type: 'Task', Resource: 'slow', End: true } } };
-    await assert.rejects(runStateMachine(definition, { platform, resources: { slow }, signal: controller.signal }), AbortedError);
+    await assert.rejects(runStateMachine(definition, { platform, resources: { slow: sleeper }, signal: controller.signal }), AbortedError);
     assert.deepEqual(platform.removed, platform.deployed);
   });
 });
