@@ -63,7 +63,9 @@ export async function runWorkflow(name: string, compile: (workspace: string) => 
   let worker: ActionWorker | undefined;
   try {
     throwIfAborted(signal);
-    await Promise.all([...compiled.deployables].map(async ([key, deployable]) => (deployments[key] = await platform.deploy(deployable, signal ? { signal } : {}))));
+    // Every deploy is let finish, so that what did deploy is known and removed when another failed.
+    const deployed = await Promise.allSettled([...compiled.deployables].map(async ([key, deployable]) => (deployments[key] = await platform.deploy(deployable, signal ? { signal } : {}))));
+    for (const outcome of deployed) if (outcome.status === 'rejected') throw outcome.reason;
     const workspaces = new Workspaces(store, { registry });
     await workspaces.create(workspace, { global: compiled.global });
     await workspaces.addTriggers(workspace, compiled.triggers);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Json } from '../../stores/ports/workspace.js';
 import { invoke } from '../builders/invocations.js';
-import type { ActionCall, ActionDefinition } from '../triggers/types.js';
+import type { ActionDefinition } from '../triggers/types.js';
 import { publishTaskEvent, taskError } from './task-events.js';
 import { TASK_STARTED, taskTrigger } from './events.js';
 import type { JoinState } from './join.js';

@@ -1,6 +1,6 @@
 import type { Json, JsonObject, TriggerSpec } from '../../stores/ports/workspace.js';
 import { invocationResults } from '../builders/invocations.js';
-import type { Machine, State, StateType } from './definition.js';
+import type { Machine, State } from './definition.js';
 import { SM_EVENT_PREFIX } from './events.js';
 import { actionName, type StateOptions } from './runtime.js';
 import { parseStateMachine } from './validate.js';

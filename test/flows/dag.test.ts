@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { dag, DagError, output, runDag } from '../../flows/index.js';
-import { AbortedError, deployable } from '../../src/index.js';
+import { AbortedError, deployable, DeploymentError, type Platform } from '../../src/index.js';
 import { MemoryWorkspaceStore } from '../../stores/index.js';
 import { sleeper, suiteLocalPlatform, watched } from './dag-and-state-machine-harness.js';
 
@@ -43,6 +43,26 @@ describe('runDag on the local platform', () => {
     const cyclic = dag('cyclic').task('a', { deployable: double, after: ['b'] }).task('b', { deployable: double, after: ['a'] });
     await assert.rejects(runDag(cyclic, { platform }), (error: unknown) => error instanceof DagError && /cycle: a → b → a|cycle: b → a → b/.test(error.message));
     assert.deepEqual(platform.deployed, []);
+  });
+
+  it('removes what did deploy when another function fails to deploy, and fails with that DeploymentError', async () => {
+    const base = watched(localPlatform());
+    let deployedOne!: () => void;
+    const oneDeployed = new Promise<void>((resolve) => (deployedOne = resolve));
+    const broken = deployable({ runtime: 'nodejs:20', name: 'broken', code: { source: 'function main() {}' } });
+    const platform: Platform = {
+      ...base,
+      async deploy(function_, options) {
+        if (function_ === broken) throw new DeploymentError('broken cannot deploy');
+        const deployment = await base.deploy(function_, options);
+        deployedOne();
+        return deployment;
+      },
+    };
+    await assert.rejects(runDag(dag('half').task('a', { deployable: double }).task('b', { deployable: broken, after: ['a'] }), { platform }), DeploymentError);
+    await oneDeployed;
+    assert.equal(base.deployed.length, 1);
+    assert.deepEqual(base.removed, base.deployed);
   });
 
   it('stops when aborted: rejects with an AbortedError, and removes what it deployed', async () => {
