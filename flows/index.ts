@@ -34,3 +34,10 @@ export type { Checkpoint, EventFilter, Json, JsonObject, NamedRef, Timer, Trigge
 export { makeEvent, type EventInit, type FalcoEvent } from '../stores/ports/event.js';
 export { attachEventSink, PHASE_ENDED, RUN_ENDED, type AttachedSink, type RunEventOptions } from './events/run-events.js';
 export { eventsFromHttp, MAX_BODY_BYTES, serveEvents, type EventReceiverOptions } from './events/http-receiver.js';
+
+// DAGs and state machines, compiled to triggers (flows/dag, flows/state-machine, flows/builders).
+export * from './dag/index.js';
+export * from './state-machine/index.js';
+export { withBuilders } from './builders/registry.js';
+export { WORKFLOW_FAILED, WORKFLOW_SUCCEEDED } from './builders/outcome.js';
+export { runWorkflow, type CompiledWorkflow, type WorkflowRunOptions } from './builders/run.js';
