@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { dag, item, output, runDag, runStateMachine } from '../../flows/index.js';
 import { createPlatform } from '../../platforms/index.js';
-import { ConfigError, deployable, type Platform } from '../../src/index.js';
+import { deployable, type Platform } from '../../src/index.js';
 import { openStore, type WorkspaceStore } from '../../stores/index.js';
 import { redisUnavailable, startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { suiteTempDir } from '../helpers/temp-dir.js';
@@ -22,26 +22,21 @@ const mapThenWait = {
   },
 };
 
-/** Runs a DAG and a state machine on a store opened by URL; skipped only when this build has no such store. */
+/** Runs a DAG and a state machine on a store opened by URL. */
 function onBackbone(name: string, url: () => string, skip: string | undefined): void {
   describe(`DAGs and state machines on the ${name} store`, { skip }, () => {
     let platform: Platform;
-    let store: WorkspaceStore | undefined;
+    let store: WorkspaceStore;
     before(async () => {
       platform = await createPlatform('local', { maxInstances: 2 });
-      try {
-        store = await openStore(url());
-      } catch (error) {
-        if (!(error instanceof ConfigError && /this build of falco has no/.test(error.message))) throw error;
-      }
+      store = await openStore(url());
     });
     after(async () => {
-      await store?.close();
+      await store.close();
       await platform.close();
     });
 
-    it('runs a 50-way fan-out DAG and a Map with a Wait to their ends, and deletes their workspaces', async (t) => {
-      if (!store) return t.skip(`this build has no ${name} store`);
+    it('runs a 50-way fan-out DAG and a Map with a Wait to their ends, and deletes their workspaces', async () => {
       const dagResult = await runDag(fanOut, { platform, store });
       assert.equal(dagResult.status, 'succeeded');
       assert.deepEqual(dagResult.outputs.double, Array.from({ length: 50 }, (_, i) => ({ n: i * 2 })));
