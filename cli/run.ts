@@ -11,6 +11,7 @@ import {
   observe,
   PRICE_TABLES,
   recordFormatOf,
+  type Driver,
   type Journal,
   type Observation,
   type RunSummary,
@@ -32,6 +33,8 @@ interface RunFlags extends ConnectionFlags {
   readonly resume?: boolean;
   readonly keepFailed?: boolean;
   readonly journal?: string;
+  readonly events?: string;
+  readonly eventsWorkspace: string;
   readonly pricing?: string;
   readonly quiet?: boolean;
 }
@@ -55,6 +58,8 @@ export function runCommand(): Command {
     .option('--resume', 'keep a journal of finished invocations in .falco/runs/<run-id>.jsonl; run again with the same --run-id to run only what did not succeed')
     .option('--keep-failed', 'with --resume: keep the failures the journal holds instead of running those invocations again')
     .option('--journal <url>', 'with --resume: keep the journal in Redis instead (redis://[:password@]host:port, or rediss:// for TLS)')
+    .option('--events <store>', "publish the run's CloudEvents to a workspace's event stream as it goes (redis://..., file:DIR)")
+    .option('--events-workspace <name>', 'the workspace --events publishes to (created if missing)', 'runs')
     .addOption(new Option('--pricing <table>', 'estimate cost with this price table (default: the platform\'s own, if it has one)').choices(Object.keys(PRICE_TABLES)))
     .option('-q, --quiet', 'no progress output');
   return addConnectionOptions(command).action(async (modulePath: string, flags: RunFlags) => {
@@ -85,6 +90,7 @@ async function run(modulePath: string, flags: RunFlags): Promise<number> {
     ...(flags.report ? { report: flags.report } : {}),
     ...(flags.pricing ? { pricing: { as: flags.pricing } } : {}),
   });
+  const events = flags.events === undefined ? undefined : await publishEvents(driver, flags.events, flags.eventsWorkspace);
   const controller = new AbortController();
   const interrupt = (): void => {
     if (controller.signal.aborted) process.exit(130);
@@ -106,6 +112,7 @@ async function run(modulePath: string, flags: RunFlags): Promise<number> {
   } finally {
     process.off('SIGINT', interrupt);
   }
+  const published = events ? await events.close() : true;
   // A platform that fails to close must not cost the summary either.
   const closed = await platform.close().then(
     () => true,
@@ -119,7 +126,7 @@ async function run(modulePath: string, flags: RunFlags): Promise<number> {
     process.stderr.write(`falco run: the run failed: ${describeError(failure)}\n`);
     return failure instanceof ConfigError ? EXIT_USAGE : EXIT_FAILURE;
   }
-  if (lost || !closed) return EXIT_FAILURE;
+  if (lost || !closed || !published) return EXIT_FAILURE;
   return summary.total.failed + summary.total.aborted > 0 ? 1 : 0;
 }
 
@@ -143,6 +150,31 @@ async function journalOf(flags: RunFlags): Promise<Journal | undefined> {
   } catch (error) {
     throw new ConfigError(`--run-id: ${describeError(error)}`);
   }
+}
+
+/** Publishes the driver's run events to the workspace's event stream of the store `url` names. */
+async function publishEvents(driver: Driver<unknown>, url: string, workspace: string): Promise<{ close(): Promise<boolean> }> {
+  const { openStore } = await import('../stores/open.js');
+  const { attachEventSink } = await import('../flows/events/run-events.js');
+  if (url === 'memory:') throw new ConfigError('--events memory: would publish to a store no other process sees: use redis://... or file:DIR');
+  const store = await openStore(url).catch((error: unknown) => {
+    throw error instanceof ConfigError ? new ConfigError(`--events: ${error.message}`, { cause: error }) : error;
+  });
+  await store.createWorkspace(workspace);
+  const sink = attachEventSink(driver, store.events(workspace));
+  return {
+    async close() {
+      try {
+        await sink.detach();
+        return true;
+      } catch (error) {
+        process.stderr.write(`falco run: publishing the run's events failed: ${describeError(error)}\n`);
+        return false;
+      } finally {
+        await store.close();
+      }
+    },
+  };
 }
 
 /**

@@ -12,7 +12,7 @@ function packagesLoadedBy(entry: string): Set<string> {
     if (seen.has(file)) return;
     seen.add(file);
     const source = readFileSync(file, 'utf8');
-    for (const [, specifier] of source.matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)) {
+    for (const [, specifier] of source.matchAll(/(?:from\s*|import\s+)'([^']+)'/g)) {
       if (specifier!.startsWith('.')) visit(resolve(dirname(file), specifier!));
       else packages.add(specifier!);
     }
