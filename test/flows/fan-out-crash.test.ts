@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Workspaces } from '../../flows/index.js';
-import { openStore, type FalcoEvent } from '../../stores/index.js';
+import { openStore } from '../../stores/index.js';
 import { runKillable } from '../helpers/killable-child.js';
+import { readAllEvents } from '../helpers/read-events.js';
 import { redisUnavailable, startRedis } from '../helpers/redis-server.js';
 import { suiteTempDir } from '../helpers/temp-dir.js';
 
@@ -37,11 +38,7 @@ async function check(url: string): Promise<void> {
     assert.equal(join?.fired, 1, 'the join fired exactly once');
     assert.equal((join?.context.join as { count: number }).count, FAN_OUT, 'each id joined once');
     assert.equal((await store.getTrigger('fan', 'count'))?.context.counter, ENTRIES, 'each entry counted exactly once');
-    const reader = await store.events('fan').consumer('check', 'check', { start: '0' });
-    const events: FalcoEvent[] = [];
-    for (let batch = await reader.read({ blockMs: 0, max: 1000 }); batch.length > 0; batch = await reader.read({ blockMs: 0, max: 1000 })) {
-      events.push(...batch.map((delivery) => delivery.event));
-    }
+    const events = await readAllEvents(store.events('fan'), 'check');
     assert.equal(events.filter((event) => event.type === 'joined').length, 1, 'one "joined" event');
     const info = await store.events('fan').info();
     assert.equal(info.groups.find((group) => group.name === 'falco-triggers')?.pending, 0, 'nothing left pending');

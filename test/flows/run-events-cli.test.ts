@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { openStore, type FalcoEvent } from '../../stores/index.js';
 import { falco, fixture } from '../helpers/falco-cli.js';
+import { readAllEvents } from '../helpers/read-events.js';
 import { redisUnavailable } from '../helpers/redis-server.js';
 import { suiteTempDir } from '../helpers/temp-dir.js';
 import { suiteRedis } from '../stores/suite-redis.js';
@@ -12,12 +13,7 @@ const SIMULATED = ['-p', 'simulated', '--platform-options', '{"latency":{"distri
 async function eventsIn(url: string, workspace: string): Promise<FalcoEvent[]> {
   const store = await openStore(url);
   try {
-    const consumer = await store.events(workspace).consumer('test-reader', 'test', { start: '0' });
-    const events: FalcoEvent[] = [];
-    for (let batch = await consumer.read({ blockMs: 0, max: 1000 }); batch.length > 0; batch = await consumer.read({ blockMs: 0, max: 1000 })) {
-      events.push(...batch.map((delivery) => delivery.event));
-    }
-    return events;
+    return await readAllEvents(store.events(workspace));
   } finally {
     await store.close();
   }
