@@ -131,7 +131,7 @@ export function eventStreamContract(backend: StreamBackend): void {
     await stream.close();
   });
 
-  it('dead-letters foreign entries (no id, data not JSON) and passes the entries after them', { skip: !backend.appendForeign }, async () => {
+  it('dead-letters foreign entries (no id, data not JSON) and passes the entries after them', { skip: backend.appendForeign ? false : 'this backend keeps the events it is given as objects: no foreign entry can reach it' }, async () => {
     const stream = await backend.appendForeign!(await backend.open(), [
       { specversion: '1.0', source: 's', type: 't', data: '{}' },
       { specversion: '1.0', id: 'bad', source: 's', type: 't', data: 'not json' },
