@@ -52,18 +52,20 @@ export const triggerEngine: Benchmark = {
     };
     await baseline();
     await engine();
+    await service();
     let base = Infinity;
     let mine = Infinity;
+    let served = Infinity;
     for (let round = 0; round < 3; round++) {
       base = Math.min(base, (await timed(baseline)).ms);
       mine = Math.min(mine, (await timed(engine)).ms);
+      served = Math.min(served, (await timed(service)).ms);
     }
-    const served = (await timed(service)).ms;
     const rate = (count / mine) * 1000;
     const servedRate = (count / served) * 1000;
     return [
       { benchmark: 'trigger engine', figure: `${count.toLocaleString('en')} events, 1 counter trigger among ${BYSTANDERS.toLocaleString('en')}`, value: perSecond(count, mine), baseline: `${perSecond(count, base)} (bare loop)`, ratio: base / mine, target: '≥ 200,000/s', met: rate >= 200_000 },
-      { benchmark: 'trigger service', figure: 'the same events through the service on the memory store', value: perSecond(count, served), target: '≥ 200,000/s', met: servedRate >= 200_000 },
+      { benchmark: 'trigger service', figure: 'the same events through the service on the memory store (best of 3, after a warm-up)', value: perSecond(count, served), target: '≥ 200,000/s', met: servedRate >= 200_000 },
     ];
   },
 };
