@@ -105,6 +105,30 @@ describe('trigger service', () => {
     assert.deepEqual((await eventsOfType(store.events('ws'), 'falco.workflow.terminated'))[0]!.data, { workspace: 'ws', trigger: 'late', reason: 'deadline' });
   });
 
+  it('times out a watched stream: each activating event resets one timer in the store, due from the event\'s own time', async () => {
+    const store = new MemoryWorkspaceStore();
+    const workspaces = new Workspaces(store);
+    await workspaces.create('ws');
+    await workspaces.addTriggers('ws', [
+      { id: 'watchdog', activation: [{ type: 'beat' }], condition: { name: 'true' }, action: { name: 'timeout', options: { seconds: 1 } }, transient: false },
+      { id: 'alarm', activation: [{ type: 'falco.trigger.timeout' }], condition: { name: 'counter', options: { threshold: 1 } }, action: { name: 'pass' }, transient: false },
+    ]);
+    const service = await TriggerService.start({ store, workspace: 'ws' });
+    // The first beat's timer is long overdue, but the second, in the same batch, replaces it.
+    const longAgo = new Date(Date.now() - 60_000).toISOString();
+    await workspaces.publish('ws', [
+      { id: 'beat-1', source: 'test', type: 'beat', time: longAgo },
+      { id: 'beat-2', source: 'test', type: 'beat', time: new Date().toISOString() },
+    ]);
+    await eventually(async () => (await eventsOfType(store.events('ws'), 'falco.trigger.timeout')).length === 1, 'the timeout fired');
+    await service.whenIdle();
+    await service.stop();
+    const [timeout] = await eventsOfType(store.events('ws'), 'falco.trigger.timeout');
+    assert.deepEqual(timeout!.data, { seconds: 1, after: 'beat-2' });
+    assert.equal(timeout!.subject, 'watchdog');
+    assert.equal((await store.getTrigger('ws', 'alarm'))?.context.counter, 1, 'one timeout, not one per beat');
+  });
+
   it('sees a trigger added while it runs before any event published after it', async () => {
     const { store, workspaces } = await workspace([watch]);
     const service = await TriggerService.start({ store, workspace: 'ws', refreshMs: 3_600_000 });
