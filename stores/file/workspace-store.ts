@@ -66,16 +66,17 @@ export class FileWorkspaceStore implements WorkspaceStore {
 
   async putTriggers(workspace: string, specs: readonly TriggerSpec[]): Promise<void> {
     this.#change(workspace, (state) => {
-      for (const spec of specs) state.triggers[spec.id] = { spec, context: spec.context ?? {}, fired: 0 };
+      for (const spec of structuredClone(specs)) state.triggers[spec.id] = { spec, context: spec.context ?? {}, fired: 0 };
     });
   }
 
   async getTrigger(workspace: string, id: string): Promise<TriggerRecord | undefined> {
-    return this.#get(workspace).state.triggers[id];
+    const record = this.#get(workspace).state.triggers[id];
+    return record && structuredClone(record);
   }
 
   async listTriggers(workspace: string): Promise<TriggerRecord[]> {
-    return Object.values(this.#get(workspace).state.triggers);
+    return structuredClone(Object.values(this.#get(workspace).state.triggers));
   }
 
   async deleteTrigger(workspace: string, id: string): Promise<boolean> {
@@ -85,7 +86,7 @@ export class FileWorkspaceStore implements WorkspaceStore {
   }
 
   async getGlobal(workspace: string): Promise<JsonObject> {
-    return this.#get(workspace).state.global;
+    return structuredClone(this.#get(workspace).state.global);
   }
 
   events(workspace: string): EventStream {
@@ -96,8 +97,10 @@ export class FileWorkspaceStore implements WorkspaceStore {
     return this.#get(workspace).commands;
   }
 
-  async commit(workspace: string, checkpoint: Checkpoint): Promise<void> {
+  async commit(workspace: string, committed: Checkpoint): Promise<void> {
     const open = this.#get(workspace);
+    // What the store keeps is its own: the engine goes on changing the contexts it committed.
+    const checkpoint = structuredClone(committed);
     const k = open.state.checkpoint + 1;
     const eventLines = [...open.events.stageAck(checkpoint.ack.group, checkpoint.ack.entryIds, k), ...open.events.stageEvents(checkpoint.events, k)];
     const commandLines = open.commands.stageEvents(checkpoint.commands, k);

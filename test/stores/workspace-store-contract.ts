@@ -42,6 +42,23 @@ export function workspaceStoreContract(backend: WorkspaceBackend): void {
     await store.close();
   });
 
+  it('hands out copies: what a caller changes in a record or the global context is not the stored state', async () => {
+    const store = await backend.open();
+    const ws = randomUUID();
+    await store.createWorkspace(ws, { global: { tenant: 'a' } });
+    await store.putTriggers(ws, [trigger('join')]);
+    // The engine changes the contexts it loads in place while it applies a batch; until the batch
+    // commits, the store must still hold what was committed, or a re-applied batch counts twice.
+    const [listed] = await store.listTriggers(ws);
+    listed!.context.seen = 1;
+    (await store.getTrigger(ws, 'join'))!.context.seen = 2;
+    (await store.getGlobal(ws)).tenant = 'b';
+    assert.deepEqual((await store.getTrigger(ws, 'join'))?.context, { seen: 0 });
+    assert.deepEqual(await store.getGlobal(ws), { tenant: 'a' });
+    await store.deleteWorkspace(ws);
+    await store.close();
+  });
+
   it('refuses a workspace that does not exist, naming the fix', async () => {
     const store = await backend.open();
     const ws = `missing-${randomUUID()}`;
