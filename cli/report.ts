@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { ConfigError, formatSummary, PRICE_TABLES, readRecords, RunStats, writeReport } from '../src/index.js';
 import { checkOutputPaths } from './output-paths.js';
+import { positiveInt } from './parse-args.js';
 
 interface ReportFlags {
   readonly output: string;
@@ -18,11 +19,7 @@ export function reportCommand(): Command {
     .requiredOption('-o, --output <file>', 'where to write the HTML report')
     .option('--title <text>', 'the report\'s heading')
     .addOption(new Option('--pricing <table>', 'estimate cost with this price table (default: the platform\'s own, if it has one)').choices(Object.keys(PRICE_TABLES)))
-    .option('--max-bars <n>', 'the most invocations drawn on the timeline; more are sampled (default 2000)', (value: string) => {
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number, 1 or more');
-      return n;
-    })
+    .option('--max-bars <n>', 'the most invocations drawn on the timeline; more are sampled (default 2000)', positiveInt)
     .action(async (records: string, flags: ReportFlags) => {
       const file = statSync(records, { throwIfNoEntry: false });
       if (!file) throw new ConfigError(`records file "${records}" not found`);

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { createExecutor, EXECUTOR_NAMES } from '../executors/index.js';
 import { createPlatform, PLATFORM_NAMES } from '../platforms/index.js';
 import {
@@ -20,6 +20,7 @@ import { addConnectionOptions, platformName, platformOptions, type ConnectionFla
 import { loadDriver } from './load-driver.js';
 import { EXIT_FAILURE, EXIT_USAGE } from './exit-codes.js';
 import { checkOutputPaths } from './output-paths.js';
+import { positiveInt } from './parse-args.js';
 import { withSimulatedHandler } from './simulated-handler.js';
 
 interface RunFlags extends ConnectionFlags {
@@ -203,12 +204,6 @@ async function keepOutputs(observation: Observation, flags: RunFlags, failure: u
     }
   }
   return { summary, lost };
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number, 1 or more');
-  return n;
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -7,6 +7,7 @@ import { ConfigError } from '../src/index.js';
 import { openStore } from '../stores/open.js';
 import type { WorkspaceStore } from '../stores/ports/workspace.js';
 import { addConnectionOptions, platformName, platformOptions, type ConnectionFlags } from './connection.js';
+import { positiveInt } from './parse-args.js';
 
 interface StoreFlags {
   readonly store?: string;
@@ -161,11 +162,5 @@ function describe(record: TriggerRecord): string {
 function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError('must be a port number, 0-65535');
-  return n;
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number, 1 or more');
   return n;
 }
