@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { now } from './clock.js';
 import type { Deployable } from './deployable.js';
-import { abortedError, AbortedError, ConfigError, FalcoError, FatalError, PhaseNotStartedError, PlanError, toFalcoError } from './errors.js';
+import { abortedError, AbortedError, ConfigError, FalcoError, FatalError, messageOf, PhaseNotStartedError, PlanError, toFalcoError } from './errors.js';
 import { EventBus, type FalcoEvents } from './events.js';
 import type { Executor } from './executor.js';
 import { createInvocations } from './invocation.js';
@@ -214,7 +214,7 @@ export abstract class Driver<I = unknown> {
       .then(() => this.executionPlan())
       .catch((error: unknown) => {
         this.#plan = undefined;
-        throw error instanceof FalcoError ? error : new PlanError(`the driver's executionPlan() failed: ${describe(error)}`, { cause: error });
+        throw error instanceof FalcoError ? error : new PlanError(`the driver's executionPlan() failed: ${messageOf(error)}`, { cause: error });
       });
     return this.#plan;
   }
@@ -226,10 +226,6 @@ async function requestsOf(phase: Phase, context: PhaseContext) {
   try {
     return await phase.invocations(context);
   } catch (error) {
-    throw new PlanError(`phase "${phase.id}": its invocations() function threw: ${describe(error)}`, { cause: error });
+    throw new PlanError(`phase "${phase.id}": its invocations() function threw: ${messageOf(error)}`, { cause: error });
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -131,6 +131,11 @@ export function abortedError(reason: unknown, what: string): FalcoError {
  * here unclassified is a bug or an unknown failure, and is treated as fatal so that it cannot
  * start a retry storm.
  */
+/** The message of anything thrown: an Error's own message, anything else as it prints. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 export function toFalcoError(error: unknown, context = 'platform call'): FalcoError {
   if (error instanceof FalcoError) return error;
   if (isAbortLike(error)) {
@@ -138,8 +143,7 @@ export function toFalcoError(error: unknown, context = 'platform call'): FalcoEr
       ? new TimeoutError(`${context} timed out`, { cause: error })
       : new AbortedError(`${context} was aborted`, { cause: error });
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return new FatalError(`${context} failed with an unclassified error: ${message}`, { cause: error });
+  return new FatalError(`${context} failed with an unclassified error: ${messageOf(error)}`, { cause: error });
 }
 
 function isAbortLike(error: unknown): error is Error {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HTTP, type Headers } from 'cloudevents';
+import { messageOf } from '../../src/errors.js';
 import { fromFields, MalformedEventError, toFields, type FalcoEvent } from '../../stores/ports/event.js';
 import type { Workspaces } from '../triggers/workspaces.js';
 
@@ -28,7 +29,7 @@ export function eventsFromHttp(headers: Headers, body: string): FalcoEvent[] {
   try {
     read = HTTP.toEvent({ headers, body });
   } catch (error) {
-    throw new MalformedEventError(`not a valid CloudEvent: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new MalformedEventError(`not a valid CloudEvent: ${messageOf(error)}`, { cause: error });
   }
   return (Array.isArray(read) ? read : [read]).map((event) => {
     if (event.data instanceof Uint8Array) throw new MalformedEventError(`event "${event.id}": data must be JSON (or text), not binary`);
@@ -51,7 +52,7 @@ export interface EventReceiverOptions {
  */
 export async function serveEvents(options: EventReceiverOptions): Promise<{ readonly url: string; close(): Promise<void> }> {
   const server = createServer((request, response) => {
-    handle(options, request, response).catch((error: unknown) => answer(response, 500, { error: error instanceof Error ? error.message : String(error) }));
+    handle(options, request, response).catch((error: unknown) => answer(response, 500, { error: messageOf(error) }));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

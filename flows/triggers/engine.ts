@@ -1,3 +1,4 @@
+import { messageOf } from '../../src/errors.js';
 import { makeEvent, type EventInit, type FalcoEvent } from '../../stores/ports/event.js';
 import type { Delivery } from '../../stores/ports/event-stream.js';
 import type { Checkpoint, JsonObject, Timer, TriggerRecord, TriggerSpec } from '../../stores/ports/workspace.js';
@@ -91,7 +92,7 @@ export class TriggerEngine {
         try {
           this.#run(trigger, event, entryId, batch);
         } catch (error) {
-          return { poisoned: { delivery, reason: `trigger "${trigger.spec.id}": ${error instanceof Error ? error.message : String(error)}` } };
+          return { poisoned: { delivery, reason: `trigger "${trigger.spec.id}": ${messageOf(error)}` } };
         }
       }
     }
@@ -225,8 +226,4 @@ function malformation(event: FalcoEvent | undefined): string | undefined {
   }
   if (event.subject !== undefined && typeof event.subject !== 'string') return 'the event\'s subject is not a string';
   return undefined;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -10,6 +10,7 @@ import {
   TransientError,
   type FalcoErrorOptions,
 } from '../../src/index.js';
+import { messageOf } from '../../src/errors.js';
 import type { Seen } from './agent.js';
 
 export interface FailureContext {
@@ -66,10 +67,6 @@ function serverMessage(error: unknown): string {
   const body = (error as { error?: unknown }).error;
   const said = (body as { error?: unknown } | undefined)?.error;
   return typeof said === 'string' ? said : messageOf(error);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** The error for a call its caller aborted: the caller's reason when it is one of falco's, or a timeout's. */

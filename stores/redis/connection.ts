@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createClient, type RedisClientType } from '@redis/client';
-import { ConfigError, TransientError } from '../../src/errors.js';
+import { ConfigError, messageOf, TransientError } from '../../src/errors.js';
 
 const FIRST_CONNECT_RETRIES = 3;
 
@@ -80,7 +80,7 @@ export async function openRedis(options: RedisConnectionOptions): Promise<RedisC
 }
 
 function describe(error: unknown, url: string): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   const password = (() => {
     try {
       return decodeURIComponent(new URL(url).password);
