@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { Workspaces } from '../../flows/index.js';
 import { openStore } from '../../stores/index.js';
 import { runKillable } from '../helpers/killable-child.js';
-import { readAllEvents } from '../helpers/read-events.js';
 import { redisUnavailable, startRedis } from '../helpers/redis-server.js';
 import { suiteTempDir } from '../helpers/temp-dir.js';
+import { allEvents } from './stream-reading.js';
 
 const CHILD = fileURLToPath(new URL('../fixtures/join-service-child.js', import.meta.url));
 const FAN_OUT = 1_000;
@@ -38,7 +38,7 @@ async function check(url: string): Promise<void> {
     assert.equal(join?.fired, 1, 'the join fired exactly once');
     assert.equal((join?.context.join as { count: number }).count, FAN_OUT, 'each id joined once');
     assert.equal((await store.getTrigger('fan', 'count'))?.context.counter, ENTRIES, 'each entry counted exactly once');
-    const events = await readAllEvents(store.events('fan'), 'check');
+    const events = await allEvents(store.events('fan'));
     assert.equal(events.filter((event) => event.type === 'joined').length, 1, 'one "joined" event');
     const info = await store.events('fan').info();
     assert.equal(info.groups.find((group) => group.name === 'falco-triggers')?.pending, 0, 'nothing left pending');

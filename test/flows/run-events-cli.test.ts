@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { openStore, type FalcoEvent } from '../../stores/index.js';
 import { falco, fixture } from '../helpers/falco-cli.js';
-import { readAllEvents } from '../helpers/read-events.js';
 import { redisUnavailable } from '../helpers/redis-server.js';
 import { suiteTempDir } from '../helpers/temp-dir.js';
 import { suiteRedis } from '../stores/suite-redis.js';
+import { allEvents } from './stream-reading.js';
 
 const SIMULATED = ['-p', 'simulated', '--platform-options', '{"latency":{"distribution":"fixed","ms":1}}', '-q'];
 
@@ -13,7 +13,7 @@ const SIMULATED = ['-p', 'simulated', '--platform-options', '{"latency":{"distri
 async function eventsIn(url: string, workspace: string): Promise<FalcoEvent[]> {
   const store = await openStore(url);
   try {
-    return await readAllEvents(store.events(workspace));
+    return await allEvents(store.events(workspace));
   } finally {
     await store.close();
   }
