@@ -9,8 +9,28 @@ export type Code =
   | { readonly dir: string }
   | { readonly zip: Uint8Array };
 
-/** Code plus everything a platform needs to run it. Build one with `deployable()`. */
-export interface Deployable {
+/**
+ * The input and output types a deployable's function takes and returns: carried in the type only
+ * (no value has this property). A method, so that `Deployable<number, string>` still passes where a
+ * plain `Deployable` is asked for, while `Deployable<number, string>` and `Deployable<string, string>` do not mix.
+ */
+interface FunctionTypes<I, O> {
+  call(input: I): O;
+}
+declare const functionTypes: unique symbol;
+
+/** The input type of a deployable's function (`unknown` where it was never declared). */
+export type InputOf<D> = D extends Deployable<infer I, unknown> ? I : never;
+/** The output type of a deployable's function (`unknown` where it was never declared). */
+export type OutputOf<D> = D extends Deployable<never, infer O> ? O : never;
+
+/**
+ * Code plus everything a platform needs to run it. Build one with `deployable()`; declare what the
+ * function takes and returns with `deployable<Input, Output>({ ... })` and the futures, workflows and
+ * pipelines that call it are typed by them.
+ */
+export interface Deployable<I = unknown, O = unknown> {
+  readonly [functionTypes]?: FunctionTypes<I, O>;
   readonly runtime: string;
   readonly code: Code;
   /** The function the platform calls with the invocation's input: `main(args)`, OpenWhisk style. */
@@ -57,7 +77,7 @@ const deployableSchema = z
 export type DeployableOptions = z.input<typeof deployableSchema>;
 
 /** Checks a deployable's options (runtime included) and fills in the defaults. */
-export function deployable(options: DeployableOptions): Deployable {
+export function deployable<I = unknown, O = unknown>(options: DeployableOptions): Deployable<I, O> {
   const parsed = parseOptions(deployableSchema, options, 'deployable');
   parseRuntimeId(parsed.runtime);
   return parsed;

@@ -12,3 +12,4 @@ export {
   type TriggerSpec,
   type WorkspaceStore,
 } from './workspace.js';
+export type { StateManager } from './state.js';
