@@ -65,7 +65,7 @@ export { ExecutionPlan, type InvocationSource, type Phase, type PhaseContext } f
 export type { CallOptions, Deployment, InvokeOptions, InvokeResult, Platform, Submission } from './platform.js';
 export { retryPolicy, type RetryOptions, type RetryPolicy } from './retry.js';
 export { KNOWN_RUNTIME_IDS, parseRuntimeId, type Language, type Runtime, type RuntimeId, type RuntimeOptions } from './runtime.js';
-export { redact } from './secrets.js';
+export { isSecretName, redact, redactUrl } from './secrets.js';
 export {
   costLine,
   createRecordWriter,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createClient, type RedisClientType } from '@redis/client';
 import { ConfigError, messageOf, TransientError } from '../../src/errors.js';
+import { redactUrl } from '../../src/secrets.js';
 
 const FIRST_CONNECT_RETRIES = 3;
 
@@ -18,16 +19,8 @@ export interface RedisConnectionOptions {
   readonly connectTimeoutMs?: number;
 }
 
-/** The URL as it may appear in a message or a log: any password replaced by `***`. */
-export function safeUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '<an unparseable URL>';
-  }
-}
+/** The URL as it may appear in a message or a log: credentials replaced by `***`. */
+export const safeUrl = redactUrl;
 
 /** Checks a store URL before anything connects: `ConfigError` naming the fix. */
 export function parseRedisUrl(url: string): URL {
