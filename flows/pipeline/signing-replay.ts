@@ -9,9 +9,10 @@ export const DEFAULT_REPLAY_TTL_MS = 3_600_000;
 /**
  * Refuses a second delivery of the same (request id, position): each pair is claimed once with
  * `compareAndSet` in the state manager, so the refusal holds across processes on a shared backend
- * (file, Redis). Claims live in their own namespace (`delivered:<request id>`), not the request's,
- * so cleaning up a finished request's state does not reopen it to replays; they expire after
- * `ttlMs`, which must outlast the signer's `maxAgeMs` (older requests are refused as stale anyway).
+ * (file, Redis). Claims live in their own namespace, `delivered:<request id>` (so request ids of
+ * up to 190 characters), not the request's, so cleaning up a finished request's state does not
+ * reopen it to replays; they expire after `ttlMs`, which must outlast the signer's `maxAgeMs`
+ * (older requests are refused as stale anyway).
  */
 export class StateReplayGuard implements ReplayGuard {
   readonly #state: StateManager;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
@@ -59,7 +59,7 @@ export async function withFileLock<T>(path: string, fn: () => T, timeoutMs = 10_
 }
 
 function tryLock(path: string): boolean {
-  const aside = `${path}.${process.pid}.${randomUUID()}`;
+  const aside = `${path}.${process.pid}-${randomBytes(4).toString('hex')}`;
   writeFileSync(aside, String(process.pid));
   try {
     linkSync(aside, path);

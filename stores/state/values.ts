@@ -2,13 +2,13 @@ import { ConfigError } from '../../src/errors.js';
 import { findNonJsonValue } from '../../src/json.js';
 import type { Json } from '../ports/workspace.js';
 
-/** Request ids name files and Redis keys, so every backend accepts the same safe set. */
-const REQUEST_ID = /^[A-Za-z0-9_:-][A-Za-z0-9._:-]{0,255}$/;
+/** Request ids name files and Redis keys, so every backend accepts the same safe set (and a file name stays under 255 bytes). */
+const REQUEST_ID = /^[A-Za-z0-9_:-][A-Za-z0-9._:-]{0,199}$/;
 
 export function checkRequestId(requestId: string): void {
   if (typeof requestId !== 'string' || !REQUEST_ID.test(requestId)) {
     throw new ConfigError(
-      `request id ${JSON.stringify(requestId)?.slice(0, 80)} cannot name pipeline state: use 1 to 256 letters, digits, "_", ":", "-" or "." (not first)`,
+      `request id ${JSON.stringify(requestId)?.slice(0, 80)} cannot name pipeline state: use 1 to 200 letters, digits, "_", ":", "-" or "." (not first)`,
     );
   }
 }

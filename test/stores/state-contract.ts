@@ -105,7 +105,7 @@ export function stateManagerContract(backend: StateBackend): void {
     await state.close();
   });
 
-  it('refuses a value JSON cannot carry with a ConfigError naming the key and the path', async () => {
+  it('refuses a value JSON cannot carry with a ConfigError naming the key and the path, and ids that cannot name state', async () => {
     const state = await backend.open();
     const id = request();
     const cycle: Record<string, unknown> = {};
@@ -126,6 +126,11 @@ export function stateManagerContract(backend: StateBackend): void {
     await assert.rejects(state.set('', 'k', 1), ConfigError);
     await assert.rejects(state.set('a/../b', 'k', 1), /request id "a\/..\/b" cannot name pipeline state/);
     await assert.rejects(state.set(id, '', 1), ConfigError);
+    await assert.rejects(state.set('x'.repeat(201), 'k', 1), /use 1 to 200 letters/);
+    const longest = 'x'.repeat(200);
+    await state.set(longest, 'k', 1);
+    assert.equal(await state.incr(longest, 'k'), 2);
+    await state.cleanup(longest);
     await state.close();
   });
 
