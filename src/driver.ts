@@ -3,11 +3,11 @@ import { now } from './clock.js';
 import type { Deployable } from './deployable.js';
 import { abortedError, AbortedError, ConfigError, FalcoError, FatalError, messageOf, PhaseNotStartedError, PlanError, toFalcoError } from './errors.js';
 import { EventBus, type FalcoEvents } from './events.js';
-import type { Executor } from './executor.js';
-import { createInvocations } from './invocation.js';
+import type { Executor, PhaseRun } from './executor.js';
+import { createInvocations, invocationMaker, type Invocation } from './invocation.js';
 import type { Journal } from './journal/journal.js';
 import { JournalSession, type ResumeOptions } from './journal/resume.js';
-import { ExecutionPlan, type Phase, type PhaseContext } from './plan.js';
+import { ExecutionPlan, isRequestSource, type Phase, type PhaseContext, type RequestSource } from './plan.js';
 import { countStatuses, type PhaseResult } from './phase-result.js';
 import type { CallOptions, Deployment, Platform } from './platform.js';
 import type { Runtime } from './runtime.js';
@@ -30,6 +30,14 @@ export interface RunOptions {
   /** What a run with a journal reruns: by default everything but the invocations that succeeded. */
   readonly resume?: ResumeOptions;
   /**
+   * `keep`: each phase result holds every record. `stream`: a phase lets each record go once it has
+   * ended (its `invocation:end` event has reached the journal and any record writers) and keeps
+   * counts; its outputs are read back from the journal (`readOutputs`). By default a phase streams
+   * when the run has a journal and the phase has more than 100,000 invocations or takes them from
+   * an iterable; it keeps its records otherwise.
+   */
+  readonly records?: 'keep' | 'stream';
+  /**
    * Start each phase even when invocations of the phase before it did not succeed (default false:
    * the run stops with a PhaseNotStartedError). A phase's own `continueOnFailure` wins.
    */
@@ -41,7 +49,10 @@ export interface RunOptions {
 }
 
 /** What `execute` takes beyond the executor and platform: the run's options that shape its phases. */
-export type DriverExecuteOptions = CallOptions & Pick<RunOptions, 'runId' | 'journal' | 'resume' | 'continueOnFailure'>;
+export type DriverExecuteOptions = CallOptions & Pick<RunOptions, 'runId' | 'journal' | 'resume' | 'continueOnFailure' | 'records'>;
+
+/** A phase larger than this streams its records by default when the run has a journal. */
+const KEEP_RECORDS_UP_TO = 100_000;
 
 /** How long `remove` may take per deployment; it runs even after an abort, so it has its own limit. */
 const REMOVE_TIMEOUT_MS = 60_000;
@@ -125,24 +136,60 @@ export abstract class Driver<I = unknown> {
     if (!deployment) throw new FatalError(`phase "${phase.id}" has no deployment: call deploy() before execute()`);
     const previous = this.results[this.results.length - 1];
     if (previous && !(phase.continueOnFailure ?? options.continueOnFailure ?? false)) {
-      const unsucceeded = previous.invocations.filter((invocation) => invocation.status !== 'succeeded').map((invocation) => invocation.id);
-      if (unsucceeded.length > 0) throw new PhaseNotStartedError(phase.id, previous.phase, unsucceeded);
+      const unsucceeded = previous.counts.failed + previous.counts.aborted;
+      if (unsucceeded > 0) throw new PhaseNotStartedError(phase.id, previous.phase, unsucceededIds(previous), unsucceeded);
     }
-    const invocations = createInvocations(phase.id, await requestsOf(phase, { previous, results }));
-    const { pending, restored } = session ? session.restore(invocations) : { pending: invocations, restored: [] };
-    for (const invocation of restored) this.events.emit('invocation:restored', { invocation });
-    const executed = await (phase.executor ?? executor).execute(
-      { id: phase.id, invocations: pending },
-      deployment,
-      platform,
-      { events: this.events, ...(options.signal ? { signal: options.signal } : {}) },
-    );
-    const result: PhaseResult =
-      restored.length === 0 ? executed : { ...executed, invocations, counts: countStatuses(invocations), restored: restored.length };
+    const requests = await requestsOf(phase, { previous, results });
+    const stream = options.records === undefined ? options.journal !== undefined && streamsByDefault(requests) : options.records === 'stream';
+    const execute = (invocations: PhaseRun['invocations'], records: 'kept' | 'streamed', size?: number) =>
+      (phase.executor ?? executor).execute({ id: phase.id, invocations, records, ...(size === undefined ? {} : { size }) }, deployment, platform, {
+        events: this.events,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    let result: PhaseResult;
+    if (stream) {
+      const restored = { succeeded: 0, failed: 0, aborted: 0, total: 0 };
+      const executed = await execute(this.#pending(phase.id, requests, session, restored), 'streamed', session ? undefined : sizeOf(requests));
+      const stored = session?.storedRecords(phase.id);
+      const { succeeded, failed, aborted } = executed.counts;
+      result = {
+        ...executed,
+        counts: { succeeded: succeeded + restored.succeeded, failed: failed + restored.failed, aborted: aborted + restored.aborted },
+        ...(restored.total > 0 ? { restored: restored.total } : {}),
+        ...(stored ? { stored } : {}),
+      };
+    } else {
+      const invocations = createInvocations(phase.id, Array.isArray(requests) ? requests : await collect(requests));
+      const { pending, restored } = session ? session.restore(invocations) : { pending: invocations, restored: [] };
+      for (const invocation of restored) this.events.emit('invocation:restored', { invocation });
+      const executed = await execute(pending, 'kept');
+      result = restored.length === 0 ? executed : { ...executed, invocations, counts: countStatuses(invocations), restored: restored.length };
+    }
     this.results.push(result);
     results.set(phase.id, result);
     if (result.fatal) throw new FatalError(`phase "${phase.id}" stopped: ${result.fatal.message}`);
     if (options.signal?.aborted) throw new AbortedError(`run aborted during phase "${phase.id}"`, { cause: options.signal.reason });
+  }
+
+  /** A streamed phase's pending records, made one at a time; those the journal restores are counted and announced instead. */
+  async *#pending(
+    phase: string,
+    requests: RequestSource<unknown>,
+    session: JournalSession | undefined,
+    restored: { succeeded: number; failed: number; aborted: number; total: number },
+  ): AsyncIterable<Invocation> {
+    const make = invocationMaker(phase);
+    let index = 0;
+    for await (const request of requests) {
+      const invocation = make(request, index++);
+      if (session?.restoreOne(invocation)) {
+        restored[invocation.status as 'succeeded' | 'failed']++;
+        restored.total++;
+        this.events.emit('invocation:restored', { invocation });
+      } else {
+        yield invocation;
+      }
+    }
   }
 
   /** Removes every deployment this driver made, trying all of them; throws if any removal failed. */
@@ -220,12 +267,36 @@ export abstract class Driver<I = unknown> {
   }
 }
 
+function unsucceededIds(result: PhaseResult): readonly string[] {
+  if (result.records === 'streamed') return result.unsucceededIds ?? [];
+  return result.invocations.filter((invocation) => invocation.status !== 'succeeded').map((invocation) => invocation.id);
+}
+
+function streamsByDefault(requests: RequestSource<unknown>): boolean {
+  return !Array.isArray(requests) || requests.length > KEEP_RECORDS_UP_TO;
+}
+
+function sizeOf(requests: RequestSource<unknown>): number | undefined {
+  return Array.isArray(requests) ? requests.length : undefined;
+}
+
+async function collect<T>(items: Iterable<T> | AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
 /** The phase's requests; a failure to build them names the phase and keeps the cause. */
-async function requestsOf(phase: Phase, context: PhaseContext) {
+async function requestsOf(phase: Phase, context: PhaseContext): Promise<RequestSource<unknown>> {
   if (typeof phase.invocations !== 'function') return phase.invocations;
+  let requests: unknown;
   try {
-    return await phase.invocations(context);
+    requests = await phase.invocations(context);
   } catch (error) {
     throw new PlanError(`phase "${phase.id}": its invocations() function threw: ${messageOf(error)}`, { cause: error });
   }
+  if (!isRequestSource(requests)) {
+    throw new PlanError(`phase "${phase.id}": its invocations() function must return an array or iterable of { id?, input } (got ${requests === null ? 'null' : typeof requests})`);
+  }
+  return requests;
 }

@@ -102,18 +102,20 @@ const LISTED_IDS = 10;
 
 /**
  * A phase did not start because the phase before it had invocations that did not succeed: it
- * would have run on partial input. `failedIds` holds every such id; the message lists the first few.
+ * would have run on partial input. `failedIds` holds such ids (every one, unless the phase before
+ * streamed its records: then the first few) and `count` how many there were; the message lists the first few.
  */
 export class PhaseNotStartedError extends FatalError {
   constructor(
     readonly phase: string,
     readonly after: string,
     readonly failedIds: readonly string[],
+    readonly count = failedIds.length,
   ) {
     const listed = failedIds.slice(0, LISTED_IDS).join(', ');
-    const rest = failedIds.length > LISTED_IDS ? ` and ${failedIds.length - LISTED_IDS} more` : '';
+    const rest = count > LISTED_IDS ? ` and ${count - LISTED_IDS} more` : '';
     super(
-      `phase "${phase}" did not start: ${failedIds.length} invocation${failedIds.length === 1 ? '' : 's'} of phase "${after}" did not succeed (${listed}${rest}); ` +
+      `phase "${phase}" did not start: ${count} invocation${count === 1 ? '' : 's'} of phase "${after}" did not succeed (${listed}${rest}); ` +
         `fix them and run again with the same journal to retry only those, or set continueOnFailure to run "${phase}" on what succeeded`,
     );
   }

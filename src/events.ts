@@ -11,7 +11,8 @@ export interface FalcoEvents {
   'run:end': { readonly runId: string; readonly result?: RunResult; readonly error?: unknown };
   'deploy': { readonly phase: string; readonly deployment: Deployment };
   'remove': { readonly deployment: Deployment; readonly error?: FalcoError };
-  'phase:start': { readonly phase: string; readonly size: number; readonly deployment: Deployment };
+  /** `size` is undefined when the phase's invocations come from an iterable of unknown length. */
+  'phase:start': { readonly phase: string; readonly size: number | undefined; readonly deployment: Deployment };
   'phase:end': { readonly result: PhaseResult };
   'invocation:start': { readonly invocation: Invocation };
   /** After each attempt, failed or not; `attempt` is the entry just added to the record. */

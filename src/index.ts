@@ -35,6 +35,7 @@ export {
 } from './executor.js';
 export {
   createInvocations,
+  invocationMaker,
   errorInfo,
   type Attempt,
   type ErrorInfo,
@@ -58,10 +59,10 @@ export {
   type CongestionOptions,
   type SlotLimit,
 } from './congestion/index.js';
-export { PhaseExecution } from './phase-execution.js';
+export { PhaseExecution, type PendingInvocations } from './phase-execution.js';
 export { speculationSchema, type SpeculationOptions } from './speculation.js';
-export { countStatuses, outputsOf, type PhaseResult } from './phase-result.js';
-export { ExecutionPlan, type InvocationSource, type Phase, type PhaseContext } from './plan.js';
+export { countStatuses, outputsOf, readOutputs, type PhaseResult, type StoredRecords } from './phase-result.js';
+export { ExecutionPlan, type InvocationSource, type Phase, type PhaseContext, type RequestSource } from './plan.js';
 export type { CallOptions, Deployment, InvokeOptions, InvokeResult, Platform, Submission } from './platform.js';
 export { retryPolicy, type RetryOptions, type RetryPolicy } from './retry.js';
 export { KNOWN_RUNTIME_IDS, parseRuntimeId, type Language, type Runtime, type RuntimeId, type RuntimeOptions } from './runtime.js';

@@ -3,10 +3,10 @@ import { Call, type CallContext, type CallOutcome, type PlatformCall } from './c
 import { DeadlineSignals } from './deadline-signals.js';
 import { now, sleep } from './clock.js';
 import type { CongestionController } from './congestion/controller.js';
-import { abortedError, AbortedError, FalcoError, toFalcoError, type PlatformTimings } from './errors.js';
+import { abortedError, AbortedError, FalcoError, messageOf, PlanError, toFalcoError, type PlatformTimings } from './errors.js';
 import type { EventBus, FalcoEvents } from './events.js';
-import { type Attempt, errorInfo, type ErrorInfo, type Invocation } from './invocation.js';
-import { countStatuses, type PhaseResult } from './phase-result.js';
+import { type Attempt, errorInfo, type ErrorInfo, type Invocation, type InvocationStatus } from './invocation.js';
+import type { PhaseResult } from './phase-result.js';
 import type { Deployment, InvokeResult, Platform } from './platform.js';
 import type { RetryPolicy } from './retry.js';
 import { Speculator, type SpeculationSettings, type Watched } from './speculation.js';
@@ -24,7 +24,15 @@ export interface PhaseExecutionOptions {
   readonly speculation: SpeculationSettings | undefined;
   readonly signal: AbortSignal | undefined;
   readonly events: EventBus<FalcoEvents> | undefined;
+  /** Keep every record for the result (true), or let each go once it has ended and its event is out. */
+  readonly keepRecords: boolean;
 }
+
+/** A phase's pending records: an array, or an iterable that makes them as they are asked for. */
+export type PendingInvocations<I = unknown, O = unknown> = readonly Invocation<I, O>[] | Iterable<Invocation<I, O>> | AsyncIterable<Invocation<I, O>>;
+
+/** How many ids of unsucceeded invocations a streamed result keeps, for the message of the phase after it. */
+const UNSUCCEEDED_IDS_KEPT = 10;
 
 /** Added to the function's own timeout so the platform, not falco, reports a function timeout. */
 const ATTEMPT_GRACE_MS = 10_000;
@@ -52,15 +60,22 @@ export class PhaseExecution<I = unknown, O = unknown> {
   readonly #context: CallContext;
   readonly #speculator: Speculator | undefined;
   readonly #startedAt = now();
+  readonly #source: Iterator<Invocation<I, O>> | AsyncIterator<Invocation<I, O>>;
+  /** The records pulled from the source so far, when they are kept. */
+  readonly #kept: Invocation<I, O>[] = [];
+  readonly #counts = { succeeded: 0, failed: 0, aborted: 0 };
+  readonly #unsucceededIds: string[] = [];
+  #sourceFailed = false;
   #fatal: ErrorInfo | undefined;
   #unlink: (() => void) | undefined;
 
   constructor(
     readonly phase: string,
-    readonly invocations: Invocation<I, O>[],
+    source: PendingInvocations<I, O>,
     options: PhaseExecutionOptions,
   ) {
     this.#options = options;
+    this.#source = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
     const timeoutMs = options.attemptTimeoutMs ?? options.deployment.timeoutMs + ATTEMPT_GRACE_MS;
     this.#context = {
       platform: options.platform,
@@ -80,6 +95,40 @@ export class PhaseExecution<I = unknown, O = unknown> {
       outer.addEventListener('abort', onAbort, { once: true });
       this.#unlink = () => outer.removeEventListener('abort', onAbort);
     }
+  }
+
+  /**
+   * The phase's pending records, in order, made as they are asked for. Every record taken must be
+   * handed to `run` (which ends it aborted once the phase has stopped); every iteration continues
+   * where the last one stopped, and what is never taken is ended `aborted` by `finish`. A source that
+   * fails (a request that is not { id?, input }, a generator that throws) stops the phase.
+   */
+  get invocations(): AsyncIterable<Invocation<I, O>> {
+    return this.#pull();
+  }
+
+  async *#pull(): AsyncGenerator<Invocation<I, O>> {
+    for (;;) {
+      const next = await this.#next();
+      if (next === undefined) return;
+      yield next;
+    }
+  }
+
+  async #next(): Promise<Invocation<I, O> | undefined> {
+    if (this.#sourceFailed) return undefined;
+    let next: IteratorResult<Invocation<I, O>>;
+    try {
+      next = await this.#source.next();
+    } catch (error) {
+      this.#sourceFailed = true;
+      const failure = error instanceof FalcoError ? error : new PlanError(`phase "${this.phase}": reading its invocations failed: ${messageOf(error)}`, { cause: error });
+      this.#fail(failure, 'its invocations could not be read');
+      return undefined;
+    }
+    if (next.done) return undefined;
+    if (this.#options.keepRecords) this.#kept.push(next.value);
+    return next.value;
   }
 
   /** Aborted when the caller aborts or a fatal error stops the phase. */
@@ -127,30 +176,50 @@ export class PhaseExecution<I = unknown, O = unknown> {
       const failure = toFalcoError(error);
       invocation.status = 'failed';
       invocation.error = errorInfo(failure);
-      if (failure.errorClass === 'fatal' && this.#options.stopOnFatal && !this.#fatal) {
-        this.#fatal = invocation.error;
-        this.#stop(new AbortedError(`not run: phase "${this.phase}" stopped after a fatal error in invocation "${invocation.id}": ${failure.message}`));
-      }
+      if (failure.errorClass === 'fatal' && this.#options.stopOnFatal) this.#fail(failure, `a fatal error in invocation "${invocation.id}"`);
     }
-    events?.emit('invocation:end', { invocation });
+    this.#ended(invocation);
   }
 
-  /** Marks what never ran as aborted and returns the phase's result. Call once, at the end. */
-  finish(): PhaseResult<I, O> {
+  /**
+   * Ends what never ran (left pending, or never taken from the source) as aborted and returns the
+   * phase's result. Call once, after every `run` has settled.
+   */
+  async finish(): Promise<PhaseResult<I, O>> {
     this.#unlink?.();
     this.#speculator?.dispose();
-    for (const invocation of this.invocations) {
+    for (const invocation of this.#kept) {
       if (invocation.status === 'pending') this.#finishAborted(invocation);
     }
+    for (let invocation = await this.#next(); invocation; invocation = await this.#next()) this.#finishAborted(invocation);
+    const keep = this.#options.keepRecords;
     return {
       phase: this.phase,
       deployment: this.#options.deployment.name,
-      invocations: this.invocations,
+      invocations: keep ? this.#kept : [],
+      records: keep ? 'kept' : 'streamed',
+      ...(keep ? {} : { unsucceededIds: this.#unsucceededIds }),
       startedAt: this.#startedAt,
       endedAt: now(),
-      counts: countStatuses(this.invocations),
+      counts: { ...this.#counts },
       ...(this.#fatal ? { fatal: this.#fatal } : {}),
     };
+  }
+
+  /** The first fatal failure stops the phase; the invocations not yet run end aborted, saying why. */
+  #fail(failure: FalcoError, after: string): void {
+    if (this.#fatal) return;
+    this.#fatal = errorInfo(failure);
+    this.#stop(new AbortedError(`not run: phase "${this.phase}" stopped after ${after}: ${failure.message}`));
+  }
+
+  #ended(invocation: Invocation<I, O>): void {
+    const status = invocation.status as Exclude<InvocationStatus, 'pending'>;
+    this.#counts[status]++;
+    if (status !== 'succeeded' && !this.#options.keepRecords && this.#unsucceededIds.length < UNSUCCEEDED_IDS_KEPT) {
+      this.#unsucceededIds.push(invocation.id);
+    }
+    this.#options.events?.emit('invocation:end', { invocation });
   }
 
   /**
@@ -279,7 +348,7 @@ export class PhaseExecution<I = unknown, O = unknown> {
     invocation.status = 'aborted';
     const reason = this.#abortReason();
     invocation.error = { class: 'aborted', name: 'AbortedError', message: reason.message };
-    this.#options.events?.emit('invocation:end', { invocation });
+    this.#ended(invocation);
   }
 
   #stop(reason: unknown): void {
