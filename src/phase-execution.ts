@@ -158,7 +158,7 @@ export class PhaseExecution<I = unknown, O = unknown> {
   async run(invocation: Invocation<I, O>): Promise<void> {
     const events = this.#options.events;
     if (this.stopped) return this.#finishAborted(invocation);
-    events?.emit('invocation:start', { invocation });
+    if (events?.has('invocation:start')) events.emit('invocation:start', { invocation });
     try {
       const first = this.#speculator
         ? await this.#race(invocation, 1, this.#speculator)
@@ -337,7 +337,8 @@ export class PhaseExecution<I = unknown, O = unknown> {
       }
     }
     invocation.attempts.push(attempt);
-    this.#options.events?.emit('invocation:attempt', { invocation, attempt });
+    const events = this.#options.events;
+    if (events?.has('invocation:attempt')) events.emit('invocation:attempt', { invocation, attempt });
   }
 
   #abortReason(): FalcoError {

@@ -1,6 +1,6 @@
-import pLimit, { type LimitFunction } from 'p-limit';
 import { now, sleep } from '../clock.js';
 import type { CongestionController, SlotLimit } from './controller.js';
+import { SlotWindow } from './slot-window.js';
 
 /**
  * A rate limit: at most `perSecond` requests a second on average, up to `burst` at once after a
@@ -9,7 +9,7 @@ import type { CongestionController, SlotLimit } from './controller.js';
 export class TokenBucketController implements CongestionController {
   readonly #perMs: number;
   readonly #burst: number;
-  readonly #limit: LimitFunction;
+  readonly #limit: SlotWindow;
   #tokens: number;
   #refilledAt = now();
   #queue: Promise<void> = Promise.resolve();
@@ -18,10 +18,10 @@ export class TokenBucketController implements CongestionController {
     this.#perMs = perSecond / 1000;
     this.#burst = burst;
     this.#tokens = burst;
-    this.#limit = pLimit(concurrency);
+    this.#limit = new SlotWindow(concurrency);
   }
 
-  readonly run: SlotLimit = (fn) => this.#take().then(() => this.#limit(fn));
+  readonly run: SlotLimit = (fn) => this.#take().then(() => this.#limit.run(fn));
 
   get concurrency(): number {
     return this.#limit.concurrency;

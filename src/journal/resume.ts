@@ -20,8 +20,8 @@ export interface ResumeOptions {
  * when its id, input and function (code, runtime, entry point, params) are all the same.
  */
 export class JournalSession {
-  /** Marks the records this session keeps, so it can read its own back. */
-  readonly id = randomUUID();
+  /** Marks the records this session keeps, so it can read its own back; short, as every line carries it. */
+  readonly id = randomUUID().slice(0, 8);
   /** The keys of the records restored, by phase. */
   readonly #restored = new Map<string, string[]>();
 
