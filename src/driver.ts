@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { now } from './clock.js';
+import { Budget, type BudgetOptions } from './budget.js';
 import type { Deployable } from './deployable.js';
 import { abortedError, AbortedError, ConfigError, FalcoError, FatalError, messageOf, PhaseNotStartedError, PlanError, toFalcoError } from './errors.js';
 import { EventBus, type FalcoEvents } from './events.js';
@@ -38,6 +39,12 @@ export interface RunOptions {
    */
   readonly records?: 'keep' | 'stream';
   /**
+   * A spending limit in US dollars: once the running cost estimate would pass it, no more attempts
+   * go out and the invocations not yet run end `aborted`, saying why. `pricing` names the price
+   * table on platforms without one (local, simulated), e.g. `{ usd: 5, pricing: { as: 'lambda' } }`.
+   */
+  readonly budget?: BudgetOptions;
+  /**
    * Start each phase even when invocations of the phase before it did not succeed (default false:
    * the run stops with a PhaseNotStartedError). A phase's own `continueOnFailure` wins.
    */
@@ -49,7 +56,7 @@ export interface RunOptions {
 }
 
 /** What `execute` takes beyond the executor and platform: the run's options that shape its phases. */
-export type DriverExecuteOptions = CallOptions & Pick<RunOptions, 'runId' | 'journal' | 'resume' | 'continueOnFailure' | 'records'>;
+export type DriverExecuteOptions = CallOptions & Pick<RunOptions, 'runId' | 'journal' | 'resume' | 'continueOnFailure' | 'records' | 'budget'>;
 
 /** A phase larger than this streams its records by default when the run has a journal. */
 const KEEP_RECORDS_UP_TO = 100_000;
@@ -110,11 +117,17 @@ export abstract class Driver<I = unknown> {
     this.results.length = 0;
     const results = new Map<string, PhaseResult>();
     const { journal } = options;
+    const budget = options.budget ? new Budget(options.budget) : undefined;
+    // A platform without prices fails the run now, not when its phase comes.
+    for (const phase of plan.phases) {
+      const deployment = this.#deployments.get(phase.id);
+      if (budget && deployment) budget.forPhase(phase.id, deployment);
+    }
     const session = journal ? await JournalSession.open(journal, this.#deployables, options.resume) : undefined;
     const stopJournaling = session ? this.events.on('invocation:end', ({ invocation }) => session.keep(invocation)) : undefined;
     try {
       for (const phase of plan.phases) {
-        await this.#executePhase(phase, results, executor, platform, options, session);
+        await this.#executePhase(phase, results, executor, platform, options, session, budget);
         await journal?.flush();
       }
     } finally {
@@ -130,6 +143,7 @@ export abstract class Driver<I = unknown> {
     platform: Platform,
     options: DriverExecuteOptions,
     session: JournalSession | undefined,
+    budget: Budget | undefined,
   ): Promise<void> {
     if (options.signal?.aborted) throw abortedError(options.signal.reason, 'the run');
     const deployment = this.#deployments.get(phase.id);
@@ -145,6 +159,7 @@ export abstract class Driver<I = unknown> {
       (phase.executor ?? executor).execute({ id: phase.id, invocations, records, ...(size === undefined ? {} : { size }) }, deployment, platform, {
         events: this.events,
         ...(options.signal ? { signal: options.signal } : {}),
+        ...(budget ? { budget } : {}),
       });
     let result: PhaseResult;
     if (stream) {

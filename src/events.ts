@@ -19,6 +19,8 @@ export interface FalcoEvents {
   'invocation:attempt': { readonly invocation: Invocation; readonly attempt: Attempt };
   /** An attempt failed and another will follow after `delayMs` or more. */
   'invocation:retry': { readonly invocation: Invocation; readonly attempt: Attempt; readonly delayMs: number };
+  /** The run's budget admits no more attempts: the phase's invocations not yet run end aborted. Once per phase it stops. */
+  'budget:exceeded': { readonly phase: string; readonly usd: number; readonly spentUsd: number; readonly reason: string };
   /** The invocation reached its final status. Emitted exactly once per invocation that ran. */
   'invocation:end': { readonly invocation: Invocation };
   /**

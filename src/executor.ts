@@ -4,6 +4,7 @@ import type { EventBus, FalcoEvents } from './events.js';
 import type { Invocation } from './invocation.js';
 import { parseOptions } from './options.js';
 import { blockingCall, type PlatformCall } from './call.js';
+import type { Budget } from './budget.js';
 import type { CongestionController } from './congestion/controller.js';
 import { PhaseExecution, type PendingInvocations } from './phase-execution.js';
 import { speculationSchema } from './speculation.js';
@@ -32,6 +33,8 @@ export interface ExecuteOptions {
   /** Aborting stops the phase: nothing new starts, calls in flight are cancelled, records say `aborted`. */
   readonly signal?: AbortSignal;
   readonly events?: EventBus<FalcoEvents>;
+  /** A spending limit for this phase (a run's `budget`): attempts stop going out once it would be passed. */
+  readonly budget?: Budget;
 }
 
 /** Pushes a phase's invocations through a platform. Resolves with every record final; never drops an error. */
@@ -99,6 +102,7 @@ export abstract class BaseExecutor implements Executor {
       speculation: this.options.speculation,
       signal: options.signal,
       events: options.events,
+      budget: options.budget?.forPhase(phase.id, deployment),
       keepRecords: (phase.records ?? (isArray ? 'kept' : 'streamed')) === 'kept',
     });
     const size = isArray ? (phase.invocations as readonly Invocation[]).length : phase.size;

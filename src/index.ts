@@ -1,3 +1,4 @@
+export { Budget, PhaseBudget, type BudgetOptions } from './budget.js';
 export { now, sleep } from './clock.js';
 export { deployable, type Code, type Deployable, type DeployableOptions } from './deployable.js';
 export { Driver, type DriverExecuteOptions, type RunOptions, type RunResult } from './driver.js';

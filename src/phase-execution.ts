@@ -1,4 +1,5 @@
 import pRetry from 'p-retry';
+import type { PhaseBudget } from './budget.js';
 import { Call, type CallContext, type CallOutcome, type PlatformCall } from './call.js';
 import { DeadlineSignals } from './deadline-signals.js';
 import { now, sleep } from './clock.js';
@@ -26,6 +27,8 @@ export interface PhaseExecutionOptions {
   readonly events: EventBus<FalcoEvents> | undefined;
   /** Keep every record for the result (true), or let each go once it has ended and its event is out. */
   readonly keepRecords: boolean;
+  /** The run's spending limit, as it applies to this phase; none when undefined. */
+  readonly budget?: PhaseBudget | undefined;
 }
 
 /** A phase's pending records: an array, or an iterable that makes them as they are asked for. */
@@ -66,6 +69,8 @@ export class PhaseExecution<I = unknown, O = unknown> {
   readonly #counts = { succeeded: 0, failed: 0, aborted: 0 };
   readonly #unsucceededIds: string[] = [];
   #sourceFailed = false;
+  /** Why the phase admits no more attempts (its budget), while the calls in flight finish. */
+  #closed: AbortedError | undefined;
   #fatal: ErrorInfo | undefined;
   #unlink: (() => void) | undefined;
 
@@ -136,8 +141,9 @@ export class PhaseExecution<I = unknown, O = unknown> {
     return this.#controller.signal;
   }
 
+  /** Nothing new starts: the phase was stopped, or its budget admits no more attempts. */
   get stopped(): boolean {
-    return this.#controller.signal.aborted;
+    return this.#controller.signal.aborted || this.#closed !== undefined;
   }
 
   /** The requests congestion control allows in flight right now. */
@@ -157,7 +163,7 @@ export class PhaseExecution<I = unknown, O = unknown> {
   /** Runs one invocation to its final status. Never rejects: every failure lands on the record. */
   async run(invocation: Invocation<I, O>): Promise<void> {
     const events = this.#options.events;
-    if (this.stopped) return this.#finishAborted(invocation);
+    if (this.stopped || !this.#admitted()) return this.#finishAborted(invocation);
     if (events?.has('invocation:start')) events.emit('invocation:start', { invocation });
     try {
       const first = this.#speculator
@@ -263,6 +269,7 @@ export class PhaseExecution<I = unknown, O = unknown> {
 
   /** One attempt of the retry path, as p-retry wants it: the result, or the failure thrown. */
   async #attempt(invocation: Invocation<I, O>, attempt: number): Promise<InvokeResult> {
+    if (!this.#admitted()) throw this.#abortReason();
     const outcome = this.#speculator
       ? await this.#race(invocation, attempt, this.#speculator)
       : this.#noted(invocation, attempt, await new Call(this.#context, invocation.id, attempt, false).run(invocation.input));
@@ -282,6 +289,7 @@ export class PhaseExecution<I = unknown, O = unknown> {
     const watched: Watched = {
       since: 0,
       copy: () => {
+        if (!this.#admitted()) return;
         const call = new Call(this.#context, invocation.id, attempt, true, true);
         copy = { call, outcome: call.run(invocation.input) };
         copied();
@@ -316,7 +324,10 @@ export class PhaseExecution<I = unknown, O = unknown> {
   /** Records an outcome on the invocation and tells congestion control and the speculator about it. */
   #note(invocation: Invocation<I, O>, attemptNumber: number, outcome: CallOutcome, speculative: boolean): void {
     const { submittedAt, endedAt } = outcome;
-    if (submittedAt === 0) return; // never sent: the phase stopped first
+    if (submittedAt === 0) {
+      this.#options.budget?.settle(undefined);
+      return; // never sent: the phase stopped first
+    }
     this.#options.congestion.feedback(outcome.ok ? 'success' : outcome.failure.errorClass, submittedAt);
     const attempt: Attempt = { attempt: attemptNumber, submittedAt, endedAt };
     if (speculative) attempt.speculative = true;
@@ -336,13 +347,25 @@ export class PhaseExecution<I = unknown, O = unknown> {
         if (value !== undefined) target[key] = value;
       }
     }
+    this.#options.budget?.settle(attempt);
     invocation.attempts.push(attempt);
     const events = this.#options.events;
     if (events?.has('invocation:attempt')) events.emit('invocation:attempt', { invocation, attempt });
   }
 
   #abortReason(): FalcoError {
+    if (this.#closed && !this.signal.aborted) return this.#closed;
     return abortedError(this.signal.reason, `phase "${this.phase}"`);
+  }
+
+  /** Whether the budget (if any) admits one more attempt; the first refusal closes the phase to new ones. */
+  #admitted(): boolean {
+    const budget = this.#options.budget;
+    if (!budget || this.#closed) return !this.#closed;
+    if (budget.admit()) return true;
+    this.#closed = budget.exceeded();
+    this.#options.events?.emit('budget:exceeded', { phase: this.phase, usd: budget.budget.usd, spentUsd: budget.budget.spentUsd, reason: this.#closed.message });
+    return false;
   }
 
   #finishAborted(invocation: Invocation<I, O>): void {
