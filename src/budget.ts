@@ -76,7 +76,7 @@ export class PhaseBudget {
   }
 
   /** An admitted attempt ended: its reservation becomes what it cost (nothing, if it never reached the function). */
-  settle(attempt: Pick<Attempt, 'durationMs' | 'billedDurationMs'> | undefined): void {
+  settle(attempt: Pick<Attempt, 'durationMs' | 'billedDurationMs' | 'memoryMB'> | undefined): void {
     this.#inFlight--;
     const usd = attempt ? this.#costOf(attempt) : 0;
     this.#ended++;
@@ -98,15 +98,15 @@ export class PhaseBudget {
     return this.table.perRequest + this.#computeUsd(this.table.incrementMs);
   }
 
-  #costOf(attempt: Pick<Attempt, 'durationMs' | 'billedDurationMs'>): number {
+  #costOf(attempt: Pick<Attempt, 'durationMs' | 'billedDurationMs' | 'memoryMB'>): number {
     const { billedDurationMs, durationMs } = attempt;
     const billed = billedDurationMs ?? (durationMs === undefined ? undefined : billedMs(durationMs, this.table));
-    return billed === undefined ? 0 : this.table.perRequest + this.#computeUsd(billed);
+    return billed === undefined ? 0 : this.table.perRequest + this.#computeUsd(billed, attempt.memoryMB ?? this.memoryMB);
   }
 
-  #computeUsd(billed: number): number {
+  #computeUsd(billed: number, memoryMB = this.memoryMB): number {
     const seconds = billed / 1000;
     const { perGbSecond, perVcpuSecond = 0 } = this.table;
-    return seconds * (this.memoryMB / 1024) * perGbSecond + seconds * vcpusFor(this.memoryMB, this.table) * perVcpuSecond;
+    return seconds * (memoryMB / 1024) * perGbSecond + seconds * vcpusFor(memoryMB, this.table) * perVcpuSecond;
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { now } from './clock.js';
 import { Budget, type BudgetOptions } from './budget.js';
 import type { Deployable } from './deployable.js';
+import { parseMemoryRetry, type MemoryRetry, type MemoryRetryOptions } from './memory-retry.js';
 import { abortedError, AbortedError, ConfigError, FalcoError, FatalError, messageOf, PhaseNotStartedError, PlanError, toFalcoError } from './errors.js';
 import { EventBus, type FalcoEvents } from './events.js';
 import type { Executor, PhaseRun } from './executor.js';
@@ -45,6 +46,12 @@ export interface RunOptions {
    */
   readonly budget?: BudgetOptions;
   /**
+   * An invocation that ran out of memory (see the README for how each platform says so) is tried
+   * again on the phase's function deployed with twice the memory, and again with twice that, up to
+   * `maxMB`. Those attempts carry `memoryMB` on the record; the bigger deployments are removed with the rest.
+   */
+  readonly memoryRetry?: MemoryRetryOptions;
+  /**
    * Start each phase even when invocations of the phase before it did not succeed (default false:
    * the run stops with a PhaseNotStartedError). A phase's own `continueOnFailure` wins.
    */
@@ -56,7 +63,7 @@ export interface RunOptions {
 }
 
 /** What `execute` takes beyond the executor and platform: the run's options that shape its phases. */
-export type DriverExecuteOptions = CallOptions & Pick<RunOptions, 'runId' | 'journal' | 'resume' | 'continueOnFailure' | 'records' | 'budget'>;
+export type DriverExecuteOptions = CallOptions & Pick<RunOptions, 'runId' | 'journal' | 'resume' | 'continueOnFailure' | 'records' | 'budget' | 'memoryRetry'>;
 
 /** A phase larger than this streams its records by default when the run has a journal. */
 const KEEP_RECORDS_UP_TO = 100_000;
@@ -76,6 +83,8 @@ export abstract class Driver<I = unknown> {
   readonly #deployments = new Map<string, Deployment>();
   /** What each phase's deployment was made from, for the journal's digest. */
   readonly #deployables = new Map<string, Deployable>();
+  /** The same functions deployed with more memory for out-of-memory retries, by deployable and memory. */
+  readonly #withMemory = new Map<Deployable, Map<number, Promise<Deployment>>>();
   #plan: Promise<ExecutionPlan> | undefined;
   #running = false;
 
@@ -118,6 +127,7 @@ export abstract class Driver<I = unknown> {
     const results = new Map<string, PhaseResult>();
     const { journal } = options;
     const budget = options.budget ? new Budget(options.budget) : undefined;
+    const memoryRetry = options.memoryRetry ? parseMemoryRetry(options.memoryRetry) : undefined;
     // A platform without prices fails the run now, not when its phase comes.
     for (const phase of plan.phases) {
       const deployment = this.#deployments.get(phase.id);
@@ -127,7 +137,8 @@ export abstract class Driver<I = unknown> {
     const stopJournaling = session ? this.events.on('invocation:end', ({ invocation }) => session.keep(invocation)) : undefined;
     try {
       for (const phase of plan.phases) {
-        await this.#executePhase(phase, results, executor, platform, options, session, budget);
+        const retryWithMemory = memoryRetry && this.#memoryRetry(phase.id, memoryRetry.maxMB, platform, options);
+        await this.#executePhase(phase, results, executor, platform, options, session, { budget, memoryRetry: retryWithMemory });
         await journal?.flush();
       }
     } finally {
@@ -143,7 +154,7 @@ export abstract class Driver<I = unknown> {
     platform: Platform,
     options: DriverExecuteOptions,
     session: JournalSession | undefined,
-    budget: Budget | undefined,
+    limits: { budget: Budget | undefined; memoryRetry: MemoryRetry | undefined },
   ): Promise<void> {
     if (options.signal?.aborted) throw abortedError(options.signal.reason, 'the run');
     const deployment = this.#deployments.get(phase.id);
@@ -159,7 +170,8 @@ export abstract class Driver<I = unknown> {
       (phase.executor ?? executor).execute({ id: phase.id, invocations, records, ...(size === undefined ? {} : { size }) }, deployment, platform, {
         events: this.events,
         ...(options.signal ? { signal: options.signal } : {}),
-        ...(budget ? { budget } : {}),
+        ...(limits.budget ? { budget: limits.budget } : {}),
+        ...(limits.memoryRetry ? { memoryRetry: limits.memoryRetry } : {}),
       });
     let result: PhaseResult;
     if (stream) {
@@ -207,10 +219,34 @@ export abstract class Driver<I = unknown> {
     }
   }
 
+  /** How a phase's function is deployed again with more memory: once per size, shared by the phases that share the function. */
+  #memoryRetry(phase: string, maxMB: number, platform: Platform, options: CallOptions): MemoryRetry | undefined {
+    const deployable = this.#deployables.get(phase);
+    if (!deployable) return undefined;
+    let bySize = this.#withMemory.get(deployable);
+    if (!bySize) this.#withMemory.set(deployable, (bySize = new Map()));
+    const sizes = bySize;
+    return {
+      maxMB,
+      deploy: (memoryMB) => {
+        let deployment = sizes.get(memoryMB);
+        if (!deployment) {
+          deployment = platform.deploy({ ...deployable, memoryMB }, options);
+          deployment.catch(() => {}); // the invocations that asked for it get the failure
+          sizes.set(memoryMB, deployment);
+        }
+        return deployment;
+      },
+    };
+  }
+
   /** Removes every deployment this driver made, trying all of them; throws if any removal failed. */
   async remove(platform: Platform): Promise<void> {
     const failures: FalcoError[] = [];
-    for (const deployment of new Set(this.#deployments.values())) {
+    const bigger = await Promise.allSettled([...this.#withMemory.values()].flatMap((sizes) => [...sizes.values()]));
+    this.#withMemory.clear();
+    const made = bigger.flatMap((deployed) => (deployed.status === 'fulfilled' ? [deployed.value] : []));
+    for (const deployment of new Set([...this.#deployments.values(), ...made])) {
       try {
         await platform.remove(deployment, { signal: AbortSignal.timeout(REMOVE_TIMEOUT_MS) });
         this.events.emit('remove', { deployment });

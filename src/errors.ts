@@ -49,11 +49,22 @@ export class FunctionError extends FalcoError {
   readonly errorClass = 'function' as const;
   /** The function's own error type where the platform reports one (e.g. Lambda's `errorType`). */
   readonly errorType: string | undefined;
+  /**
+   * The function ran out of the memory its deployment gives it, as its platform reports that (see
+   * the README): a run with `memoryRetry` tries it again on a deployment with twice the memory.
+   */
+  readonly outOfMemory: boolean;
 
-  constructor(message: string, options: FalcoErrorOptions & { errorType?: string } = {}) {
+  constructor(message: string, options: FalcoErrorOptions & { errorType?: string; outOfMemory?: boolean } = {}) {
     super(message, options);
     this.errorType = options.errorType;
+    this.outOfMemory = options.outOfMemory ?? false;
   }
+}
+
+/** A failure for want of memory, which more memory may cure. */
+export function isOutOfMemory(error: unknown): error is FunctionError {
+  return error instanceof FunctionError && error.outOfMemory;
 }
 
 /** The platform refused the call for load (HTTP 429, instance cap reached). Retried. */

@@ -5,6 +5,7 @@ import type { Invocation } from './invocation.js';
 import { parseOptions } from './options.js';
 import { blockingCall, type PlatformCall } from './call.js';
 import type { Budget } from './budget.js';
+import type { MemoryRetry } from './memory-retry.js';
 import type { CongestionController } from './congestion/controller.js';
 import { PhaseExecution, type PendingInvocations } from './phase-execution.js';
 import { speculationSchema } from './speculation.js';
@@ -35,6 +36,8 @@ export interface ExecuteOptions {
   readonly events?: EventBus<FalcoEvents>;
   /** A spending limit for this phase (a run's `budget`): attempts stop going out once it would be passed. */
   readonly budget?: Budget;
+  /** Retry invocations that ran out of memory on a deployment with twice the memory (a run's `memoryRetry`). */
+  readonly memoryRetry?: MemoryRetry;
 }
 
 /** Pushes a phase's invocations through a platform. Resolves with every record final; never drops an error. */
@@ -103,6 +106,7 @@ export abstract class BaseExecutor implements Executor {
       signal: options.signal,
       events: options.events,
       budget: options.budget?.forPhase(phase.id, deployment),
+      memoryRetry: options.memoryRetry,
       keepRecords: (phase.records ?? (isArray ? 'kept' : 'streamed')) === 'kept',
     });
     const size = isArray ? (phase.invocations as readonly Invocation[]).length : phase.size;

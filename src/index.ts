@@ -1,5 +1,6 @@
 export { Budget, PhaseBudget, type BudgetOptions } from './budget.js';
 export { now, sleep } from './clock.js';
+export type { MemoryRetry, MemoryRetryOptions } from './memory-retry.js';
 export { deployable, type Code, type Deployable, type DeployableOptions } from './deployable.js';
 export { Driver, type DriverExecuteOptions, type RunOptions, type RunResult } from './driver.js';
 export { deployableDigest } from './deployable-digest.js';
@@ -13,6 +14,7 @@ export {
   FatalError,
   FunctionError,
   isConnectionError,
+  isOutOfMemory,
   parseRetryAfter,
   PhaseNotStartedError,
   PlanError,

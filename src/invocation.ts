@@ -28,6 +28,10 @@ export interface Attempt extends PlatformTimings {
   endedAt: number;
   /** A copy launched because the original ran too long (straggler mitigation). */
   speculative?: true;
+  /** The memory of the deployment this attempt ran on, where it was not the phase's own: a retry with more memory. */
+  memoryMB?: number;
+  /** The attempt failed because the function ran out of memory. */
+  outOfMemory?: true;
   /** Absent when the attempt succeeded. */
   errorClass?: ErrorClass;
   error?: string;

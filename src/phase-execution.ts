@@ -4,7 +4,8 @@ import { Call, type CallContext, type CallOutcome, type PlatformCall } from './c
 import { DeadlineSignals } from './deadline-signals.js';
 import { now, sleep } from './clock.js';
 import type { CongestionController } from './congestion/controller.js';
-import { abortedError, AbortedError, FalcoError, messageOf, PlanError, toFalcoError, type PlatformTimings } from './errors.js';
+import { abortedError, AbortedError, FalcoError, isOutOfMemory, messageOf, PlanError, toFalcoError, type PlatformTimings } from './errors.js';
+import type { MemoryRetry } from './memory-retry.js';
 import type { EventBus, FalcoEvents } from './events.js';
 import { type Attempt, errorInfo, type ErrorInfo, type Invocation, type InvocationStatus } from './invocation.js';
 import type { PhaseResult } from './phase-result.js';
@@ -29,6 +30,8 @@ export interface PhaseExecutionOptions {
   readonly keepRecords: boolean;
   /** The run's spending limit, as it applies to this phase; none when undefined. */
   readonly budget?: PhaseBudget | undefined;
+  /** Retry an invocation that ran out of memory on a deployment with twice the memory; off when undefined. */
+  readonly memoryRetry?: MemoryRetry | undefined;
 }
 
 /** A phase's pending records: an array, or an iterable that makes them as they are asked for. */
@@ -71,6 +74,8 @@ export class PhaseExecution<I = unknown, O = unknown> {
   #sourceFailed = false;
   /** Why the phase admits no more attempts (its budget), while the calls in flight finish. */
   #closed: AbortedError | undefined;
+  /** The calls' context on each bigger deployment an out-of-memory retry asked for, by its memory. */
+  readonly #withMemory = new Map<number, Promise<CallContext>>();
   #fatal: ErrorInfo | undefined;
   #unlink: (() => void) | undefined;
 
@@ -166,13 +171,12 @@ export class PhaseExecution<I = unknown, O = unknown> {
     if (this.stopped || !this.#admitted()) return this.#finishAborted(invocation);
     if (events?.has('invocation:start')) events.emit('invocation:start', { invocation });
     try {
-      const first = this.#speculator
-        ? await this.#race(invocation, 1, this.#speculator)
-        : this.#noted(invocation, 1, await new Call(this.#context, invocation.id, 1, false).run(invocation.input));
       let result: InvokeResult;
-      if (first.ok) result = first.result;
-      else if (this.#options.retry.maxAttempts === 1 || !this.#retryable(first.failure)) throw first.failure;
-      else result = await this.#retry(invocation, first.failure);
+      try {
+        result = await this.#tries(invocation);
+      } catch (error) {
+        result = await this.#withMoreMemory(invocation, error);
+      }
       invocation.status = 'succeeded';
       invocation.output = result.output as O;
     } catch (error) {
@@ -226,6 +230,43 @@ export class PhaseExecution<I = unknown, O = unknown> {
       this.#unsucceededIds.push(invocation.id);
     }
     this.#options.events?.emit('invocation:end', { invocation });
+  }
+
+  /** The first attempt and, where it failed for a reason worth it, the retry policy's. */
+  async #tries(invocation: Invocation<I, O>): Promise<InvokeResult> {
+    const first = this.#speculator
+      ? await this.#race(invocation, 1, this.#speculator)
+      : this.#noted(invocation, 1, await new Call(this.#context, invocation.id, 1, false).run(invocation.input));
+    if (first.ok) return first.result;
+    if (this.#options.retry.maxAttempts === 1 || !this.#retryable(first.failure)) throw first.failure;
+    return this.#retry(invocation, first.failure);
+  }
+
+  /**
+   * An invocation that ran out of memory, tried again on deployments with twice the memory of the
+   * last, up to `memoryRetry.maxMB`; any other failure is thrown on as it is.
+   */
+  async #withMoreMemory(invocation: Invocation<I, O>, failure: unknown): Promise<InvokeResult> {
+    const memoryRetry = this.#options.memoryRetry;
+    let error = failure;
+    for (let memoryMB = 2 * this.#options.deployment.memoryMB; memoryRetry && memoryMB <= memoryRetry.maxMB && isOutOfMemory(error); memoryMB *= 2) {
+      if (this.stopped || !this.#admitted()) throw this.#abortReason();
+      const context = await this.#contextWithMemory(memoryRetry, memoryMB);
+      const attempt = invocation.attempts.length + 1;
+      const outcome = this.#noted(invocation, attempt, await new Call(context, invocation.id, attempt, false).run(invocation.input), memoryMB);
+      if (outcome.ok) return outcome.result;
+      error = outcome.failure;
+    }
+    throw error;
+  }
+
+  #contextWithMemory(memoryRetry: MemoryRetry, memoryMB: number): Promise<CallContext> {
+    let context = this.#withMemory.get(memoryMB);
+    if (!context) {
+      context = memoryRetry.deploy(memoryMB).then((deployment) => ({ ...this.#context, deployment }));
+      this.#withMemory.set(memoryMB, context);
+    }
+    return context;
   }
 
   /**
@@ -316,13 +357,13 @@ export class PhaseExecution<I = unknown, O = unknown> {
     return first.outcome.ok ? first.outcome : second;
   }
 
-  #noted(invocation: Invocation<I, O>, attemptNumber: number, outcome: CallOutcome): CallOutcome {
-    this.#note(invocation, attemptNumber, outcome, false);
+  #noted(invocation: Invocation<I, O>, attemptNumber: number, outcome: CallOutcome, memoryMB?: number): CallOutcome {
+    this.#note(invocation, attemptNumber, outcome, false, memoryMB);
     return outcome;
   }
 
   /** Records an outcome on the invocation and tells congestion control and the speculator about it. */
-  #note(invocation: Invocation<I, O>, attemptNumber: number, outcome: CallOutcome, speculative: boolean): void {
+  #note(invocation: Invocation<I, O>, attemptNumber: number, outcome: CallOutcome, speculative: boolean, memoryMB?: number): void {
     const { submittedAt, endedAt } = outcome;
     if (submittedAt === 0) {
       this.#options.budget?.settle(undefined);
@@ -331,6 +372,7 @@ export class PhaseExecution<I = unknown, O = unknown> {
     this.#options.congestion.feedback(outcome.ok ? 'success' : outcome.failure.errorClass, submittedAt);
     const attempt: Attempt = { attempt: attemptNumber, submittedAt, endedAt };
     if (speculative) attempt.speculative = true;
+    if (memoryMB !== undefined) attempt.memoryMB = memoryMB;
     let timings: PlatformTimings | undefined;
     if (outcome.ok) {
       timings = outcome.result;
@@ -338,6 +380,7 @@ export class PhaseExecution<I = unknown, O = unknown> {
     } else {
       attempt.errorClass = outcome.failure.errorClass;
       attempt.error = outcome.failure.message;
+      if (isOutOfMemory(outcome.failure)) attempt.outOfMemory = true;
       timings = outcome.failure.timings;
     }
     if (timings) {

@@ -45,6 +45,11 @@ const optionsSchema = z
     retryAfterMs: z.number().min(0).optional(),
     /** Extra latency of an instance's first call; instances stay warm once started. */
     coldStartMs: z.number().min(0).default(0),
+    /**
+     * The memory the function needs, in MB (for every input, or per input): a call on a deployment
+     * with less fails as out of memory, as a real platform would report it.
+     */
+    memoryNeededMB: z.union([z.number().positive(), z.custom<(input: unknown) => number>((v) => typeof v === 'function', 'must be a number or a function')]).optional(),
     /** The function: output from input. Defaults to echoing the input. */
     handler: z.custom<(input: unknown) => unknown>((v) => typeof v === 'function', 'must be a function').optional(),
   })
@@ -166,6 +171,14 @@ export class SimulatedPlatform implements Platform {
       }
       await sleep(initDurationMs + durationMs, options.signal);
       if (transient) throw new TransientError('simulated platform: 503 Service Unavailable', { timings: { ...timings, durationMs } });
+      const needed = typeof s.memoryNeededMB === 'function' ? s.memoryNeededMB(input) : s.memoryNeededMB;
+      if (needed !== undefined && needed > deployment.memoryMB) {
+        throw new FunctionError(`simulated function ran out of memory: it needs ${needed} MB, its deployment "${deployment.name}" has ${deployment.memoryMB} MB`, {
+          errorType: 'OutOfMemory',
+          outOfMemory: true,
+          timings: { ...timings, durationMs, memoryUsedMB: deployment.memoryMB },
+        });
+      }
       if (keyedRandom(s.seed, options.invocationId)() < s.functionErrorRate) {
         throw new FunctionError(`simulated function error in "${options.invocationId}"`, { errorType: 'SimulatedError', timings: { ...timings, durationMs } });
       }
