@@ -1,5 +1,5 @@
 export { Budget, PhaseBudget, type BudgetOptions } from './budget.js';
-export { now, sleep } from './clock.js';
+export { now, realClock, sleep, type Clock } from './clock.js';
 export type { MemoryRetry, MemoryRetryOptions } from './memory-retry.js';
 export { deployable, type Code, type Deployable, type DeployableOptions } from './deployable.js';
 export { Driver, type DriverExecuteOptions, type RunOptions, type RunResult } from './driver.js';
@@ -55,11 +55,14 @@ export {
   congestionSchema,
   createCongestionController,
   fixedConcurrency,
+  PidController,
+  SlotWindow,
   TokenBucketController,
   type AimdSettings,
   type CallOutcome,
   type CongestionController,
   type CongestionOptions,
+  type PidSettings,
   type SlotLimit,
 } from './congestion/index.js';
 export { PhaseExecution, type PendingInvocations } from './phase-execution.js';
