@@ -1,6 +1,7 @@
 import { realClock, type Clock } from '../clock.js';
 import type { CallOutcome, CongestionController, SlotLimit } from './controller.js';
 import { SlotWindow } from './slot-window.js';
+import { TokenPacer } from './token-pacer.js';
 
 export interface PidSettings {
   /** The rate of successful calls to hold, per second. */
@@ -36,10 +37,7 @@ export class PidController implements CongestionController {
   readonly #settings: PidSettings;
   readonly #clock: Clock;
   readonly #window: SlotWindow;
-  #rate: number;
-  #tokens = 1;
-  #refilledAt: number;
-  #queue: Promise<void> = Promise.resolve();
+  readonly #pacer: TokenPacer;
   #sampledAt: number;
   #successes = 0;
   #throttled = 0;
@@ -50,12 +48,12 @@ export class PidController implements CongestionController {
   constructor(settings: PidSettings, clock: Clock = realClock) {
     this.#settings = settings;
     this.#clock = clock;
-    this.#rate = settings.targetPerSecond;
     this.#window = new SlotWindow(settings.maxConcurrency);
-    this.#refilledAt = this.#sampledAt = clock.now();
+    this.#pacer = new TokenPacer(settings.targetPerSecond, burstAt(settings.targetPerSecond), clock);
+    this.#sampledAt = clock.now();
   }
 
-  readonly run: SlotLimit = (fn) => this.#take().then(() => this.#window.run(fn));
+  readonly run: SlotLimit = (fn) => this.#pacer.take().then(() => this.#window.run(fn));
 
   get concurrency(): number {
     return this.#window.concurrency;
@@ -63,7 +61,7 @@ export class PidController implements CongestionController {
 
   /** The send rate the controller has set, per second. */
   get rate(): number {
-    return this.#rate;
+    return this.#pacer.perSecond;
   }
 
   feedback(outcome: CallOutcome, sentAt: number): void {
@@ -95,33 +93,17 @@ export class PidController implements CongestionController {
     }
     const derivative = (error - this.#lastError) / dt;
     const u = kp * error + ki * this.#integral + kd * derivative;
-    this.#rate = targetPerSecond * Math.max(RATE_RANGE[0], Math.min(RATE_RANGE[1], 1 + u));
+    const rate = targetPerSecond * Math.max(RATE_RANGE[0], Math.min(RATE_RANGE[1], 1 + u));
+    this.#pacer.perSecond = rate;
+    this.#pacer.burst = burstAt(rate);
     this.#lastError = error;
     this.#successes = 0;
     this.#throttled = 0;
     this.#sampledAt = at;
   }
+}
 
-  #take(): Promise<void> {
-    const turn = this.#queue.then(() => this.#waitForToken());
-    this.#queue = turn;
-    return turn;
-  }
-
-  async #waitForToken(): Promise<void> {
-    this.#refill();
-    if (this.#tokens < 1) {
-      await this.#clock.sleep(Math.ceil(((1 - this.#tokens) * 1000) / this.#rate));
-      this.#refill();
-    }
-    this.#tokens -= 1;
-  }
-
-  /** Up to 10 ms of tokens at the current rate may gather, so a rate above 1,000/s is not cut to one call per timer tick. */
-  #refill(): void {
-    const at = this.#clock.now();
-    const burst = Math.max(1, this.#rate / 100);
-    this.#tokens = Math.min(burst, this.#tokens + ((at - this.#refilledAt) * this.#rate) / 1000);
-    this.#refilledAt = at;
-  }
+/** Up to 10 ms of tokens may gather, so a rate above 1,000/s is not cut to one call per timer tick. */
+function burstAt(perSecond: number): number {
+  return Math.max(1, perSecond / 100);
 }
