@@ -6,6 +6,7 @@ import {
   parseExecutorOptions,
   sleep,
   type CongestionController,
+  type Invocation,
   type PhaseExecution,
 } from '../src/index.js';
 
@@ -36,17 +37,20 @@ export class BatchedExecutor extends BaseExecutor {
   }
 
   protected async schedule<I, O>(execution: PhaseExecution<I, O>): Promise<void> {
-    const { invocations } = execution;
-    for (let start = 0; start < invocations.length && !execution.stopped; start += this.batchSize) {
-      if (start > 0 && this.pauseMs > 0) {
-        try {
-          await sleep(this.pauseMs, execution.signal);
-        } catch {
-          return;
-        }
-      }
-      const batch = invocations.slice(start, start + this.batchSize);
+    let batch: Invocation<I, O>[] = [];
+    let started = false;
+    const runBatch = async (): Promise<void> => {
+      // A phase stop cuts the pause short; `run` then ends the batch aborted.
+      if (started && this.pauseMs > 0) await sleep(this.pauseMs, execution.signal).catch(() => {});
+      started = true;
       await Promise.all(batch.map((invocation) => execution.run(invocation)));
+      batch = [];
+    };
+    for await (const invocation of execution.invocations) {
+      batch.push(invocation);
+      if (batch.length === this.batchSize) await runBatch();
+      if (execution.stopped) break;
     }
+    if (batch.length > 0) await runBatch();
   }
 }

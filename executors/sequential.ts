@@ -23,9 +23,9 @@ export class SequentialExecutor extends BaseExecutor {
   }
 
   protected async schedule<I, O>(execution: PhaseExecution<I, O>): Promise<void> {
-    for (const invocation of execution.invocations) {
-      if (execution.stopped) return;
+    for await (const invocation of execution.invocations) {
       await execution.run(invocation);
+      if (execution.stopped) return;
     }
   }
 }

@@ -15,11 +15,11 @@ export async function runWindowed<I, O>(execution: PhaseExecution<I, O>, window:
     resume?.();
   };
   const someEnded = (): Promise<void> => new Promise((resolve) => (wake = resolve));
-  for (const invocation of execution.invocations) {
+  for await (const invocation of execution.invocations) {
     while (open >= window()) await someEnded();
-    if (execution.stopped) break;
     open++;
     void execution.run(invocation).then(ended);
+    if (execution.stopped) break;
   }
   while (open > 0) await someEnded();
 }

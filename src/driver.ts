@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { now } from './clock.js';
+import { Budget, type BudgetOptions } from './budget.js';
 import type { Deployable } from './deployable.js';
+import { parseMemoryRetry, type MemoryRetry, type MemoryRetryOptions } from './memory-retry.js';
 import { abortedError, AbortedError, ConfigError, FalcoError, FatalError, messageOf, PhaseNotStartedError, PlanError, toFalcoError } from './errors.js';
 import { EventBus, type FalcoEvents } from './events.js';
-import type { Executor } from './executor.js';
-import { createInvocations } from './invocation.js';
+import type { Executor, PhaseRun } from './executor.js';
+import { createInvocations, invocationMaker, type Invocation } from './invocation.js';
 import type { Journal } from './journal/journal.js';
 import { JournalSession, type ResumeOptions } from './journal/resume.js';
-import { ExecutionPlan, type Phase, type PhaseContext } from './plan.js';
+import { ExecutionPlan, isRequestSource, type Phase, type PhaseContext, type RequestSource } from './plan.js';
 import { countStatuses, type PhaseResult } from './phase-result.js';
 import type { CallOptions, Deployment, Platform } from './platform.js';
 import type { Runtime } from './runtime.js';
@@ -30,6 +32,26 @@ export interface RunOptions {
   /** What a run with a journal reruns: by default everything but the invocations that succeeded. */
   readonly resume?: ResumeOptions;
   /**
+   * `keep`: each phase result holds every record. `stream`: a phase lets each record go once it has
+   * ended (its `invocation:end` event has reached the journal and any record writers) and keeps
+   * counts; its outputs are read back from the journal (`readOutputs`). By default a phase streams
+   * when the run has a journal and the phase has more than 100,000 invocations or takes them from
+   * an iterable; it keeps its records otherwise.
+   */
+  readonly records?: 'keep' | 'stream';
+  /**
+   * A spending limit in US dollars: once the running cost estimate would pass it, no more attempts
+   * go out and the invocations not yet run end `aborted`, saying why. `pricing` names the price
+   * table on platforms without one (local, simulated), e.g. `{ usd: 5, pricing: { as: 'lambda' } }`.
+   */
+  readonly budget?: BudgetOptions;
+  /**
+   * An invocation that ran out of memory (see the README for how each platform says so) is tried
+   * again on the phase's function deployed with twice the memory, and again with twice that, up to
+   * `maxMB`. Those attempts carry `memoryMB` on the record; the bigger deployments are removed with the rest.
+   */
+  readonly memoryRetry?: MemoryRetryOptions;
+  /**
    * Start each phase even when invocations of the phase before it did not succeed (default false:
    * the run stops with a PhaseNotStartedError). A phase's own `continueOnFailure` wins.
    */
@@ -41,7 +63,10 @@ export interface RunOptions {
 }
 
 /** What `execute` takes beyond the executor and platform: the run's options that shape its phases. */
-export type DriverExecuteOptions = CallOptions & Pick<RunOptions, 'runId' | 'journal' | 'resume' | 'continueOnFailure'>;
+export type DriverExecuteOptions = CallOptions & Pick<RunOptions, 'runId' | 'journal' | 'resume' | 'continueOnFailure' | 'records' | 'budget' | 'memoryRetry'>;
+
+/** A phase larger than this streams its records by default when the run has a journal. */
+const KEEP_RECORDS_UP_TO = 100_000;
 
 /** How long `remove` may take per deployment; it runs even after an abort, so it has its own limit. */
 const REMOVE_TIMEOUT_MS = 60_000;
@@ -58,6 +83,8 @@ export abstract class Driver<I = unknown> {
   readonly #deployments = new Map<string, Deployment>();
   /** What each phase's deployment was made from, for the journal's digest. */
   readonly #deployables = new Map<string, Deployable>();
+  /** The same functions deployed with more memory for out-of-memory retries, by deployable and memory. */
+  readonly #withMemory = new Map<Deployable, Map<number, Promise<Deployment>>>();
   #plan: Promise<ExecutionPlan> | undefined;
   #running = false;
 
@@ -99,11 +126,19 @@ export abstract class Driver<I = unknown> {
     this.results.length = 0;
     const results = new Map<string, PhaseResult>();
     const { journal } = options;
+    const budget = options.budget ? new Budget(options.budget) : undefined;
+    const memoryRetry = options.memoryRetry ? parseMemoryRetry(options.memoryRetry) : undefined;
+    // A platform without prices fails the run now, not when its phase comes.
+    for (const phase of plan.phases) {
+      const deployment = this.#deployments.get(phase.id);
+      if (budget && deployment) budget.forPhase(phase.id, deployment);
+    }
     const session = journal ? await JournalSession.open(journal, this.#deployables, options.resume) : undefined;
     const stopJournaling = session ? this.events.on('invocation:end', ({ invocation }) => session.keep(invocation)) : undefined;
     try {
       for (const phase of plan.phases) {
-        await this.#executePhase(phase, results, executor, platform, options, session);
+        const retryWithMemory = memoryRetry && this.#memoryRetry(phase.id, memoryRetry.maxMB, platform, options);
+        await this.#executePhase(phase, results, executor, platform, options, session, { budget, memoryRetry: retryWithMemory });
         await journal?.flush();
       }
     } finally {
@@ -119,36 +154,99 @@ export abstract class Driver<I = unknown> {
     platform: Platform,
     options: DriverExecuteOptions,
     session: JournalSession | undefined,
+    limits: { budget: Budget | undefined; memoryRetry: MemoryRetry | undefined },
   ): Promise<void> {
     if (options.signal?.aborted) throw abortedError(options.signal.reason, 'the run');
     const deployment = this.#deployments.get(phase.id);
     if (!deployment) throw new FatalError(`phase "${phase.id}" has no deployment: call deploy() before execute()`);
     const previous = this.results[this.results.length - 1];
     if (previous && !(phase.continueOnFailure ?? options.continueOnFailure ?? false)) {
-      const unsucceeded = previous.invocations.filter((invocation) => invocation.status !== 'succeeded').map((invocation) => invocation.id);
-      if (unsucceeded.length > 0) throw new PhaseNotStartedError(phase.id, previous.phase, unsucceeded);
+      const unsucceeded = previous.counts.failed + previous.counts.aborted;
+      if (unsucceeded > 0) throw new PhaseNotStartedError(phase.id, previous.phase, unsucceededIds(previous), unsucceeded);
     }
-    const invocations = createInvocations(phase.id, await requestsOf(phase, { previous, results }));
-    const { pending, restored } = session ? session.restore(invocations) : { pending: invocations, restored: [] };
-    for (const invocation of restored) this.events.emit('invocation:restored', { invocation });
-    const executed = await (phase.executor ?? executor).execute(
-      { id: phase.id, invocations: pending },
-      deployment,
-      platform,
-      { events: this.events, ...(options.signal ? { signal: options.signal } : {}) },
-    );
-    const result: PhaseResult =
-      restored.length === 0 ? executed : { ...executed, invocations, counts: countStatuses(invocations), restored: restored.length };
+    const requests = await requestsOf(phase, { previous, results });
+    const stream = options.records === undefined ? options.journal !== undefined && streamsByDefault(requests) : options.records === 'stream';
+    const execute = (invocations: PhaseRun['invocations'], records: 'kept' | 'streamed', size?: number) =>
+      (phase.executor ?? executor).execute({ id: phase.id, invocations, records, ...(size === undefined ? {} : { size }) }, deployment, platform, {
+        events: this.events,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(limits.budget ? { budget: limits.budget } : {}),
+        ...(limits.memoryRetry ? { memoryRetry: limits.memoryRetry } : {}),
+      });
+    let result: PhaseResult;
+    if (stream) {
+      const restored = { succeeded: 0, failed: 0, aborted: 0, total: 0 };
+      const executed = await execute(this.#pending(phase.id, requests, session, restored), 'streamed', session ? undefined : sizeOf(requests));
+      const stored = session?.storedRecords(phase.id);
+      const { succeeded, failed, aborted } = executed.counts;
+      result = {
+        ...executed,
+        counts: { succeeded: succeeded + restored.succeeded, failed: failed + restored.failed, aborted: aborted + restored.aborted },
+        ...(restored.total > 0 ? { restored: restored.total } : {}),
+        ...(stored ? { stored } : {}),
+      };
+    } else {
+      const invocations = createInvocations(phase.id, Array.isArray(requests) ? requests : await collect(requests));
+      const { pending, restored } = session ? session.restore(invocations) : { pending: invocations, restored: [] };
+      for (const invocation of restored) this.events.emit('invocation:restored', { invocation });
+      const executed = await execute(pending, 'kept');
+      result = restored.length === 0 ? executed : { ...executed, invocations, counts: countStatuses(invocations), restored: restored.length };
+    }
     this.results.push(result);
     results.set(phase.id, result);
     if (result.fatal) throw new FatalError(`phase "${phase.id}" stopped: ${result.fatal.message}`);
     if (options.signal?.aborted) throw new AbortedError(`run aborted during phase "${phase.id}"`, { cause: options.signal.reason });
   }
 
+  /** A streamed phase's pending records, made one at a time; those the journal restores are counted and announced instead. */
+  async *#pending(
+    phase: string,
+    requests: RequestSource<unknown>,
+    session: JournalSession | undefined,
+    restored: { succeeded: number; failed: number; aborted: number; total: number },
+  ): AsyncIterable<Invocation> {
+    const make = invocationMaker(phase);
+    let index = 0;
+    for await (const request of requests) {
+      const invocation = make(request, index++);
+      if (session?.restoreOne(invocation)) {
+        restored[invocation.status as 'succeeded' | 'failed']++;
+        restored.total++;
+        this.events.emit('invocation:restored', { invocation });
+      } else {
+        yield invocation;
+      }
+    }
+  }
+
+  /** How a phase's function is deployed again with more memory: once per size, shared by the phases that share the function. */
+  #memoryRetry(phase: string, maxMB: number, platform: Platform, options: CallOptions): MemoryRetry | undefined {
+    const deployable = this.#deployables.get(phase);
+    if (!deployable) return undefined;
+    let bySize = this.#withMemory.get(deployable);
+    if (!bySize) this.#withMemory.set(deployable, (bySize = new Map()));
+    const sizes = bySize;
+    return {
+      maxMB,
+      deploy: (memoryMB) => {
+        let deployment = sizes.get(memoryMB);
+        if (!deployment) {
+          deployment = platform.deploy({ ...deployable, memoryMB }, options);
+          deployment.catch(() => {}); // the invocations that asked for it get the failure
+          sizes.set(memoryMB, deployment);
+        }
+        return deployment;
+      },
+    };
+  }
+
   /** Removes every deployment this driver made, trying all of them; throws if any removal failed. */
   async remove(platform: Platform): Promise<void> {
     const failures: FalcoError[] = [];
-    for (const deployment of new Set(this.#deployments.values())) {
+    const bigger = await Promise.allSettled([...this.#withMemory.values()].flatMap((sizes) => [...sizes.values()]));
+    this.#withMemory.clear();
+    const made = bigger.flatMap((deployed) => (deployed.status === 'fulfilled' ? [deployed.value] : []));
+    for (const deployment of new Set([...this.#deployments.values(), ...made])) {
       try {
         await platform.remove(deployment, { signal: AbortSignal.timeout(REMOVE_TIMEOUT_MS) });
         this.events.emit('remove', { deployment });
@@ -220,12 +318,36 @@ export abstract class Driver<I = unknown> {
   }
 }
 
+function unsucceededIds(result: PhaseResult): readonly string[] {
+  if (result.records === 'streamed') return result.unsucceededIds ?? [];
+  return result.invocations.filter((invocation) => invocation.status !== 'succeeded').map((invocation) => invocation.id);
+}
+
+function streamsByDefault(requests: RequestSource<unknown>): boolean {
+  return !Array.isArray(requests) || requests.length > KEEP_RECORDS_UP_TO;
+}
+
+function sizeOf(requests: RequestSource<unknown>): number | undefined {
+  return Array.isArray(requests) ? requests.length : undefined;
+}
+
+async function collect<T>(items: Iterable<T> | AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
 /** The phase's requests; a failure to build them names the phase and keeps the cause. */
-async function requestsOf(phase: Phase, context: PhaseContext) {
+async function requestsOf(phase: Phase, context: PhaseContext): Promise<RequestSource<unknown>> {
   if (typeof phase.invocations !== 'function') return phase.invocations;
+  let requests: unknown;
   try {
-    return await phase.invocations(context);
+    requests = await phase.invocations(context);
   } catch (error) {
     throw new PlanError(`phase "${phase.id}": its invocations() function threw: ${messageOf(error)}`, { cause: error });
   }
+  if (!isRequestSource(requests)) {
+    throw new PlanError(`phase "${phase.id}": its invocations() function must return an array or iterable of { id?, input } (got ${requests === null ? 'null' : typeof requests})`);
+  }
+  return requests;
 }

@@ -49,11 +49,22 @@ export class FunctionError extends FalcoError {
   readonly errorClass = 'function' as const;
   /** The function's own error type where the platform reports one (e.g. Lambda's `errorType`). */
   readonly errorType: string | undefined;
+  /**
+   * The function ran out of the memory its deployment gives it, as its platform reports that (see
+   * the README): a run with `memoryRetry` tries it again on a deployment with twice the memory.
+   */
+  readonly outOfMemory: boolean;
 
-  constructor(message: string, options: FalcoErrorOptions & { errorType?: string } = {}) {
+  constructor(message: string, options: FalcoErrorOptions & { errorType?: string; outOfMemory?: boolean } = {}) {
     super(message, options);
     this.errorType = options.errorType;
+    this.outOfMemory = options.outOfMemory ?? false;
   }
+}
+
+/** A failure for want of memory, which more memory may cure. */
+export function isOutOfMemory(error: unknown): error is FunctionError {
+  return error instanceof FunctionError && error.outOfMemory;
 }
 
 /** The platform refused the call for load (HTTP 429, instance cap reached). Retried. */
@@ -102,18 +113,20 @@ const LISTED_IDS = 10;
 
 /**
  * A phase did not start because the phase before it had invocations that did not succeed: it
- * would have run on partial input. `failedIds` holds every such id; the message lists the first few.
+ * would have run on partial input. `failedIds` holds such ids (every one, unless the phase before
+ * streamed its records: then the first few) and `count` how many there were; the message lists the first few.
  */
 export class PhaseNotStartedError extends FatalError {
   constructor(
     readonly phase: string,
     readonly after: string,
     readonly failedIds: readonly string[],
+    readonly count = failedIds.length,
   ) {
     const listed = failedIds.slice(0, LISTED_IDS).join(', ');
-    const rest = failedIds.length > LISTED_IDS ? ` and ${failedIds.length - LISTED_IDS} more` : '';
+    const rest = count > LISTED_IDS ? ` and ${count - LISTED_IDS} more` : '';
     super(
-      `phase "${phase}" did not start: ${failedIds.length} invocation${failedIds.length === 1 ? '' : 's'} of phase "${after}" did not succeed (${listed}${rest}); ` +
+      `phase "${phase}" did not start: ${count} invocation${count === 1 ? '' : 's'} of phase "${after}" did not succeed (${listed}${rest}); ` +
         `fix them and run again with the same journal to retry only those, or set continueOnFailure to run "${phase}" on what succeeded`,
     );
   }

@@ -11,13 +11,16 @@ export interface FalcoEvents {
   'run:end': { readonly runId: string; readonly result?: RunResult; readonly error?: unknown };
   'deploy': { readonly phase: string; readonly deployment: Deployment };
   'remove': { readonly deployment: Deployment; readonly error?: FalcoError };
-  'phase:start': { readonly phase: string; readonly size: number; readonly deployment: Deployment };
+  /** `size` is undefined when the phase's invocations come from an iterable of unknown length. */
+  'phase:start': { readonly phase: string; readonly size: number | undefined; readonly deployment: Deployment };
   'phase:end': { readonly result: PhaseResult };
   'invocation:start': { readonly invocation: Invocation };
   /** After each attempt, failed or not; `attempt` is the entry just added to the record. */
   'invocation:attempt': { readonly invocation: Invocation; readonly attempt: Attempt };
   /** An attempt failed and another will follow after `delayMs` or more. */
   'invocation:retry': { readonly invocation: Invocation; readonly attempt: Attempt; readonly delayMs: number };
+  /** The run's budget admits no more attempts: the phase's invocations not yet run end aborted. Once per phase it stops. */
+  'budget:exceeded': { readonly phase: string; readonly usd: number; readonly spentUsd: number; readonly reason: string };
   /** The invocation reached its final status. Emitted exactly once per invocation that ran. */
   'invocation:end': { readonly invocation: Invocation };
   /**

@@ -4,23 +4,40 @@ import type { EventBus, FalcoEvents } from './events.js';
 import type { Invocation } from './invocation.js';
 import { parseOptions } from './options.js';
 import { blockingCall, type PlatformCall } from './call.js';
+import type { Budget } from './budget.js';
+import type { MemoryRetry } from './memory-retry.js';
 import type { CongestionController } from './congestion/controller.js';
-import { PhaseExecution } from './phase-execution.js';
+import { PhaseExecution, type PendingInvocations } from './phase-execution.js';
 import { speculationSchema } from './speculation.js';
 import type { PhaseResult } from './phase-result.js';
 import type { Deployment, Platform } from './platform.js';
 import { retryPolicy, type RetryOptions, type RetryPolicy } from './retry.js';
 
-/** A phase as an executor receives it: its id and its pending invocation records. */
+/**
+ * A phase as an executor receives it: its id and its pending invocation records, as an array or
+ * made one by one from an iterable (so a phase of ten million never holds them all).
+ */
 export interface PhaseRun<I = unknown, O = unknown> {
   readonly id: string;
-  readonly invocations: Invocation<I, O>[];
+  readonly invocations: PendingInvocations<I, O>;
+  /**
+   * `kept`: the result holds every record (the array's own records, updated in place);
+   * `streamed`: each record is let go once its `invocation:end` event is out, and the result keeps
+   * counts. Default: kept for an array, streamed for any other iterable.
+   */
+  readonly records?: 'kept' | 'streamed';
+  /** How many invocations an iterable will yield, where known: progress shows it. */
+  readonly size?: number;
 }
 
 export interface ExecuteOptions {
   /** Aborting stops the phase: nothing new starts, calls in flight are cancelled, records say `aborted`. */
   readonly signal?: AbortSignal;
   readonly events?: EventBus<FalcoEvents>;
+  /** A spending limit for this phase (a run's `budget`): attempts stop going out once it would be passed. */
+  readonly budget?: Budget;
+  /** Retry invocations that ran out of memory on a deployment with twice the memory (a run's `memoryRetry`). */
+  readonly memoryRetry?: MemoryRetry;
 }
 
 /** Pushes a phase's invocations through a platform. Resolves with every record final; never drops an error. */
@@ -76,6 +93,7 @@ export abstract class BaseExecutor implements Executor {
     if (!deployment) {
       throw new ConfigError(`${this.name}: phase "${phase.id}" has no deployment; deploy it before executing`);
     }
+    const isArray = Array.isArray(phase.invocations);
     const execution = new PhaseExecution<I, O>(phase.id, phase.invocations, {
       platform,
       deployment,
@@ -87,13 +105,17 @@ export abstract class BaseExecutor implements Executor {
       speculation: this.options.speculation,
       signal: options.signal,
       events: options.events,
+      budget: options.budget?.forPhase(phase.id, deployment),
+      memoryRetry: options.memoryRetry,
+      keepRecords: (phase.records ?? (isArray ? 'kept' : 'streamed')) === 'kept',
     });
-    options.events?.emit('phase:start', { phase: phase.id, size: phase.invocations.length, deployment });
+    const size = isArray ? (phase.invocations as readonly Invocation[]).length : phase.size;
+    options.events?.emit('phase:start', { phase: phase.id, size, deployment });
     let result: PhaseResult<I, O>;
     try {
       await this.schedule(execution);
     } finally {
-      result = execution.finish();
+      result = await execution.finish();
     }
     options.events?.emit('phase:end', { result: result as PhaseResult });
     return result;

@@ -1,4 +1,6 @@
-export { now, sleep } from './clock.js';
+export { Budget, PhaseBudget, type BudgetOptions } from './budget.js';
+export { now, realClock, sleep, type Clock } from './clock.js';
+export type { MemoryRetry, MemoryRetryOptions } from './memory-retry.js';
 export { deployable, type Code, type Deployable, type DeployableOptions } from './deployable.js';
 export { Driver, type DriverExecuteOptions, type RunOptions, type RunResult } from './driver.js';
 export { deployableDigest } from './deployable-digest.js';
@@ -12,6 +14,7 @@ export {
   FatalError,
   FunctionError,
   isConnectionError,
+  isOutOfMemory,
   parseRetryAfter,
   PhaseNotStartedError,
   PlanError,
@@ -35,6 +38,7 @@ export {
 } from './executor.js';
 export {
   createInvocations,
+  invocationMaker,
   errorInfo,
   type Attempt,
   type ErrorInfo,
@@ -51,17 +55,20 @@ export {
   congestionSchema,
   createCongestionController,
   fixedConcurrency,
+  PidController,
+  SlotWindow,
   TokenBucketController,
   type AimdSettings,
   type CallOutcome,
   type CongestionController,
   type CongestionOptions,
+  type PidSettings,
   type SlotLimit,
 } from './congestion/index.js';
-export { PhaseExecution } from './phase-execution.js';
+export { PhaseExecution, type PendingInvocations } from './phase-execution.js';
 export { speculationSchema, type SpeculationOptions } from './speculation.js';
-export { countStatuses, outputsOf, type PhaseResult } from './phase-result.js';
-export { ExecutionPlan, type InvocationSource, type Phase, type PhaseContext } from './plan.js';
+export { countStatuses, outputsOf, readOutputs, type PhaseResult, type StoredRecords } from './phase-result.js';
+export { ExecutionPlan, type InvocationSource, type Phase, type PhaseContext, type RequestSource } from './plan.js';
 export type { CallOptions, Deployment, InvokeOptions, InvokeResult, Platform, Submission } from './platform.js';
 export { retryPolicy, type RetryOptions, type RetryPolicy } from './retry.js';
 export { KNOWN_RUNTIME_IDS, parseRuntimeId, type Language, type Runtime, type RuntimeId, type RuntimeOptions } from './runtime.js';

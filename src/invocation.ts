@@ -28,6 +28,10 @@ export interface Attempt extends PlatformTimings {
   endedAt: number;
   /** A copy launched because the original ran too long (straggler mitigation). */
   speculative?: true;
+  /** The memory of the deployment this attempt ran on, where it was not the phase's own: a retry with more memory. */
+  memoryMB?: number;
+  /** The attempt failed because the function ran out of memory. */
+  outOfMemory?: true;
   /** Absent when the attempt succeeded. */
   errorClass?: ErrorClass;
   error?: string;
@@ -65,21 +69,34 @@ export function createInvocations<I, O>(phase: string, requests: readonly Invoca
   if (!Array.isArray(requests)) {
     throw new PlanError(`phase "${phase}": invocations must be an array of { id?, input }`);
   }
-  const seen = new Set<string>();
-  return requests.map((request, index) => {
+  const make = invocationMaker<I, O>(phase);
+  return requests.map((request, index) => make(request, index));
+}
+
+/**
+ * Makes the pending record of each request as it comes, for sources too large to hold: a default
+ * id (`<phase>-<index>`) is unique by construction, so only ids the user gave are remembered. A given
+ * id of the default form must name its own index, so it can never meet a default id.
+ */
+export function invocationMaker<I, O>(phase: string): (request: InvocationRequest<I>, index: number) => Invocation<I, O> {
+  const given = new Set<string>();
+  const prefix = `${phase}-`;
+  return (request, index) => {
     if (request === null || typeof request !== 'object' || !('input' in request)) {
       throw new PlanError(`phase "${phase}": invocation #${index} must be an object { id?, input }`);
     }
-    const id = request.id ?? `${phase}-${index}`;
-    if (typeof id !== 'string' || id.length === 0) {
-      throw new PlanError(`phase "${phase}": invocation #${index} has an empty or non-string id`);
+    const id = request.id ?? `${prefix}${index}`;
+    if (request.id !== undefined) {
+      if (typeof id !== 'string' || id.length === 0) {
+        throw new PlanError(`phase "${phase}": invocation #${index} has an empty or non-string id`);
+      }
+      if (given.has(id) || (id.startsWith(prefix) && /^\d+$/.test(id.slice(prefix.length)) && id !== `${prefix}${index}`)) {
+        throw new PlanError(`phase "${phase}": invocation id "${id}" is used twice; ids must be unique within a phase`);
+      }
+      given.add(id);
     }
-    if (seen.has(id)) {
-      throw new PlanError(`phase "${phase}": invocation id "${id}" is used twice; ids must be unique within a phase`);
-    }
-    seen.add(id);
     const problem = findNonJsonValue(request.input, 'input');
     if (problem) throw new PlanError(`phase "${phase}", invocation "${id}": ${problem}`);
     return { id, phase, input: request.input, status: 'pending', attempts: [] };
-  });
+  };
 }

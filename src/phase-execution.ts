@@ -1,12 +1,14 @@
 import pRetry from 'p-retry';
+import type { PhaseBudget } from './budget.js';
 import { Call, type CallContext, type CallOutcome, type PlatformCall } from './call.js';
 import { DeadlineSignals } from './deadline-signals.js';
 import { now, sleep } from './clock.js';
 import type { CongestionController } from './congestion/controller.js';
-import { abortedError, AbortedError, FalcoError, toFalcoError, type PlatformTimings } from './errors.js';
+import { abortedError, AbortedError, FalcoError, isOutOfMemory, messageOf, PlanError, toFalcoError, type PlatformTimings } from './errors.js';
+import type { MemoryRetry } from './memory-retry.js';
 import type { EventBus, FalcoEvents } from './events.js';
-import { type Attempt, errorInfo, type ErrorInfo, type Invocation } from './invocation.js';
-import { countStatuses, type PhaseResult } from './phase-result.js';
+import { type Attempt, errorInfo, type ErrorInfo, type Invocation, type InvocationStatus } from './invocation.js';
+import type { PhaseResult } from './phase-result.js';
 import type { Deployment, InvokeResult, Platform } from './platform.js';
 import type { RetryPolicy } from './retry.js';
 import { Speculator, type SpeculationSettings, type Watched } from './speculation.js';
@@ -24,7 +26,19 @@ export interface PhaseExecutionOptions {
   readonly speculation: SpeculationSettings | undefined;
   readonly signal: AbortSignal | undefined;
   readonly events: EventBus<FalcoEvents> | undefined;
+  /** Keep every record for the result (true), or let each go once it has ended and its event is out. */
+  readonly keepRecords: boolean;
+  /** The run's spending limit, as it applies to this phase; none when undefined. */
+  readonly budget?: PhaseBudget | undefined;
+  /** Retry an invocation that ran out of memory on a deployment with twice the memory; off when undefined. */
+  readonly memoryRetry?: MemoryRetry | undefined;
 }
+
+/** A phase's pending records: an array, or an iterable that makes them as they are asked for. */
+export type PendingInvocations<I = unknown, O = unknown> = readonly Invocation<I, O>[] | Iterable<Invocation<I, O>> | AsyncIterable<Invocation<I, O>>;
+
+/** How many ids of unsucceeded invocations a streamed result keeps, for the message of the phase after it. */
+const UNSUCCEEDED_IDS_KEPT = 10;
 
 /** Added to the function's own timeout so the platform, not falco, reports a function timeout. */
 const ATTEMPT_GRACE_MS = 10_000;
@@ -52,15 +66,26 @@ export class PhaseExecution<I = unknown, O = unknown> {
   readonly #context: CallContext;
   readonly #speculator: Speculator | undefined;
   readonly #startedAt = now();
+  readonly #source: Iterator<Invocation<I, O>> | AsyncIterator<Invocation<I, O>>;
+  /** The records pulled from the source so far, when they are kept. */
+  readonly #kept: Invocation<I, O>[] = [];
+  readonly #counts = { succeeded: 0, failed: 0, aborted: 0 };
+  readonly #unsucceededIds: string[] = [];
+  #sourceFailed = false;
+  /** Why the phase admits no more attempts (its budget), while the calls in flight finish. */
+  #closed: AbortedError | undefined;
+  /** The calls' context on each bigger deployment an out-of-memory retry asked for, by its memory. */
+  readonly #withMemory = new Map<number, Promise<CallContext>>();
   #fatal: ErrorInfo | undefined;
   #unlink: (() => void) | undefined;
 
   constructor(
     readonly phase: string,
-    readonly invocations: Invocation<I, O>[],
+    source: PendingInvocations<I, O>,
     options: PhaseExecutionOptions,
   ) {
     this.#options = options;
+    this.#source = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
     const timeoutMs = options.attemptTimeoutMs ?? options.deployment.timeoutMs + ATTEMPT_GRACE_MS;
     this.#context = {
       platform: options.platform,
@@ -82,13 +107,48 @@ export class PhaseExecution<I = unknown, O = unknown> {
     }
   }
 
+  /**
+   * The phase's pending records, in order, made as they are asked for. Every record taken must be
+   * handed to `run` (which ends it aborted once the phase has stopped); every iteration continues
+   * where the last one stopped, and what is never taken is ended `aborted` by `finish`. A source that
+   * fails (a request that is not { id?, input }, a generator that throws) stops the phase.
+   */
+  get invocations(): AsyncIterable<Invocation<I, O>> {
+    return this.#pull();
+  }
+
+  async *#pull(): AsyncGenerator<Invocation<I, O>> {
+    for (;;) {
+      const next = await this.#next();
+      if (next === undefined) return;
+      yield next;
+    }
+  }
+
+  async #next(): Promise<Invocation<I, O> | undefined> {
+    if (this.#sourceFailed) return undefined;
+    let next: IteratorResult<Invocation<I, O>>;
+    try {
+      next = await this.#source.next();
+    } catch (error) {
+      this.#sourceFailed = true;
+      const failure = error instanceof FalcoError ? error : new PlanError(`phase "${this.phase}": reading its invocations failed: ${messageOf(error)}`, { cause: error });
+      this.#fail(failure, 'its invocations could not be read');
+      return undefined;
+    }
+    if (next.done) return undefined;
+    if (this.#options.keepRecords) this.#kept.push(next.value);
+    return next.value;
+  }
+
   /** Aborted when the caller aborts or a fatal error stops the phase. */
   get signal(): AbortSignal {
     return this.#controller.signal;
   }
 
+  /** Nothing new starts: the phase was stopped, or its budget admits no more attempts. */
   get stopped(): boolean {
-    return this.#controller.signal.aborted;
+    return this.#controller.signal.aborted || this.#closed !== undefined;
   }
 
   /** The requests congestion control allows in flight right now. */
@@ -108,16 +168,15 @@ export class PhaseExecution<I = unknown, O = unknown> {
   /** Runs one invocation to its final status. Never rejects: every failure lands on the record. */
   async run(invocation: Invocation<I, O>): Promise<void> {
     const events = this.#options.events;
-    if (this.stopped) return this.#finishAborted(invocation);
-    events?.emit('invocation:start', { invocation });
+    if (this.stopped || !this.#admitted()) return this.#finishAborted(invocation);
+    if (events?.has('invocation:start')) events.emit('invocation:start', { invocation });
     try {
-      const first = this.#speculator
-        ? await this.#race(invocation, 1, this.#speculator)
-        : this.#noted(invocation, 1, await new Call(this.#context, invocation.id, 1, false).run(invocation.input));
       let result: InvokeResult;
-      if (first.ok) result = first.result;
-      else if (this.#options.retry.maxAttempts === 1 || !this.#retryable(first.failure)) throw first.failure;
-      else result = await this.#retry(invocation, first.failure);
+      try {
+        result = await this.#tries(invocation);
+      } catch (error) {
+        result = await this.#withMoreMemory(invocation, error);
+      }
       invocation.status = 'succeeded';
       invocation.output = result.output as O;
     } catch (error) {
@@ -127,30 +186,87 @@ export class PhaseExecution<I = unknown, O = unknown> {
       const failure = toFalcoError(error);
       invocation.status = 'failed';
       invocation.error = errorInfo(failure);
-      if (failure.errorClass === 'fatal' && this.#options.stopOnFatal && !this.#fatal) {
-        this.#fatal = invocation.error;
-        this.#stop(new AbortedError(`not run: phase "${this.phase}" stopped after a fatal error in invocation "${invocation.id}": ${failure.message}`));
-      }
+      if (failure.errorClass === 'fatal' && this.#options.stopOnFatal) this.#fail(failure, `a fatal error in invocation "${invocation.id}"`);
     }
-    events?.emit('invocation:end', { invocation });
+    this.#ended(invocation);
   }
 
-  /** Marks what never ran as aborted and returns the phase's result. Call once, at the end. */
-  finish(): PhaseResult<I, O> {
+  /**
+   * Ends what never ran (left pending, or never taken from the source) as aborted and returns the
+   * phase's result. Call once, after every `run` has settled.
+   */
+  async finish(): Promise<PhaseResult<I, O>> {
     this.#unlink?.();
     this.#speculator?.dispose();
-    for (const invocation of this.invocations) {
+    for (const invocation of this.#kept) {
       if (invocation.status === 'pending') this.#finishAborted(invocation);
     }
+    for (let invocation = await this.#next(); invocation; invocation = await this.#next()) this.#finishAborted(invocation);
+    const keep = this.#options.keepRecords;
     return {
       phase: this.phase,
       deployment: this.#options.deployment.name,
-      invocations: this.invocations,
+      invocations: keep ? this.#kept : [],
+      records: keep ? 'kept' : 'streamed',
+      ...(keep ? {} : { unsucceededIds: this.#unsucceededIds }),
       startedAt: this.#startedAt,
       endedAt: now(),
-      counts: countStatuses(this.invocations),
+      counts: { ...this.#counts },
       ...(this.#fatal ? { fatal: this.#fatal } : {}),
     };
+  }
+
+  /** The first fatal failure stops the phase; the invocations not yet run end aborted, saying why. */
+  #fail(failure: FalcoError, after: string): void {
+    if (this.#fatal) return;
+    this.#fatal = errorInfo(failure);
+    this.#stop(new AbortedError(`not run: phase "${this.phase}" stopped after ${after}: ${failure.message}`));
+  }
+
+  #ended(invocation: Invocation<I, O>): void {
+    const status = invocation.status as Exclude<InvocationStatus, 'pending'>;
+    this.#counts[status]++;
+    if (status !== 'succeeded' && !this.#options.keepRecords && this.#unsucceededIds.length < UNSUCCEEDED_IDS_KEPT) {
+      this.#unsucceededIds.push(invocation.id);
+    }
+    this.#options.events?.emit('invocation:end', { invocation });
+  }
+
+  /** The first attempt and, where it failed for a reason worth it, the retry policy's. */
+  async #tries(invocation: Invocation<I, O>): Promise<InvokeResult> {
+    const first = this.#speculator
+      ? await this.#race(invocation, 1, this.#speculator)
+      : this.#noted(invocation, 1, await new Call(this.#context, invocation.id, 1, false).run(invocation.input));
+    if (first.ok) return first.result;
+    if (this.#options.retry.maxAttempts === 1 || !this.#retryable(first.failure)) throw first.failure;
+    return this.#retry(invocation, first.failure);
+  }
+
+  /**
+   * An invocation that ran out of memory, tried again on deployments with twice the memory of the
+   * last, up to `memoryRetry.maxMB`; any other failure is thrown on as it is.
+   */
+  async #withMoreMemory(invocation: Invocation<I, O>, failure: unknown): Promise<InvokeResult> {
+    const memoryRetry = this.#options.memoryRetry;
+    let error = failure;
+    for (let memoryMB = 2 * this.#options.deployment.memoryMB; memoryRetry && memoryMB <= memoryRetry.maxMB && isOutOfMemory(error); memoryMB *= 2) {
+      if (this.stopped || !this.#admitted()) throw this.#abortReason();
+      const context = await this.#contextWithMemory(memoryRetry, memoryMB);
+      const attempt = invocation.attempts.length + 1;
+      const outcome = this.#noted(invocation, attempt, await new Call(context, invocation.id, attempt, false).run(invocation.input), memoryMB);
+      if (outcome.ok) return outcome.result;
+      error = outcome.failure;
+    }
+    throw error;
+  }
+
+  #contextWithMemory(memoryRetry: MemoryRetry, memoryMB: number): Promise<CallContext> {
+    let context = this.#withMemory.get(memoryMB);
+    if (!context) {
+      context = memoryRetry.deploy(memoryMB).then((deployment) => ({ ...this.#context, deployment }));
+      this.#withMemory.set(memoryMB, context);
+    }
+    return context;
   }
 
   /**
@@ -194,6 +310,7 @@ export class PhaseExecution<I = unknown, O = unknown> {
 
   /** One attempt of the retry path, as p-retry wants it: the result, or the failure thrown. */
   async #attempt(invocation: Invocation<I, O>, attempt: number): Promise<InvokeResult> {
+    if (!this.#admitted()) throw this.#abortReason();
     const outcome = this.#speculator
       ? await this.#race(invocation, attempt, this.#speculator)
       : this.#noted(invocation, attempt, await new Call(this.#context, invocation.id, attempt, false).run(invocation.input));
@@ -213,6 +330,7 @@ export class PhaseExecution<I = unknown, O = unknown> {
     const watched: Watched = {
       since: 0,
       copy: () => {
+        if (!this.#admitted()) return;
         const call = new Call(this.#context, invocation.id, attempt, true, true);
         copy = { call, outcome: call.run(invocation.input) };
         copied();
@@ -239,18 +357,22 @@ export class PhaseExecution<I = unknown, O = unknown> {
     return first.outcome.ok ? first.outcome : second;
   }
 
-  #noted(invocation: Invocation<I, O>, attemptNumber: number, outcome: CallOutcome): CallOutcome {
-    this.#note(invocation, attemptNumber, outcome, false);
+  #noted(invocation: Invocation<I, O>, attemptNumber: number, outcome: CallOutcome, memoryMB?: number): CallOutcome {
+    this.#note(invocation, attemptNumber, outcome, false, memoryMB);
     return outcome;
   }
 
   /** Records an outcome on the invocation and tells congestion control and the speculator about it. */
-  #note(invocation: Invocation<I, O>, attemptNumber: number, outcome: CallOutcome, speculative: boolean): void {
+  #note(invocation: Invocation<I, O>, attemptNumber: number, outcome: CallOutcome, speculative: boolean, memoryMB?: number): void {
     const { submittedAt, endedAt } = outcome;
-    if (submittedAt === 0) return; // never sent: the phase stopped first
+    if (submittedAt === 0) {
+      this.#options.budget?.settle(undefined);
+      return; // never sent: the phase stopped first
+    }
     this.#options.congestion.feedback(outcome.ok ? 'success' : outcome.failure.errorClass, submittedAt);
     const attempt: Attempt = { attempt: attemptNumber, submittedAt, endedAt };
     if (speculative) attempt.speculative = true;
+    if (memoryMB !== undefined) attempt.memoryMB = memoryMB;
     let timings: PlatformTimings | undefined;
     if (outcome.ok) {
       timings = outcome.result;
@@ -258,6 +380,7 @@ export class PhaseExecution<I = unknown, O = unknown> {
     } else {
       attempt.errorClass = outcome.failure.errorClass;
       attempt.error = outcome.failure.message;
+      if (isOutOfMemory(outcome.failure)) attempt.outOfMemory = true;
       timings = outcome.failure.timings;
     }
     if (timings) {
@@ -267,19 +390,32 @@ export class PhaseExecution<I = unknown, O = unknown> {
         if (value !== undefined) target[key] = value;
       }
     }
+    this.#options.budget?.settle(attempt);
     invocation.attempts.push(attempt);
-    this.#options.events?.emit('invocation:attempt', { invocation, attempt });
+    const events = this.#options.events;
+    if (events?.has('invocation:attempt')) events.emit('invocation:attempt', { invocation, attempt });
   }
 
   #abortReason(): FalcoError {
+    if (this.#closed && !this.signal.aborted) return this.#closed;
     return abortedError(this.signal.reason, `phase "${this.phase}"`);
+  }
+
+  /** Whether the budget (if any) admits one more attempt; the first refusal closes the phase to new ones. */
+  #admitted(): boolean {
+    const budget = this.#options.budget;
+    if (!budget || this.#closed) return !this.#closed;
+    if (budget.admit()) return true;
+    this.#closed = budget.exceeded();
+    this.#options.events?.emit('budget:exceeded', { phase: this.phase, usd: budget.budget.usd, spentUsd: budget.budget.spentUsd, reason: this.#closed.message });
+    return false;
   }
 
   #finishAborted(invocation: Invocation<I, O>): void {
     invocation.status = 'aborted';
     const reason = this.#abortReason();
     invocation.error = { class: 'aborted', name: 'AbortedError', message: reason.message };
-    this.#options.events?.emit('invocation:end', { invocation });
+    this.#ended(invocation);
   }
 
   #stop(reason: unknown): void {

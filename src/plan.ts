@@ -12,9 +12,10 @@ export interface PhaseContext {
   readonly results: ReadonlyMap<string, PhaseResult>;
 }
 
-export type InvocationSource<I> =
-  | readonly InvocationRequest<I>[]
-  | ((context: PhaseContext) => readonly InvocationRequest<I>[] | Promise<readonly InvocationRequest<I>[]>);
+/** A phase's requests: an array, or an iterable (sync or async) that yields them one at a time, so they are never all held. */
+export type RequestSource<I> = readonly InvocationRequest<I>[] | Iterable<InvocationRequest<I>> | AsyncIterable<InvocationRequest<I>>;
+
+export type InvocationSource<I> = RequestSource<I> | ((context: PhaseContext) => RequestSource<I> | Promise<RequestSource<I>>);
 
 /** A batch of invocations against one deployed function. */
 export interface Phase<I = unknown> {
@@ -47,8 +48,8 @@ export class ExecutionPlan {
       }
       if (ids.has(phase.id)) throw new PlanError(`phase id "${phase.id}" is used twice; phase ids must be unique`);
       ids.add(phase.id);
-      if (!Array.isArray(phase.invocations) && typeof phase.invocations !== 'function') {
-        throw new PlanError(`phase "${phase.id}": invocations must be an array of { id?, input } or a function returning one`);
+      if (!isRequestSource(phase.invocations) && typeof phase.invocations !== 'function') {
+        throw new PlanError(`phase "${phase.id}": invocations must be an array or iterable of { id?, input }, or a function returning one`);
       }
       if (phase.executor !== undefined && typeof phase.executor?.execute !== 'function') {
         throw new PlanError(`phase "${phase.id}": executor must be an Executor such as new ConcurrentExecutor() from 'falco/executors' (got ${describeExecutor(phase.executor)})`);
@@ -59,6 +60,11 @@ export class ExecutionPlan {
     }
     this.phases = Object.freeze([...phases]);
   }
+}
+
+export function isRequestSource(value: unknown): value is RequestSource<unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  return Symbol.iterator in value || Symbol.asyncIterator in value;
 }
 
 function describeExecutor(value: unknown): string {

@@ -104,5 +104,6 @@ export function functionErrorFrom(body: string, functionError: string, timings: 
   if (errorType && INIT_ERRORS.has(errorType)) {
     return new DeploymentError(`the function's code could not be loaded: ${errorType}: ${errorMessage}`, { timings });
   }
-  return new FunctionError(errorMessage, { timings, ...(errorType ? { errorType } : {}) });
+  const outOfMemory = errorType === 'Runtime.OutOfMemory' || errorType === 'MemoryError' || /JavaScript heap out of memory/.test(errorMessage);
+  return new FunctionError(errorMessage, { timings, outOfMemory, ...(errorType ? { errorType } : {}) });
 }

@@ -17,6 +17,8 @@ export interface Instance {
 export interface Crash {
   readonly message: string;
   readonly errorType?: string;
+  /** The instance ended for want of memory (its heap limit, or a V8 out-of-memory abort). */
+  readonly outOfMemory?: boolean;
   readonly cause?: unknown;
 }
 

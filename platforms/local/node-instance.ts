@@ -112,7 +112,7 @@ export class NodeInstance implements Instance {
   #crash(code: number): Crash {
     const error = this.#error;
     if ((error as { code?: unknown } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-      return { message: memoryMessage(this.#spec.name, this.#spec.memoryMB, 'JavaScript heap out of memory'), errorType: 'RangeError', cause: error };
+      return { message: memoryMessage(this.#spec.name, this.#spec.memoryMB, 'JavaScript heap out of memory'), errorType: 'RangeError', outOfMemory: true, cause: error };
     }
     if (error) return { message: error.message, errorType: error.name, cause: error };
     return { message: `the instance of function "${this.#spec.name}" exited with code ${code} before answering` };

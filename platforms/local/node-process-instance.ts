@@ -51,7 +51,7 @@ export class NodeProcessInstance extends ProcessInstance {
     const { name, memoryMB } = this.spec;
     if (error) return { message: `cannot start the node process of function "${name}": ${error.message}`, cause: error };
     const outOfMemory = V8_OUT_OF_MEMORY.exec(this.#stderrTail.toString('utf8'));
-    if (outOfMemory) return { message: memoryMessage(name, memoryMB, outOfMemory[1] ?? outOfMemory[2]!), errorType: 'RangeError' };
+    if (outOfMemory) return { message: memoryMessage(name, memoryMB, outOfMemory[1] ?? outOfMemory[2]!), errorType: 'RangeError', outOfMemory: true };
     return { message: `the node process of function "${name}" ${howItEnded(child)} before answering` };
   }
 }

@@ -106,7 +106,7 @@ export class Slot implements InstanceHandlers {
     if (reply.kind === 'memory') {
       this.#drop();
       const message = memoryMessage(this.#pool.name, this.#pool.memoryMB, reply.message);
-      reject(new FunctionError(message, { errorType: reply.errorType, timings: this.#measured(reply) }));
+      reject(new FunctionError(message, { errorType: reply.errorType, outOfMemory: true, timings: this.#measured(reply) }));
       return;
     }
     this.#release();
@@ -116,7 +116,9 @@ export class Slot implements InstanceHandlers {
   crashed(crash: Crash): void {
     this.#drop(); // what the function started may still run
     const reject = this.#reject;
-    if (this.#finish()) reject?.(new FunctionError(crash.message, { errorType: crash.errorType, cause: crash.cause, timings: this.#timings() }));
+    if (this.#finish()) {
+      reject?.(new FunctionError(crash.message, { errorType: crash.errorType, outOfMemory: crash.outOfMemory ?? false, cause: crash.cause, timings: this.#timings() }));
+    }
   }
 
   /** The call's signal aborted: give up on the call and end the instance that runs it. */

@@ -47,6 +47,8 @@ const STATUS_BY_CODE = ['success', 'application error', 'action developer error'
  * The outcome of a finished activation: its result with the platform's timings, or the
  * taxonomy's error for a failed one, carrying the same timings.
  */
+const MEMORY_EXHAUSTED = /exhausted its memory/;
+
 export function activationOutcome<O>(activation: Activation, window: CallWindow): InvokeResult<O> {
   const timings = activationTimings(activation, window);
   const { response } = activation;
@@ -72,6 +74,8 @@ export function activationOutcome<O>(activation: Activation, window: CallWindow)
       throw new FunctionError(`${action} crashed (action developer error): ${errorText(response.result)}`, {
         ...options,
         errorType: 'ActionDeveloperError',
+        // OpenWhisk's own words when the invoker kills an action over its memory limit.
+        outOfMemory: MEMORY_EXHAUSTED.test(errorText(response.result)),
       });
     case 'whisk internal error':
       throw new TransientError(`OpenWhisk internal error in activation ${activation.activationId}: ${errorText(response.result)}`, options);

@@ -3,13 +3,13 @@ import {
   deployable as checkDeployable,
   FatalError,
   FunctionError,
-  now,
   parseOptions,
-  sleep,
+  realClock,
   ThrottledError,
   TimeoutError,
   TransientError,
   type CallOptions,
+  type Clock,
   type Deployable,
   type Deployment,
   type InvokeOptions,
@@ -19,7 +19,7 @@ import {
 } from '../../src/index.js';
 import { Activations } from '../shared/activations.js';
 import { deploymentName } from '../shared/names.js';
-import { drawLatency, latencySchema } from './latency.js';
+import { drawLatency, latencySchema, type Latency } from './latency.js';
 import { keyedRandom } from './random.js';
 
 const rate = z.number().min(0, 'must be a rate between 0 and 1').max(1, 'must be a rate between 0 and 1');
@@ -45,6 +45,13 @@ const optionsSchema = z
     retryAfterMs: z.number().min(0).optional(),
     /** Extra latency of an instance's first call; instances stay warm once started. */
     coldStartMs: z.number().min(0).default(0),
+    /**
+     * The memory the function needs, in MB (for every input, or per input): a call on a deployment
+     * with less fails as out of memory, as a real platform would report it.
+     */
+    memoryNeededMB: z.union([z.number().positive(), z.custom<(input: unknown) => number>((v) => typeof v === 'function', 'must be a number or a function')]).optional(),
+    /** Where the platform's time comes from: falco's clock, or a simulated one that runs faster than time. */
+    clock: z.custom<Clock>((v) => typeof (v as Clock | undefined)?.sleep === 'function', 'must be a Clock { now, sleep }').default(realClock),
     /** The function: output from input. Defaults to echoing the input. */
     handler: z.custom<(input: unknown) => unknown>((v) => typeof v === 'function', 'must be a function').optional(),
   })
@@ -65,7 +72,7 @@ export class SimulatedPlatform implements Platform {
   readonly name = 'simulated';
   /** It stands in for a cloud platform, whose account limit the user does not know. */
   readonly defaultCongestion = { kind: 'aimd', max: 10_000 } as const;
-  readonly #settings: Settings;
+  #settings: Settings;
   readonly #deployments = new Map<string, SimulatedDeployment>();
   readonly #activations = new Activations();
   #inFlight = 0;
@@ -80,6 +87,11 @@ export class SimulatedPlatform implements Platform {
   /** What the platform saw: calls, throttled calls, and the most calls in flight at once. */
   get stats(): { calls: number; throttled: number; peakInFlight: number } {
     return { calls: this.#calls, throttled: this.#throttled, peakInFlight: this.#peakInFlight };
+  }
+
+  /** Calls from now on take this long: latency that changes during a run. */
+  setLatency(latency: Latency): void {
+    this.#settings = { ...this.#settings, latency: parseOptions(latencySchema, latency, 'SimulatedPlatform latency') };
   }
 
   async deploy(deployable: Deployable, options: CallOptions = {}): Promise<Deployment> {
@@ -148,7 +160,8 @@ export class SimulatedPlatform implements Platform {
     const random = keyedRandom(s.seed, activationId);
     const coldStart = deployment.idle === 0;
     if (!coldStart) deployment.idle--;
-    const startedAt = now();
+    const { clock } = s;
+    const startedAt = clock.now();
     const initDurationMs = coldStart ? s.coldStartMs : 0;
     let durationMs = drawLatency(s.latency, random);
     if (random() < s.stragglerRate) durationMs *= s.stragglerFactor;
@@ -159,13 +172,21 @@ export class SimulatedPlatform implements Platform {
     const timings = { activationId, startedAt, coldStart, ...(coldStart ? { initDurationMs } : {}) };
     try {
       if (hangs || initDurationMs + durationMs > deployment.timeoutMs) {
-        await sleep(deployment.timeoutMs, options.signal);
+        await clock.sleep(deployment.timeoutMs, options.signal);
         throw new TimeoutError(`simulated function exceeded its timeout of ${deployment.timeoutMs} ms`, {
           timings: { ...timings, durationMs: deployment.timeoutMs },
         });
       }
-      await sleep(initDurationMs + durationMs, options.signal);
+      await clock.sleep(initDurationMs + durationMs, options.signal);
       if (transient) throw new TransientError('simulated platform: 503 Service Unavailable', { timings: { ...timings, durationMs } });
+      const needed = typeof s.memoryNeededMB === 'function' ? s.memoryNeededMB(input) : s.memoryNeededMB;
+      if (needed !== undefined && needed > deployment.memoryMB) {
+        throw new FunctionError(`simulated function ran out of memory: it needs ${needed} MB, its deployment "${deployment.name}" has ${deployment.memoryMB} MB`, {
+          errorType: 'OutOfMemory',
+          outOfMemory: true,
+          timings: { ...timings, durationMs, memoryUsedMB: deployment.memoryMB },
+        });
+      }
       if (keyedRandom(s.seed, options.invocationId)() < s.functionErrorRate) {
         throw new FunctionError(`simulated function error in "${options.invocationId}"`, { errorType: 'SimulatedError', timings: { ...timings, durationMs } });
       }

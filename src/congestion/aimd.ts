@@ -1,6 +1,6 @@
-import pLimit, { type LimitFunction } from 'p-limit';
 import { now } from '../clock.js';
-import type { CallOutcome, CongestionController } from './controller.js';
+import type { CallOutcome, CongestionController, SlotLimit } from './controller.js';
+import { SlotWindow } from './slot-window.js';
 
 export interface AimdSettings {
   /** The window to start from; it doubles per round trip (slow start) until the first throttle. */
@@ -20,7 +20,7 @@ export interface AimdSettings {
  */
 export class AimdController implements CongestionController {
   readonly #settings: AimdSettings;
-  readonly #limit: LimitFunction;
+  readonly #limit: SlotWindow;
   #window: number;
   #threshold: number;
   #lastDecrease = 0;
@@ -29,11 +29,11 @@ export class AimdController implements CongestionController {
     this.#settings = settings;
     this.#window = Math.min(settings.max, Math.max(settings.min, settings.initial));
     this.#threshold = settings.max;
-    this.#limit = pLimit(Math.floor(this.#window));
+    this.#limit = new SlotWindow(Math.floor(this.#window));
   }
 
-  get run(): LimitFunction {
-    return this.#limit;
+  get run(): SlotLimit {
+    return this.#limit.run;
   }
 
   get concurrency(): number {

@@ -1,8 +1,7 @@
-import pLimit from 'p-limit';
 import type { CongestionController } from './controller.js';
+import { SlotWindow } from './slot-window.js';
 
 /** A fixed number of requests in flight. */
 export function fixedConcurrency(concurrency: number): CongestionController {
-  const limit = pLimit(concurrency);
-  return { run: limit, feedback: () => {}, concurrency };
+  return { run: new SlotWindow(concurrency).run, feedback: () => {}, concurrency };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AimdController } from './aimd.js';
 import type { CongestionController } from './controller.js';
 import { fixedConcurrency } from './fixed.js';
+import { PidController } from './pid.js';
 import { TokenBucketController } from './token-bucket.js';
 
 const positiveInt = z.number().int('must be a whole number').positive('must be 1 or more');
@@ -26,9 +27,20 @@ export const congestionSchema = z.discriminatedUnion('kind', [
       decrease: z.number().gt(0).lt(1, 'must be below 1').default(0.9),
     })
     .strict(),
+  z
+    .object({
+      kind: z.literal('pid'),
+      targetPerSecond: z.number().positive('must be more than 0 calls a second'),
+      kp: z.number().min(0).default(0.5),
+      ki: z.number().min(0).default(1),
+      kd: z.number().min(0).default(0),
+      intervalMs: z.number().int().min(10, 'must be at least 10 ms').default(200),
+      maxConcurrency: positiveInt.default(1_000),
+    })
+    .strict(),
 ]);
 
-/** How requests are paced: a fixed concurrency, a rate limit, or AIMD on the platform's throttling. */
+/** How requests are paced: a fixed concurrency, a rate limit, AIMD on the platform's throttling, or a PID controller toward a target rate. */
 export type CongestionOptions = z.input<typeof congestionSchema>;
 
 export function createCongestionController(options: z.output<typeof congestionSchema>): CongestionController {
@@ -39,10 +51,14 @@ export function createCongestionController(options: z.output<typeof congestionSc
       return new TokenBucketController(options.perSecond, options.burst, options.concurrency);
     case 'aimd':
       return new AimdController(options);
+    case 'pid':
+      return new PidController(options);
   }
 }
 
 export { AimdController, type AimdSettings } from './aimd.js';
 export type { CallOutcome, CongestionController, SlotLimit } from './controller.js';
 export { fixedConcurrency } from './fixed.js';
+export { PidController, type PidSettings } from './pid.js';
+export { SlotWindow } from './slot-window.js';
 export { TokenBucketController } from './token-bucket.js';

@@ -1,4 +1,5 @@
-import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { FatalError } from '../errors.js';
 import { journalKey, type Journal, type JournalRecord } from './journal.js';
@@ -54,6 +55,27 @@ export class FileJournal implements Journal {
       records.set(journalKey(record.phase, record.id), record);
     });
     return records;
+  }
+
+  /** Every record of the file, line by line; a torn last line (a crash mid-write) is left out. */
+  async *records(): AsyncIterable<JournalRecord> {
+    await this.flush();
+    let stream;
+    try {
+      stream = createReadStream(this.#path, 'utf8');
+      for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
+        try {
+          yield JSON.parse(line) as JournalRecord;
+        } catch {
+          // Only the last line can be torn; `load` cuts it off.
+        }
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw new JournalError(`cannot read the journal ${this.#path}: ${(error as Error).message}`, { cause: error });
+    } finally {
+      stream?.destroy();
+    }
   }
 
   append(record: JournalRecord): void {

@@ -5,7 +5,11 @@ import type { Invocation } from '../invocation.js';
  * produced it (`deployableDigest`), so a changed function is never handed an old output. Lines
  * written before the digest was kept have none, and are never reused.
  */
-export type JournalRecord = Invocation & { readonly deployableDigest: string };
+export type JournalRecord = Invocation & {
+  readonly deployableDigest: string;
+  /** Which run of the journal kept it (one id per `execute`), so a run can read back its own records. */
+  readonly session?: string;
+};
 
 /**
  * Where a run keeps the final record of every invocation as it completes, so that a run started
@@ -17,6 +21,11 @@ export interface Journal {
   load(): Promise<ReadonlyMap<string, JournalRecord>>;
   /** Keeps a final record. Must not block: durability is the store's business, errors surface in `flush`. */
   append(record: JournalRecord): void;
+  /**
+   * Every record kept so far, one at a time and without holding them all (a phase whose records
+   * streamed reads its outputs back through it); optional, for stores that can.
+   */
+  records?(): AsyncIterable<JournalRecord>;
   /** Resolves once every appended record is stored; rejects if any could not be. */
   flush(): Promise<void>;
   close(): Promise<void>;

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { Deployable } from '../deployable.js';
 import { deployableDigest } from '../deployable-digest.js';
 import type { Invocation } from '../invocation.js';
+import type { StoredRecords } from '../phase-result.js';
 import { journalKey, type Journal, type JournalRecord } from './journal.js';
 
 /** How a run with a journal treats the records the journal already holds. */
@@ -18,6 +20,11 @@ export interface ResumeOptions {
  * when its id, input and function (code, runtime, entry point, params) are all the same.
  */
 export class JournalSession {
+  /** Marks the records this session keeps, so it can read its own back; short, as every line carries it. */
+  readonly id = randomUUID().slice(0, 8);
+  /** The keys of the records restored, by phase. */
+  readonly #restored = new Map<string, string[]>();
+
   private constructor(
     readonly journal: Journal,
     readonly kept: ReadonlyMap<string, JournalRecord>,
@@ -42,26 +49,48 @@ export class JournalSession {
   restore(invocations: Invocation[]): { pending: Invocation[]; restored: Invocation[] } {
     const pending: Invocation[] = [];
     const restored: Invocation[] = [];
-    for (const invocation of invocations) {
-      const kept = this.kept.get(journalKey(invocation.phase, invocation.id));
-      if (kept && this.#reusable(kept, invocation)) {
-        invocation.status = kept.status;
-        invocation.attempts = kept.attempts;
-        if ('output' in kept) invocation.output = kept.output;
-        if (kept.error) invocation.error = kept.error;
-        restored.push(invocation);
-      } else {
-        pending.push(invocation);
-      }
-    }
+    for (const invocation of invocations) (this.restoreOne(invocation) ? restored : pending).push(invocation);
     return { pending, restored };
+  }
+
+  /** Fills in one pending record from the journal, if it can be restored; says whether it was. */
+  restoreOne(invocation: Invocation): boolean {
+    const key = journalKey(invocation.phase, invocation.id);
+    const kept = this.kept.get(key);
+    if (!kept || !this.#reusable(kept, invocation)) return false;
+    invocation.status = kept.status;
+    invocation.attempts = kept.attempts;
+    if ('output' in kept) invocation.output = kept.output;
+    if (kept.error) invocation.error = kept.error;
+    let keys = this.#restored.get(invocation.phase);
+    if (!keys) this.#restored.set(invocation.phase, (keys = []));
+    keys.push(key);
+    return true;
   }
 
   /** Keeps a final record; aborted ones are not final for a resume, and are left out. */
   keep(invocation: Invocation): void {
     const digest = this.digests.get(invocation.phase);
     if (invocation.status === 'aborted' || digest === undefined) return;
-    this.journal.append({ ...invocation, deployableDigest: digest });
+    this.journal.append({ ...invocation, deployableDigest: digest, session: this.id });
+  }
+
+  /**
+   * A phase's final records as this session knows them: those restored, then those it kept, read
+   * back from the journal; undefined when the journal cannot be read back one record at a time.
+   */
+  storedRecords(phase: string): StoredRecords | undefined {
+    const { journal } = this;
+    if (!journal.records) return undefined;
+    const restored = this.#restored.get(phase) ?? [];
+    const read = async function* (this: JournalSession): AsyncIterable<Invocation> {
+      for (const key of restored) yield this.kept.get(key)!;
+      await journal.flush();
+      for await (const record of journal.records!()) {
+        if (record.session === this.id && record.phase === phase) yield record;
+      }
+    };
+    return { read: read.bind(this) };
   }
 
   #reusable(kept: JournalRecord, invocation: Invocation): boolean {

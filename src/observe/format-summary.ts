@@ -48,6 +48,7 @@ export function formatSummary(summary: RunSummary): string {
   const lines = [
     `run ${summary.runIds.join(', ') || '(unnamed)'}: ${summary.phases.length} phase${summary.phases.length === 1 ? '' : 's'}`,
     ...(summary.outcome?.status === 'failed' ? [runFailure(summary.outcome)] : []),
+    ...(summary.outcome?.budgetExceeded ? [budgetLine(summary.outcome.budgetExceeded, summary.total.aborted)] : []),
     '',
     textTable(rows, [false, ...SUMMARY_COLUMNS.map((c) => c.numeric)]),
     '',
@@ -60,6 +61,11 @@ export function formatSummary(summary: RunSummary): string {
   if (errors.length > 0) lines.push(`errors by class: ${errors.map(([name, n]) => `${name} ${formatCount(n)}`).join(', ')}`);
   if (summary.total.failures.listed.length > 0) lines.push(failuresTable(summary.total.failures));
   return lines.join('\n');
+}
+
+/** "stopped by its budget ...": the run did not do all it was asked to, and why. */
+function budgetLine(exceeded: NonNullable<RunOutcome['budgetExceeded']>, aborted: number): string {
+  return `stopped by its budget of $${exceeded.usd} in phase "${exceeded.phase}": ${formatCount(aborted)} invocations aborted, not run (${exceeded.reason.replace(/^not run: /, '')})`;
 }
 
 /** "the run failed: why; never started: which phases", in one line. */

@@ -21,10 +21,12 @@ class PhaseCounts {
   retries = 0;
   readonly inFlight = new Set<Invocation>();
   readonly startedAt = now();
+  ended = false;
 
+  /** `total` is undefined for a phase fed from an iterable of unknown length. */
   constructor(
     readonly phase: string,
-    readonly total: number,
+    readonly total: number | undefined,
   ) {}
 
   get rate(): number {
@@ -34,10 +36,11 @@ class PhaseCounts {
 
   line(): string {
     const rate = this.rate;
-    const eta = rate > 0 && this.done < this.total ? `, ETA ${formatMs(((this.total - this.done) / rate) * 1000)}` : '';
+    const { total } = this;
+    const eta = rate > 0 && total !== undefined && this.done < total ? `, ETA ${formatMs(((total - this.done) / rate) * 1000)}` : '';
     const aborted = this.aborted > 0 ? `, ${formatCount(this.aborted)} aborted` : '';
     return (
-      `[falco] ${this.phase}: ${formatCount(this.done)}/${formatCount(this.total)} done (${formatCount(this.failed)} failed${aborted}), ` +
+      `[falco] ${this.phase}: ${formatCount(this.done)}${total === undefined ? '' : `/${formatCount(total)}`} done (${formatCount(this.failed)} failed${aborted}), ` +
       `${formatCount(this.retries)} retries, ${formatCount(this.inFlight.size)} in flight, ${formatRate(rate)}${eta}`
     );
   }
@@ -99,7 +102,9 @@ export class Progress {
       }),
       events.on('phase:end', ({ result }) => {
         const c = counts(result.phase);
-        if (c) this.#view?.end(c);
+        if (!c) return;
+        c.ended = true;
+        this.#view?.end(c);
       }),
       events.on('run:end', () => this.#stop()),
     ];
@@ -114,7 +119,7 @@ export class Progress {
   }
 
   #running(): PhaseCounts[] {
-    return [...this.#phases.values()].filter((c) => c.done < c.total);
+    return [...this.#phases.values()].filter((c) => !c.ended);
   }
 
   #stop(): void {
@@ -153,11 +158,13 @@ class Bars implements View {
   }
 
   start(counts: PhaseCounts): void {
-    this.#bars.set(counts, this.#multibar.create(counts.total, 0, this.#payload(counts)));
+    this.#bars.set(counts, this.#multibar.create(counts.total ?? 0, 0, this.#payload(counts)));
   }
 
   update(counts: PhaseCounts): void {
-    this.#bars.get(counts)?.update(counts.done, this.#payload(counts));
+    const bar = this.#bars.get(counts);
+    if (counts.total === undefined) bar?.setTotal(counts.done);
+    bar?.update(counts.done, this.#payload(counts));
   }
 
   end(counts: PhaseCounts): void {
@@ -186,7 +193,8 @@ class Lines implements View {
   }
 
   start(counts: PhaseCounts): void {
-    this.#print(`[falco] ${counts.phase}: ${formatCount(counts.total)} invocation${counts.total === 1 ? '' : 's'}`);
+    const { total } = counts;
+    this.#print(`[falco] ${counts.phase}: ${total === undefined ? 'invocations from an iterable' : `${formatCount(total)} invocation${total === 1 ? '' : 's'}`}`);
   }
 
   update(): void {}

@@ -10,6 +10,8 @@ export interface RunOutcome {
   readonly status: 'running' | 'completed' | 'failed';
   /** Why the run failed, in one line. */
   readonly error?: string;
+  /** The run's budget stopped it: the first phase it stopped, and why. */
+  readonly budgetExceeded?: { readonly phase: string; readonly usd: number; readonly reason: string };
 }
 
 /** Follows `run:start`, `phase:start` and `run:end` to know a run's outcome; the records alone cannot say it. */
@@ -18,6 +20,7 @@ export class RunOutcomeTracker {
   readonly #started = new Set<string>();
   #status: RunOutcome['status'] = 'running';
   #error: string | undefined;
+  #budgetExceeded: RunOutcome['budgetExceeded'];
 
   attach(events: EventBus<FalcoEvents>): () => void {
     const detach = [
@@ -26,6 +29,10 @@ export class RunOutcomeTracker {
         this.#started.clear();
         this.#status = 'running';
         this.#error = undefined;
+        this.#budgetExceeded = undefined;
+      }),
+      events.on('budget:exceeded', ({ phase, usd, reason }) => {
+        this.#budgetExceeded ??= { phase, usd, reason };
       }),
       events.on('phase:start', ({ phase }) => this.#started.add(phase)),
       events.on('run:end', ({ error }) => {
@@ -44,6 +51,7 @@ export class RunOutcomeTracker {
       notStarted: this.#phases.filter((phase) => !this.#started.has(phase)),
       status: this.#status,
       ...(this.#error === undefined ? {} : { error: this.#error }),
+      ...(this.#budgetExceeded === undefined ? {} : { budgetExceeded: this.#budgetExceeded }),
     };
   }
 }
