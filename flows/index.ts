@@ -41,3 +41,9 @@ export * from './state-machine/index.js';
 export { withBuilders } from './builders/registry.js';
 export { WORKFLOW_FAILED, WORKFLOW_SUCCEEDED } from './builders/outcome.js';
 export { runWorkflow, type CompiledWorkflow, type WorkflowRunOptions } from './builders/run.js';
+
+// Distributed workflows of tasks (flows/tasks): the workflow service, lifecycle and task workers.
+export * from './tasks/index.js';
+// Both name a TaskState: the state machine's keeps the name, the workflow service's is aliased.
+export type { TaskState } from './state-machine/index.js';
+export type { TaskState as WorkflowTaskState } from './tasks/service-types.js';
