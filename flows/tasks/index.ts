@@ -9,3 +9,4 @@ export { END_TASK, RECEIPT, RECEIPTS_STREAM, START_TASK, taskStream, type EndTas
 export { FALCO_KIND, WAIT_KINDS } from './effects.js';
 export { FalcoTasks, type FalcoTasksOptions } from './falco-tasks.js';
 export { graphOfDag, type DagGraph } from './dag-graph.js';
+export { RECEIPT_GROUP, ReceiptLog, type ReceiptLogOptions } from './receipt-log.js';
