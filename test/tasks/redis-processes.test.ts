@@ -34,7 +34,7 @@ describe('distributed workflows on Redis, several OS processes', { skip: redisUn
       return pending.length > 0;
     };
     try {
-      const ids = [];
+      const ids: string[] = [];
       for (let i = 0; i < 50; i++) ids.push((await service.start(layered(), { i }, { id: `wf-${i}` })).id);
       // Two workers die while they hold tasks; two new ones (other names) take over what they held after the visibility timeout.
       for (const victim of ['w1', 'w2']) {
@@ -65,6 +65,40 @@ describe('distributed workflows on Redis, several OS processes', { skip: redisUn
       await Promise.all(processes.map((p) => p.stop().catch(() => p.kill())));
       await log.stop();
       await service.close();
+      await store.close();
+    }
+  });
+
+  it('Redis SIGKILLed mid-run and restarted from its append-only file: nothing is lost, every workflow finishes, each task once', async () => {
+    const server = redis.server();
+    const workspace = 'aof';
+    const args = ['--store', server.url, '--workspace', workspace];
+    const processes: FalcoProcess[] = await Promise.all([
+      startFalco('a1', ['worker', '--kinds', 'work', '--tasks', KINDS_MODULE, ...args, '--consumer', 'a1', '--visibility-timeout', '1000']),
+      startFalco('a2', ['worker', '--kinds', 'work', '--tasks', KINDS_MODULE, ...args, '--consumer', 'a2', '--visibility-timeout', '1000']),
+      startFalco('al', ['lifecycle', ...args, '--consumer', 'al']),
+    ]);
+    let store = new RedisWorkspaceStore({ url: server.url });
+    try {
+      let service = await Workflows.open({ store, workspace });
+      const graph = { ...layered('work', 2, 5), name: 'aof' };
+      const ids: string[] = [];
+      for (let i = 0; i < 10; i++) ids.push((await service.start(graph, { i }, { id: `aof-${i}` })).id);
+      await eventually(async () => (await service.inspect(ids[0]!))!.tasks.some((t) => t.state === 'succeeded'), 'some task ended before the crash');
+      await service.close();
+      await store.close();
+      await server.kill();
+      await server.restart();
+      store = new RedisWorkspaceStore({ url: server.url });
+      service = await Workflows.open({ store, workspace });
+      for (const id of ids) {
+        const detail = await settled(service, id, ['finished', 'failed', 'terminated'], 120_000);
+        assert.equal(detail.state, 'finished', `${id}: ${JSON.stringify(detail.error)}`);
+        for (const task of detail.tasks) assert.equal(task.state, 'succeeded');
+      }
+      await service.close();
+    } finally {
+      await Promise.all(processes.map((p) => p.stop().catch(() => p.kill())));
       await store.close();
     }
   });
