@@ -1,21 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { LifecycleWorker, makeEvent, TaskWorker, Workflows, type FlowGraph } from '../../flows/index.js';
-import { FileWorkspaceStore, MemoryWorkspaceStore, type WorkspaceStore } from '../../stores/index.js';
-import { RedisWorkspaceStore } from '../../stores/redis/index.js';
+import type { WorkspaceStore } from '../../stores/index.js';
 import { redisUnavailable } from '../helpers/redis-server.js';
-import { suiteTempDir } from '../helpers/temp-dir.js';
-import { suiteRedis } from '../stores/suite-redis.js';
+import { fileBackend, memoryBackend, redisBackend } from '../stores/backends.js';
+import type { WorkspaceBackend } from '../stores/workspace-store-contract.js';
 import { settled } from './helpers.js';
 import { testKinds } from './kinds.js';
-
-interface Backend {
-  open(): Promise<WorkspaceStore>;
-  /** The store closed and opened again, as a restarted process would (memory: the same store goes on). */
-  reopen(store: WorkspaceStore): Promise<WorkspaceStore>;
-}
 
 /** The service, a lifecycle and a worker on one store, in this process. */
 async function run(store: WorkspaceStore, workspace: string) {
@@ -27,16 +19,16 @@ async function run(store: WorkspaceStore, workspace: string) {
 
 const single = (name: string, node: FlowGraph['nodes'][number]): FlowGraph => ({ name, nodes: [node, { id: 'after', name: 'collect' }], edges: [{ from: '$start', to: node.id }, { from: node.id, to: 'after' }, { from: 'after', to: '$end' }] });
 
-function waitTasks(name: string, backend: () => Backend, skip?: string): void {
-  describe(`wait tasks, durable in the store: ${name}`, { skip }, () => {
+function waitTasks(name: string, backend: WorkspaceBackend): void {
+  describe(`wait tasks, durable in the store: ${name}`, () => {
     it('wait:delay is a timer in the store: it survives the lifecycle and worker stopping, and fires for the next ones', async () => {
       const ws = `w-${randomUUID()}`;
-      let store = await backend().open();
+      let store = await backend.open();
       let running = await run(store, ws);
       await running.service.start(single('delay', { id: 'D', name: 'wait:delay', parameters: { seconds: 0.3 } }), { x: 1 }, { id: 'd' });
       assert.equal((await running.service.inspect('d'))!.tasks[0]!.state, 'waiting');
       await running.stop();
-      store = await backend().reopen(store);
+      store = await backend.reopen(store);
       running = await run(store, ws);
       const detail = await settled(running.service, 'd');
       assert.equal(detail.state, 'finished');
@@ -48,7 +40,7 @@ function waitTasks(name: string, backend: () => Backend, skip?: string): void {
 
     it('wait:event ends on a CloudEvent of its type whose data holds its input, and only that one', async () => {
       const ws = `w-${randomUUID()}`;
-      const store = await backend().open();
+      const store = await backend.open();
       const running = await run(store, ws);
       const waiting = single('event', { id: 'E', name: 'wait:event', parameters: { type: 'order.paid', match: true } });
       await running.service.start(waiting, { order: 1 }, { id: 'o1' });
@@ -66,7 +58,7 @@ function waitTasks(name: string, backend: () => Backend, skip?: string): void {
 
     it('a countdown latch shared by 10 workflows releases all of them, once, when it comes down to zero', async () => {
       const ws = `w-${randomUUID()}`;
-      const store = await backend().open();
+      const store = await backend.open();
       const running = await run(store, ws);
       const holder: FlowGraph = {
         name: 'holder',
@@ -97,32 +89,8 @@ function waitTasks(name: string, backend: () => Backend, skip?: string): void {
   });
 }
 
-waitTasks('memory', () => ({ open: async () => new MemoryWorkspaceStore(), reopen: async (store) => store }));
+waitTasks('memory', memoryBackend());
 
-describe('file', () => {
-  const dir = suiteTempDir('falco-waits-');
-  const dirs = new WeakMap<object, string>();
-  const openOn = (path: string) => {
-    const store = new FileWorkspaceStore({ dir: path });
-    dirs.set(store, path);
-    return store;
-  };
-  waitTasks('file', () => ({
-    open: async () => openOn(join(dir(), randomUUID())),
-    reopen: async (store) => {
-      await store.close();
-      return openOn(dirs.get(store)!);
-    },
-  }));
-});
+describe('file', () => waitTasks('file', fileBackend('falco-waits-')));
 
-describe('Redis', { skip: redisUnavailable() }, () => {
-  const redis = suiteRedis();
-  waitTasks('Redis', () => ({
-    open: async () => new RedisWorkspaceStore({ url: redis.server().url }),
-    reopen: async (store) => {
-      await store.close();
-      return new RedisWorkspaceStore({ url: redis.server().url });
-    },
-  }));
-});
+describe('Redis', { skip: redisUnavailable() }, () => waitTasks('Redis', redisBackend()));
