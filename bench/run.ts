@@ -13,10 +13,11 @@ import { payloads } from './cases/payloads.js';
 import { pipelineState } from './cases/pipeline-state.js';
 import { redisEvents } from './cases/redis-events.js';
 import { scale } from './cases/scale.js';
+import { taskDispatch } from './cases/task-dispatch.js';
 import { triggerEngine } from './cases/trigger-engine.js';
 import { printTable, type Benchmark, type Row } from './report.js';
 
-const benchmarks: Benchmark[] = [executorOverhead, makespan, congestion, localThroughput, localColdStart, payloads, httpInvoke, scale, redisEvents, triggerEngine, joinLatency, pipelineState];
+const benchmarks: Benchmark[] = [executorOverhead, makespan, congestion, localThroughput, localColdStart, payloads, httpInvoke, scale, redisEvents, triggerEngine, joinLatency, taskDispatch, pipelineState];
 
 const options = new Command('bench')
   .option('--quick', 'every benchmark at a small size (CI runs this so the benchmarks never rot)')

@@ -60,3 +60,8 @@ export { DEFAULT_REPLAY_TTL_MS, StateReplayGuard } from './pipeline/signing-repl
 export { checkCallbackUrl } from './pipeline/signing-callback.js';
 export { redactHeaders, type HeaderRecord } from './pipeline/signing-headers.js';
 export type { StateManager } from '../stores/ports/state.js';
+// Distributed workflows of tasks (flows/tasks): the workflow service, lifecycle and task workers.
+export * from './tasks/index.js';
+// Both name a TaskState: the state machine's keeps the name, the workflow service's is aliased.
+export type { TaskState } from './state-machine/index.js';
+export type { TaskState as WorkflowTaskState } from './tasks/service-types.js';
