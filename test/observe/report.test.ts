@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { formatCount, formatMs } from '../../src/observe/format.js';
 import { reportHtml, reportModel, RunStats, writeReport, type Attempt, type Invocation } from '../../src/index.js';
-import { findChromium, HeadlessPage, NO_CHROMIUM } from './chromium.js';
+import { findChromium, HeadlessPage, NO_CHROMIUM } from '../helpers/chromium.js';
 import { runFailingAtReduce, simulatedRun } from './runs.js';
 
 /** The repository's root (where package.json is), from this file's place in dist/ or a build folder. */

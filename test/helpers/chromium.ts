@@ -97,11 +97,43 @@ export class HeadlessPage {
   }
 
   /** Loads a local file and waits for its load event. */
-  async load(path: string): Promise<void> {
+  load(path: string): Promise<void> {
+    return this.goto(pathToFileURL(path).href);
+  }
+
+  /** Navigates to a URL (http: or file:) and waits for its load event. */
+  async goto(url: string): Promise<void> {
     const loaded = this.#next('Page.loadEventFired');
-    const { result } = await this.#send('Page.navigate', { url: pathToFileURL(path).href });
-    if (result?.errorText) throw new Error(`chromium could not load ${path}: ${String(result.errorText)}`);
+    const { result } = await this.#send('Page.navigate', { url });
+    if (result?.errorText) throw new Error(`chromium could not load ${url}: ${String(result.errorText)}`);
     await loaded;
+  }
+
+  /**
+   * Waits until `expression` is truthy in the page and returns its value; polls, so it sees what the
+   * page's own code (SSE handlers, timers) did in between. Throws with `what` after `timeoutMs`.
+   */
+  async waitFor<T>(expression: string, what: string, timeoutMs = 30_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await this.evaluate<T>(expression);
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms in the page for ${what} (${expression})`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** Waits for an element matching `selector`, then returns its text. */
+  waitForSelector(selector: string, timeoutMs?: number): Promise<string> {
+    const found = `document.querySelector(${JSON.stringify(selector)})`;
+    return this.waitFor<string>(`${found} ? (${found}.textContent || ' ') : ''`, `an element ${selector}`, timeoutMs);
+  }
+
+  /** Clicks the first element matching `selector` once it exists and is enabled. */
+  async click(selector: string): Promise<void> {
+    const found = `document.querySelector(${JSON.stringify(selector)})`;
+    await this.waitFor(`${found} && !${found}.disabled`, `an enabled ${selector} to click`);
+    await this.evaluate(`${found}.click()`);
   }
 
   /** Evaluates an expression in the page and returns its value (JSON-serialisable). */
