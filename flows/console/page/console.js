@@ -158,12 +158,13 @@ function renderGraph(detail) {
   const svg = $('#graph');
   const last = Math.max(...columns.keys());
   svg.setAttribute('width', String(40 + (last + 1) * (width + gapX)));
-  svg.setAttribute('height', String(60 + tallest * (height + gapY)));
+  svg.setAttribute('height', String(50 + tallest * (height + gapY)));
   const defs = svgElement('defs');
   const marker = svgElement('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: '10', refY: '5', markerWidth: '7', markerHeight: '7', orient: 'auto-start-reverse' });
   marker.append(svgElement('path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: '#6b7280' }));
   defs.append(marker);
   const parts = [defs];
+  const bottom = 20 + tallest * (height + gapY) + 10;
   const anchor = (id, side) => {
     const p = position.get(id);
     const terminal = id === START || id === END;
@@ -175,9 +176,10 @@ function renderGraph(detail) {
     const from = anchor(edge.from, 'out');
     const to = anchor(edge.to, 'in');
     const isBack = back.has(`${edge.from}\u0000${edge.to}`);
-    const bend = isBack ? Math.max(from.y, to.y) + height + gapY / 2 : undefined;
+    // A back edge (a loop) runs from the bottom of its source under every row to the bottom of its target.
+    const below = (id) => ({ x: (anchor(id, 'in').x + anchor(id, 'out').x) / 2, y: position.get(id).y + height });
     const d = isBack
-      ? `M ${from.x} ${from.y} C ${from.x + 40} ${bend}, ${to.x - 40} ${bend}, ${to.x} ${to.y}`
+      ? `M ${below(edge.from).x} ${below(edge.from).y} C ${below(edge.from).x} ${bottom}, ${below(edge.to).x} ${bottom}, ${below(edge.to).x} ${below(edge.to).y}`
       : `M ${from.x} ${from.y} C ${(from.x + to.x) / 2} ${from.y}, ${(from.x + to.x) / 2} ${to.y}, ${to.x} ${to.y}`;
     parts.push(svgElement('path', { class: isBack ? 'edge back' : 'edge', d, 'data-from': edge.from, 'data-to': edge.to }));
   }
@@ -351,7 +353,10 @@ function stateCell(state) {
 }
 
 function time(ms) {
-  return ms === undefined ? '' : new Date(ms).toLocaleTimeString(undefined, { hour12: false, fractionalSecondDigits: 3 });
+  if (ms === undefined) return '';
+  const at = new Date(ms);
+  const two = (n) => String(n).padStart(2, '0');
+  return `${two(at.getHours())}:${two(at.getMinutes())}:${two(at.getSeconds())}.${String(at.getMilliseconds()).padStart(3, '0')}`;
 }
 
 function duration(task) {
