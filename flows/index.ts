@@ -41,3 +41,9 @@ export * from './state-machine/index.js';
 export { withBuilders } from './builders/registry.js';
 export { WORKFLOW_FAILED, WORKFLOW_SUCCEEDED } from './builders/outcome.js';
 export { runWorkflow, type CompiledWorkflow, type WorkflowRunOptions } from './builders/run.js';
+
+// The workflow REST API, its client and the console page (flows/console).
+export { serveWorkflowApi, WORKFLOW_ACTIONS, type WorkflowAction, type WorkflowApi, type WorkflowApiOptions } from './console/server.js';
+export { WorkflowClient, type WorkflowClientOptions } from './console/client.js';
+export { WorkflowApiError } from './console/errors.js';
+export type { StartRequest } from './console/start-request.js';
