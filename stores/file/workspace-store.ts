@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { join } from 'node:path';
 import { ConfigError } from '../../src/errors.js';
 import type { EventStream } from '../ports/event-stream.js';
-import { WorkspaceNotFoundError, type Checkpoint, type JsonObject, type Timer, type TriggerRecord, type TriggerSpec, type WorkspaceStore } from '../ports/workspace.js';
+import { checkStreamName, expectationMiss, WorkspaceNotFoundError, type Checkpoint, type JsonObject, type Timer, type TriggerRecord, type TriggerSpec, type WorkspaceStore } from '../ports/workspace.js';
 import { FileEventStream } from './event-stream.js';
 import { replaceFile, StoreFileError } from './lines.js';
 import { lockDir } from './lock.js';
@@ -21,6 +21,7 @@ interface Open {
   state: State;
   readonly events: FileEventStream;
   readonly commands: FileEventStream;
+  readonly streams: Map<string, FileEventStream>;
 }
 
 /**
@@ -51,7 +52,7 @@ export class FileWorkspaceStore implements WorkspaceStore {
   async deleteWorkspace(workspace: string): Promise<void> {
     const open = this.#open.get(workspace);
     if (open) {
-      await Promise.all([open.events.close(), open.commands.close()]);
+      await closeStreams(open);
       this.#open.delete(workspace);
     }
     rmSync(this.#dirOf(workspace), { recursive: true, force: true });
@@ -97,16 +98,34 @@ export class FileWorkspaceStore implements WorkspaceStore {
     return this.#get(workspace).commands;
   }
 
+  stream(workspace: string, name: string): FileEventStream {
+    const open = this.#get(workspace);
+    let stream = open.streams.get(checkStreamName(name));
+    if (!stream) {
+      mkdirSync(join(open.dir, 'streams'), { recursive: true });
+      stream = new FileEventStream(`${workspace}/${name}`, join(open.dir, 'streams', `${name}.jsonl`), open.state.checkpoint);
+      open.streams.set(name, stream);
+    }
+    return stream;
+  }
+
   async commit(workspace: string, committed: Checkpoint): Promise<void> {
     const open = this.#get(workspace);
+    const conflict = expectationMiss(committed.expect, (id) => open.state.triggers[id]?.fired);
+    if (conflict) throw conflict;
     // What the store keeps is its own: the engine goes on changing the contexts it committed.
     const checkpoint = structuredClone(committed);
     const k = open.state.checkpoint + 1;
     const eventLines = [...open.events.stageAck(checkpoint.ack.group, checkpoint.ack.entryIds, k), ...open.events.stageEvents(checkpoint.events, k)];
     const commandLines = open.commands.stageEvents(checkpoint.commands, k);
+    const streamLines = Object.entries(checkpoint.streams ?? {}).map(([name, events]) => {
+      const stream = this.stream(workspace, name);
+      return () => stream.write(stream.stageEvents(events, k));
+    });
+    const guarded = checkpoint.expect ?? {};
     this.#change(workspace, (state) => {
-      // A trigger deleted since the batch was read stays deleted.
-      for (const record of checkpoint.triggers) if (state.triggers[record.spec.id]) state.triggers[record.spec.id] = record;
+      // A trigger deleted since the batch was read stays deleted, unless the checkpoint guards it.
+      for (const record of checkpoint.triggers) if (state.triggers[record.spec.id] || record.spec.id in guarded) state.triggers[record.spec.id] = record;
       for (const id of checkpoint.removed) delete state.triggers[id];
       if (checkpoint.global) state.global = checkpoint.global;
       for (const timer of checkpoint.timers?.set ?? []) state.timers[timer.id] = timer;
@@ -114,6 +133,7 @@ export class FileWorkspaceStore implements WorkspaceStore {
     }, () => {
       open.events.write(eventLines);
       open.commands.write(commandLines);
+      for (const write of streamLines) write();
     });
   }
 
@@ -127,7 +147,7 @@ export class FileWorkspaceStore implements WorkspaceStore {
   }
 
   async close(): Promise<void> {
-    for (const open of this.#open.values()) await Promise.all([open.events.close(), open.commands.close()]);
+    for (const open of this.#open.values()) await closeStreams(open);
     this.#open.clear();
     this.#release();
   }
@@ -156,6 +176,7 @@ export class FileWorkspaceStore implements WorkspaceStore {
       state,
       events: new FileEventStream(`${workspace}/events`, join(dir, 'events.jsonl'), state.checkpoint),
       commands: new FileEventStream(`${workspace}/commands`, join(dir, 'commands.jsonl'), state.checkpoint),
+      streams: new Map(),
     };
     this.#open.set(workspace, open);
     return open;
@@ -167,6 +188,10 @@ export class FileWorkspaceStore implements WorkspaceStore {
     }
     return join(this.dir, workspace);
   }
+}
+
+function closeStreams(open: Open): Promise<unknown> {
+  return Promise.all([open.events, open.commands, ...open.streams.values()].map((stream) => stream.close()));
 }
 
 function readState(path: string, workspace: string, dir: string): State {

@@ -1,7 +1,7 @@
 import { FatalError } from '../../src/errors.js';
 import type { FalcoEvent } from '../ports/event.js';
 import type { EventConsumer } from '../ports/event-stream.js';
-import { WorkspaceNotFoundError, type Checkpoint, type JsonObject, type Timer, type TriggerRecord, type TriggerSpec, type WorkspaceStore } from '../ports/workspace.js';
+import { checkStreamName, expectationMiss, WorkspaceNotFoundError, type Checkpoint, type JsonObject, type Timer, type TriggerRecord, type TriggerSpec, type WorkspaceStore } from '../ports/workspace.js';
 import { MemoryEventStream } from './event-stream.js';
 
 interface Workspace {
@@ -9,6 +9,7 @@ interface Workspace {
   global: JsonObject;
   readonly events: MemoryEventStream;
   readonly commands: MemoryEventStream;
+  readonly streams: Map<string, MemoryEventStream>;
   /** Timers by id, and the same timers ordered by when they are due. */
   readonly timers: Map<string, Timer>;
   dueOrder: Timer[];
@@ -34,6 +35,7 @@ export class MemoryWorkspaceStore implements WorkspaceStore {
       global: structuredClone(options.global ?? {}),
       events: new MemoryEventStream(`${workspace}/events`),
       commands: new MemoryEventStream(`${workspace}/commands`),
+      streams: new Map(),
       timers: new Map(),
       dueOrder: [],
       ackers: new Map(),
@@ -44,7 +46,7 @@ export class MemoryWorkspaceStore implements WorkspaceStore {
     const state = this.#workspaces.get(workspace);
     if (!state) return;
     this.#workspaces.delete(workspace);
-    await Promise.all([state.events.close(), state.commands.close()]);
+    await closeStreams(state);
   }
 
   async listWorkspaces(): Promise<string[]> {
@@ -83,19 +85,34 @@ export class MemoryWorkspaceStore implements WorkspaceStore {
     return this.#get(workspace).commands;
   }
 
+  stream(workspace: string, name: string): MemoryEventStream {
+    const state = this.#get(workspace);
+    let stream = state.streams.get(checkStreamName(name));
+    if (!stream) {
+      stream = new MemoryEventStream(`${workspace}/${name}`);
+      state.streams.set(name, stream);
+    }
+    return stream;
+  }
+
   async commit(workspace: string, checkpoint: Checkpoint): Promise<void> {
     const state = this.#get(workspace);
     const acker = await this.#acker(state, checkpoint.ack.group);
     // Everything below is synchronous: no other call of this store can run in between.
+    const conflict = expectationMiss(checkpoint.expect, (id) => state.triggers.get(id)?.fired);
+    if (conflict) throw conflict;
     const copy = structuredClone(checkpoint);
-    // A trigger deleted while its batch was in flight stays deleted.
-    for (const record of copy.triggers) if (state.triggers.has(record.spec.id)) state.triggers.set(record.spec.id, record);
+    const streams = Object.entries(copy.streams ?? {}).map(([name, events]) => [this.stream(workspace, name), events] as const);
+    const guarded = copy.expect ?? {};
+    // A trigger deleted while its batch was in flight stays deleted, unless the checkpoint guards it.
+    for (const record of copy.triggers) if (state.triggers.has(record.spec.id) || record.spec.id in guarded) state.triggers.set(record.spec.id, record);
     for (const id of copy.removed) state.triggers.delete(id);
     if (copy.global) state.global = copy.global;
     void acker.ack(copy.ack.entryIds);
     if (copy.events.length > 0) void state.events.publish(copy.events);
     if (copy.commands.length > 0) void state.commands.publish(copy.commands);
     if (copy.timers) setTimers(state, copy.timers.set, copy.timers.cancel);
+    for (const [stream, events] of streams) if (events.length > 0) void stream.publish(events);
   }
 
   async fireDueTimers(workspace: string, now: number): Promise<number> {
@@ -115,7 +132,7 @@ export class MemoryWorkspaceStore implements WorkspaceStore {
 
   async close(): Promise<void> {
     this.#closed = true;
-    for (const state of this.#workspaces.values()) await Promise.all([state.events.close(), state.commands.close()]);
+    for (const state of this.#workspaces.values()) await closeStreams(state);
   }
 
   #get(workspace: string): Workspace {
@@ -139,6 +156,10 @@ export class MemoryWorkspaceStore implements WorkspaceStore {
   #checkOpen(): void {
     if (this.#closed) throw new FatalError('the memory workspace store is closed: open a new one');
   }
+}
+
+function closeStreams(state: Workspace): Promise<unknown> {
+  return Promise.all([state.events, state.commands, ...state.streams.values()].map((stream) => stream.close()));
 }
 
 /** Cancels, then sets (replacing any timer of the same id), keeping `dueOrder` sorted by binary insertion. */

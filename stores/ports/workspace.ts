@@ -1,4 +1,4 @@
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError, TransientError } from '../../src/errors.js';
 import type { FalcoEvent } from './event.js';
 import type { EventStream } from './event-stream.js';
 
@@ -7,6 +7,27 @@ export type JsonObject = { [key: string]: Json };
 
 /** The workspace named does not exist: create it first (`createWorkspace`, `falco triggers add --create`). */
 export class WorkspaceNotFoundError extends ConfigError {}
+
+/**
+ * A checkpoint's `expect` did not hold: another writer changed (or created, or deleted) a trigger
+ * since it was read. Nothing was written; read the triggers again and redo the batch.
+ */
+export class CheckpointConflictError extends TransientError {}
+
+/** Checks a named stream's name (`WorkspaceStore.stream`); returns it. */
+export function checkStreamName(name: string): string {
+  if (!/^[\w.:-]{1,200}$/.test(name)) throw new ConfigError(`"${name}" cannot name a stream: use 1 to 200 letters, digits, ".", "_", "-" or ":"`);
+  return name;
+}
+
+/** The `fired` counts a checkpoint's `expect` names that the stored triggers do not have, as a conflict; undefined when all hold. */
+export function expectationMiss(expect: Checkpoint['expect'], firedOf: (id: string) => number | undefined): CheckpointConflictError | undefined {
+  for (const [id, fired] of Object.entries(expect ?? {})) {
+    const stored = firedOf(id) ?? null;
+    if (stored !== fired) return new CheckpointConflictError(`trigger "${id}" changed since it was read (fired ${stored ?? 'absent'}, expected ${fired ?? 'absent'}): read it again and redo the batch`);
+  }
+  return undefined;
+}
 
 /** Which events activate a trigger: by `type`, and by `subject` where given. */
 export interface EventFilter {
@@ -72,6 +93,14 @@ export interface Checkpoint {
   /** Commands for action workers (an `invoke`, say), appended to the workspace's command stream. */
   readonly commands: readonly FalcoEvent[];
   readonly timers?: { readonly set: readonly Timer[]; readonly cancel: readonly string[] };
+  /** Events appended to the workspace's named streams (see `WorkspaceStore.stream`), by stream name. */
+  readonly streams?: Readonly<Record<string, readonly FalcoEvent[]>>;
+  /**
+   * Optimistic concurrency, for several writers of one workspace: the checkpoint is written only if
+   * every trigger named has this `fired` count (`null`: no such trigger), else nothing is and the
+   * commit throws `CheckpointConflictError`. A guarded trigger's record is written even if it is new.
+   */
+  readonly expect?: Readonly<Record<string, number | null>>;
 }
 
 /**
@@ -96,6 +125,8 @@ export interface WorkspaceStore {
   events(workspace: string): EventStream;
   /** The workspace's command stream, which action workers consume. */
   commands(workspace: string): EventStream;
+  /** A further stream of the workspace, by name (letters, digits, `.`, `_`, `-`, `:`): one per task kind, say. */
+  stream(workspace: string, name: string): EventStream;
   commit(workspace: string, checkpoint: Checkpoint): Promise<void>;
   /** Moves every timer due at or before `now` into the event stream, atomically; returns how many moved. */
   fireDueTimers(workspace: string, now: number): Promise<number>;

@@ -4,21 +4,35 @@ import { RedisScript } from './connection.js';
  * The keys of one workspace, in the order the scripts take them. All share the hash tag
  * `{workspace}`: `global` (the global context as JSON, and the mark that the workspace exists),
  * `triggers` (a hash: trigger id → the trigger record as JSON), `events` and `commands` (streams),
- * `timers` (a sorted set: timer id by due time) and `timer-events` (a hash: timer id → its event).
+ * `timers` (a sorted set: timer id by due time), `timer-events` (a hash: timer id → its event) and
+ * `streams` (the set of the names of its named streams, each kept at `stream:<name>`).
  */
-export const WORKSPACE_KEYS = ['global', 'triggers', 'events', 'commands', 'timers', 'timer-events'] as const;
+export const WORKSPACE_KEYS = ['global', 'triggers', 'events', 'commands', 'timers', 'timer-events', 'streams'] as const;
 
 /**
- * One checkpoint, atomically: trigger records (only for triggers that still exist), removals, the
- * global context, the ack of the consumed entries, the published events and commands, timers set
- * and cancelled. KEYS: WORKSPACE_KEYS. ARGV[1]: the checkpoint as JSON (see `RedisWorkspaceStore`).
+ * One checkpoint, atomically: if every expected trigger has its expected `fired` count (else a
+ * CONFLICT error and nothing written), trigger records (only for triggers that still exist, or
+ * that are guarded), removals, the global context, the ack of the consumed entries, the published
+ * events and commands, timers set and cancelled, and events for named streams.
+ * KEYS: WORKSPACE_KEYS, then the named streams' keys. ARGV[1]: the checkpoint as JSON (see `RedisWorkspaceStore`).
  */
 export const COMMIT = new RedisScript(`
 local global, triggers, events, commands, timers, timerEvents = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 if redis.call('EXISTS', global) == 0 then return redis.error_reply('NOWORKSPACE') end
 local c = cjson.decode(ARGV[1])
+local guarded = {}
+for _, guard in ipairs(c.expect) do
+  local stored = redis.call('HGET', triggers, guard[1])
+  local fired = stored and cjson.decode(stored).fired or -1
+  if fired ~= guard[2] then return redis.error_reply('CONFLICT ' .. guard[1] .. ' ' .. fired) end
+  guarded[guard[1]] = true
+end
 for _, record in ipairs(c.records) do
-  if redis.call('HEXISTS', triggers, record[1]) == 1 then redis.call('HSET', triggers, record[1], record[2]) end
+  if guarded[record[1]] or redis.call('HEXISTS', triggers, record[1]) == 1 then redis.call('HSET', triggers, record[1], record[2]) end
+end
+for i, stream in ipairs(c.streams) do
+  redis.call('SADD', KEYS[7], stream[1])
+  for _, fields in ipairs(stream[2]) do redis.call('XADD', KEYS[7 + i], '*', unpack(fields)) end
 end
 for _, id in ipairs(c.removed) do redis.call('HDEL', triggers, id) end
 if c.global ~= cjson.null then redis.call('SET', global, c.global) end

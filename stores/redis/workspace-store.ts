@@ -1,6 +1,6 @@
 import { toFields } from '../ports/event.js';
 import type { EventStream } from '../ports/event-stream.js';
-import { WorkspaceNotFoundError, type Checkpoint, type JsonObject, type TriggerRecord, type TriggerSpec, type WorkspaceStore } from '../ports/workspace.js';
+import { CheckpointConflictError, checkStreamName, WorkspaceNotFoundError, type Checkpoint, type JsonObject, type TriggerRecord, type TriggerSpec, type WorkspaceStore } from '../ports/workspace.js';
 import { openRedis, parseRedisUrl, workspaceKey, type RedisClient, type RedisConnectionOptions, type RedisScript } from './connection.js';
 import { deadKey, flatten, RedisEventStream } from './event-stream.js';
 import { COMMIT, FIRE_TIMERS, PUT_TRIGGERS, WORKSPACE_KEYS } from './workspace-scripts.js';
@@ -32,8 +32,9 @@ export class RedisWorkspaceStore implements WorkspaceStore {
 
   async deleteWorkspace(workspace: string): Promise<void> {
     const client = await this.#connection;
-    const keys = [...WORKSPACE_KEYS.map((part) => this.#key(workspace, part)), deadKey(this.#key(workspace, 'events')), deadKey(this.#key(workspace, 'commands'))];
-    await client.sendCommand(['DEL', ...keys]);
+    const named = (await client.sendCommand<string[]>(['SMEMBERS', this.#key(workspace, 'streams')])).map((name) => this.#streamKey(workspace, name));
+    const streams = [this.#key(workspace, 'events'), this.#key(workspace, 'commands'), ...named];
+    await client.sendCommand(['DEL', ...WORKSPACE_KEYS.map((part) => this.#key(workspace, part)), ...named, ...streams.map(deadKey)]);
     await client.sendCommand(['SREM', WORKSPACES, workspace]);
   }
 
@@ -80,8 +81,20 @@ export class RedisWorkspaceStore implements WorkspaceStore {
     return this.#stream(this.#key(workspace, 'commands'));
   }
 
+  stream(workspace: string, name: string): EventStream {
+    const key = this.#streamKey(workspace, checkStreamName(name));
+    if (!this.#streams.has(key)) {
+      // Named so that deleteWorkspace finds it; a stream that is never written costs one set member.
+      void this.#connection.then((client) => client.sendCommand(['SADD', this.#key(workspace, 'streams'), name])).catch(() => {});
+    }
+    return this.#stream(key);
+  }
+
   async commit(workspace: string, checkpoint: Checkpoint): Promise<void> {
+    const named = Object.entries(checkpoint.streams ?? {}).map(([name, events]) => [checkStreamName(name), events] as const);
     const encoded = {
+      expect: Object.entries(checkpoint.expect ?? {}).map(([id, fired]) => [id, fired ?? -1]),
+      streams: named.map(([name, events]) => [name, events.map((event) => flatten(toFields(event)))]),
       records: checkpoint.triggers.map((record) => [record.spec.id, JSON.stringify(record)]),
       removed: checkpoint.removed,
       global: checkpoint.global === undefined ? null : JSON.stringify(checkpoint.global),
@@ -92,7 +105,15 @@ export class RedisWorkspaceStore implements WorkspaceStore {
       set: (checkpoint.timers?.set ?? []).map((timer) => [timer.id, timer.dueAt, JSON.stringify(flatten(toFields(timer.event)))]),
       cancel: checkpoint.timers?.cancel ?? [],
     };
-    await this.#run(workspace, COMMIT, [JSON.stringify(encoded)]);
+    try {
+      await this.#run(workspace, COMMIT, [JSON.stringify(encoded)], named.map(([name]) => this.#streamKey(workspace, name)));
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith('CONFLICT')) {
+        const [, id, fired] = error.message.split(' ');
+        throw new CheckpointConflictError(`trigger "${id}" changed since it was read (fired ${fired === '-1' ? 'absent' : fired}): read it again and redo the batch`);
+      }
+      throw error;
+    }
   }
 
   async fireDueTimers(workspace: string, now: number): Promise<number> {
@@ -110,6 +131,10 @@ export class RedisWorkspaceStore implements WorkspaceStore {
     return workspaceKey(workspace, part);
   }
 
+  #streamKey(workspace: string, name: string): string {
+    return workspaceKey(workspace, 'stream', name);
+  }
+
   #stream(key: string): RedisEventStream {
     let stream = this.#streams.get(key);
     if (!stream) {
@@ -120,8 +145,8 @@ export class RedisWorkspaceStore implements WorkspaceStore {
   }
 
   /** Runs a workspace script; a workspace that does not exist is a `WorkspaceNotFoundError`. */
-  async #run<T = number>(workspace: string, script: RedisScript, args: readonly string[]): Promise<T> {
-    const keys = WORKSPACE_KEYS.map((part) => this.#key(workspace, part));
+  async #run<T = number>(workspace: string, script: RedisScript, args: readonly string[], extraKeys: readonly string[] = []): Promise<T> {
+    const keys = [...WORKSPACE_KEYS.map((part) => this.#key(workspace, part)), ...extraKeys];
     const client = await this.#connection;
     try {
       return await script.run<T>(client, keys, args);
