@@ -47,6 +47,7 @@ export { serveWorkflowApi, WORKFLOW_ACTIONS, type WorkflowAction, type WorkflowA
 export { WorkflowClient, type WorkflowClientOptions } from './console/client.js';
 export { WorkflowApiError } from './console/errors.js';
 export type { StartRequest } from './console/start-request.js';
+
 // Distributed workflows of tasks (flows/tasks): the workflow service, lifecycle and task workers.
 export * from './tasks/index.js';
 // Both name a TaskState: the state machine's keeps the name, the workflow service's is aliased.

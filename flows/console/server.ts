@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { FatalError, messageOf } from '../../src/errors.js';
+import { FatalError, messageOf, PlanError } from '../../src/errors.js';
 import { answer, closeServer, listen, MAX_BODY_BYTES, readBody } from '../http-io.js';
 import type { FlowGraph } from '../tasks/graph.js';
 import type { WorkflowService } from '../tasks/service-types.js';
@@ -123,14 +123,14 @@ function compile(options: WorkflowApiOptions, source: string): FlowGraph {
 }
 
 /**
- * The service refuses what it cannot do with a falco error: at start, a graph it cannot run (400);
- * for a workflow that exists, an action its state does not allow (409).
+ * The service refuses what it cannot do with a falco error: a graph it cannot run is a `PlanError`
+ * (400); anything else it refuses is the workflow's state (409): an id in use, resuming a running one.
  */
 async function serviceCall<T>(call: 'start' | WorkflowAction, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof FatalError && !(error instanceof WorkflowApiError)) throw new WorkflowApiError(call === 'start' ? 400 : 409, `cannot ${call}: ${error.message}`);
+    if (error instanceof FatalError && !(error instanceof WorkflowApiError)) throw new WorkflowApiError(error instanceof PlanError ? 400 : 409, `cannot ${call}: ${error.message}`);
     throw error;
   }
 }
