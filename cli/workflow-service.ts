@@ -8,7 +8,8 @@ import { ConfigError } from '../src/index.js';
 import type { Json } from '../stores/ports/workspace.js';
 
 /** Where `falco console` listens by default, and so where these commands look for it. */
-export const DEFAULT_API_URL = 'http://127.0.0.1:8080';
+export const DEFAULT_API_PORT = 8080;
+const DEFAULT_API_URL = `http://127.0.0.1:${DEFAULT_API_PORT}`;
 
 interface ApiFlags {
   readonly api: string;
