@@ -24,17 +24,23 @@ export class Gates {
   }
 }
 
-/** The embedded workflow service with two task kinds: `gate` (above) and `fail`, which throws its `message`. */
+/**
+ * The embedded workflow service with task kinds `gate` and `gate-2` (above; two kinds, because a
+ * worker ends a batch of one kind's tasks together, so two gated tasks of one kind end together)
+ * and `fail`, which throws its `message`.
+ */
 export async function openWorkflows(gates = new Gates()): Promise<EmbeddedWorkflows> {
+  const gate = taskKind<Json, Json>({
+    run: async (input, { parameters, signal }) => {
+      await gates.wait(String(parameters.gate), signal);
+      return input;
+    },
+  });
   return EmbeddedWorkflows.start({
     watchPollMs: 20,
     kinds: {
-      gate: taskKind<Json, Json>({
-        run: async (input, { parameters, signal }) => {
-          await gates.wait(String(parameters.gate), signal);
-          return input;
-        },
-      }),
+      gate,
+      'gate-2': gate,
       fail: taskKind<Json, Json>({
         run: (_input, { parameters }) => {
           throw new Error(String(parameters.message ?? 'failed'));

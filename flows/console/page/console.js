@@ -9,9 +9,11 @@ const $ = (selector) => document.querySelector(selector);
 
 const view = {
   workflows: new Map(),
+  /** The id of the workflow the page shows, and what it last read of it. */
+  shown: undefined,
   detail: undefined,
-  loading: undefined,
-  queued: [],
+  reading: false,
+  again: false,
   selectedTask: undefined,
 };
 
@@ -67,19 +69,30 @@ function renderList() {
 
 // ---- one workflow ----
 
-async function loadDetail(id) {
-  view.loading = id;
-  view.queued = [];
-  try {
-    const detail = await api('GET', `/api/workflows/${encodeURIComponent(id)}`);
-    if (view.loading !== id) return;
-    view.detail = { ...detail, tasks: new Map(detail.tasks.map((task) => [task.node, task])) };
-    for (const change of view.queued) apply(change);
-  } finally {
-    if (view.loading === id) view.loading = undefined;
-    view.queued = [];
+/**
+ * Reads the shown workflow again. Every change to it calls this; a call while a read is in flight
+ * reads once more after it, so the last read starts after the last change and the page ends up
+ * showing the newest state, whatever order the answers and the events came in.
+ */
+async function refresh() {
+  if (view.reading) {
+    view.again = true;
+    return;
   }
-  renderDetail();
+  view.reading = true;
+  try {
+    do {
+      view.again = false;
+      const id = view.shown;
+      if (id === undefined) return;
+      const detail = await api('GET', `/api/workflows/${encodeURIComponent(id)}`);
+      if (view.shown !== id) continue;
+      view.detail = { ...detail, tasks: new Map(detail.tasks.map((task) => [task.node, task])) };
+      renderDetail();
+    } while (view.again);
+  } finally {
+    view.reading = false;
+  }
 }
 
 function renderDetail() {
@@ -268,15 +281,6 @@ function selectTask(node) {
 
 // ---- live changes ----
 
-function apply(change) {
-  if (change.kind === 'workflow') {
-    view.workflows.set(change.workflow.id, change.workflow);
-    if (view.detail?.id === change.workflow.id) view.detail = { ...view.detail, ...change.workflow };
-  } else if (view.detail?.id === change.workflow) {
-    view.detail.tasks.set(change.task.node, change.task);
-  }
-}
-
 function listen() {
   const source = new EventSource('/api/watch');
   const live = $('#live');
@@ -284,7 +288,7 @@ function listen() {
     live.textContent = 'live';
     live.className = 'live on';
     // Whatever changed while the stream was down is in a fresh read.
-    void run(() => Promise.all([loadList(), view.detail ? loadDetail(view.detail.id) : undefined]));
+    void run(() => Promise.all([loadList(), refresh()]));
   });
   source.addEventListener('error', () => {
     live.textContent = 'reconnecting';
@@ -292,14 +296,11 @@ function listen() {
   });
   source.addEventListener('message', (event) => {
     const change = JSON.parse(event.data);
-    const concerns = change.kind === 'workflow' ? change.workflow.id : change.workflow;
-    if (view.loading === concerns) {
-      view.queued.push(change);
-      return;
+    if (change.kind === 'workflow') {
+      view.workflows.set(change.workflow.id, change.workflow);
+      renderList();
     }
-    apply(change);
-    renderList();
-    if (view.detail?.id === concerns) renderDetail();
+    if ((change.kind === 'workflow' ? change.workflow.id : change.workflow) === view.shown) void run(refresh);
   });
 }
 
@@ -374,9 +375,10 @@ function route() {
   const match = /^#\/workflow\/(.+)$/.exec(location.hash);
   $('#list-view').hidden = Boolean(match);
   $('#detail-view').hidden = !match;
+  view.shown = match ? decodeURIComponent(match[1]) : undefined;
   view.detail = undefined;
   view.selectedTask = undefined;
-  void run(() => (match ? loadDetail(decodeURIComponent(match[1])) : loadList()));
+  void run(() => (match ? refresh() : loadList()));
 }
 
 window.addEventListener('DOMContentLoaded', () => {
@@ -386,9 +388,8 @@ window.addEventListener('DOMContentLoaded', () => {
   $('#archived').addEventListener('change', () => void run(loadList));
   for (const button of document.querySelectorAll('#actions button')) {
     button.addEventListener('click', () => void run(async () => {
-      const summary = await api('POST', `/api/workflows/${encodeURIComponent(view.detail.id)}/${button.dataset.action}`);
-      apply({ kind: 'workflow', workflow: summary });
-      renderDetail();
+      await api('POST', `/api/workflows/${encodeURIComponent(view.shown)}/${button.dataset.action}`);
+      await refresh();
     }));
   }
   $('#start').addEventListener('click', () => void run(async () => {
