@@ -12,10 +12,11 @@ import { makespan } from './cases/makespan.js';
 import { payloads } from './cases/payloads.js';
 import { redisEvents } from './cases/redis-events.js';
 import { scale } from './cases/scale.js';
+import { taskDispatch } from './cases/task-dispatch.js';
 import { triggerEngine } from './cases/trigger-engine.js';
 import { printTable, type Benchmark, type Row } from './report.js';
 
-const benchmarks: Benchmark[] = [executorOverhead, makespan, congestion, localThroughput, localColdStart, payloads, httpInvoke, scale, redisEvents, triggerEngine, joinLatency];
+const benchmarks: Benchmark[] = [executorOverhead, makespan, congestion, localThroughput, localColdStart, payloads, httpInvoke, scale, redisEvents, triggerEngine, joinLatency, taskDispatch];
 
 const options = new Command('bench')
   .option('--quick', 'every benchmark at a small size (CI runs this so the benchmarks never rot)')

@@ -13,6 +13,7 @@ import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { triggersCommand } from './triggers.js';
+import { lifecycleCommand, workerCommand } from './worker.js';
 import { addWorkflowServiceCommands } from './workflow-service.js';
 
 
@@ -23,7 +24,7 @@ const program = new Command('falco')
   .showHelpAfterError('(add --help for usage)');
 const workflow = new Command('workflow').summary('start, list, inspect and steer workflows').description('Workflows: start, list, inspect, pause, resume, terminate, restart, archive and restore them through the workflow API (falco console).');
 addWorkflowServiceCommands(workflow);
-for (const command of [runCommand(), reportCommand(), cleanupCommand(), triggersCommand(), consoleCommand(), workflow]) program.addCommand(command.copyInheritedSettings(program));
+for (const command of [runCommand(), reportCommand(), cleanupCommand(), triggersCommand(), workerCommand(), lifecycleCommand(), consoleCommand(), workflow]) program.addCommand(command.copyInheritedSettings(program));
 
 program.parseAsync().then(
   () => process.exit(),

@@ -18,3 +18,6 @@ export const isWaitKind = (kind: string) => (WAIT_KINDS as readonly string[]).in
 export function taskError(message: string, errorClass: ErrorInfo['class'] = 'fatal'): ErrorInfo {
   return { class: errorClass, name: 'TaskError', message };
 }
+
+/** The prefix of the task kinds that invoke a falco function: `falco:<deployment>`. */
+export const FALCO_KIND = 'falco:';

@@ -6,4 +6,7 @@ export { LifecycleWorker, type LifecycleOptions } from './lifecycle.js';
 export { TASK_GROUP, TaskWorker, taskKind, type TaskBatchKind, type TaskContext, type TaskKind, type TaskResult, type TaskWorkerOptions } from './task-worker.js';
 export { EmbeddedWorkflows, type EmbeddedWorkflowsOptions } from './embedded.js';
 export { END_TASK, RECEIPT, RECEIPTS_STREAM, START_TASK, taskStream, type EndTask, type Receipt, type StartTask } from './events.js';
-export { WAIT_KINDS } from './effects.js';
+export { FALCO_KIND, WAIT_KINDS } from './effects.js';
+export { FalcoTasks, type FalcoTasksOptions } from './falco-tasks.js';
+export { graphOfDag, type DagGraph } from './dag-graph.js';
+export { RECEIPT_GROUP, ReceiptLog, type ReceiptLogOptions } from './receipt-log.js';

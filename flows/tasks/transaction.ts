@@ -1,11 +1,14 @@
 import { CheckpointConflictError, type Checkpoint, type Timer, type TriggerRecord, type WorkspaceStore } from '../../stores/ports/workspace.js';
 import type { FalcoEvent } from '../../stores/ports/event.js';
-import { endTaskEvent, RECEIPTS_STREAM, receiptEvent, startTaskEvent, taskStream, type Receipt, type StartTask } from './events.js';
-import type { LatchOp, StepEffects } from './effects.js';
+import { endTaskEvent, failedEnd, RECEIPTS_STREAM, receiptEvent, startTaskEvent, taskStream, type Receipt, type StartTask } from './events.js';
+import { taskError, type LatchOp, type StepEffects } from './effects.js';
 import { fromTrigger, latchKey, toTrigger, workflowKey, type LatchRecord, type WorkflowRecord } from './record.js';
 
 /** The consumer group of the service's event stream that the lifecycle workers share. */
 export const LIFECYCLE_GROUP = 'falco-lifecycle';
+
+/** Task streams known to have a consumer group (a worker has read them), per store: groups are not removed. */
+const readStreams = new WeakMap<WorkspaceStore, Set<string>>();
 
 /** How often a batch is redone after another writer changed a record it read, before the failure is reported. */
 const MAX_CONFLICTS = 50;
@@ -30,7 +33,7 @@ export class Transaction implements StepEffects {
   readonly #workflows = new Map<string, Held<WorkflowRecord> | undefined>();
   readonly #latches = new Map<string, Held<LatchRecord>>();
   readonly #latchOps: Array<{ op: LatchOp; name: string; task: StartTask }> = [];
-  readonly #tasks: Record<string, FalcoEvent[]> = {};
+  readonly #tasks: Record<string, Array<FalcoEvent<StartTask>>> = {};
   readonly #events: FalcoEvent[] = [];
   readonly #receipts: FalcoEvent[] = [];
   readonly #acks: string[] = [];
@@ -97,6 +100,7 @@ export class Transaction implements StepEffects {
   /** Writes everything in one guarded checkpoint: `CheckpointConflictError` if a record read changed meanwhile. */
   async commit(): Promise<void> {
     for (const { op, name, task } of this.#latchOps) this.#applyLatch(op, await this.#latch(name), task);
+    await this.#failUnread();
     const triggers: TriggerRecord[] = [];
     const expect: Record<string, number | null> = {};
     const write = (key: string, held: Held<WorkflowRecord | LatchRecord>) => {
@@ -116,6 +120,25 @@ export class Transaction implements StepEffects {
       streams: { ...this.#tasks, ...(this.#receipts.length > 0 ? { [RECEIPTS_STREAM]: this.#receipts } : {}) },
     };
     await this.#store.commit(this.#workspace, checkpoint);
+  }
+
+  /** A task whose kind's stream no worker ever read could wait forever: it fails now, saying how to fix it. */
+  async #failUnread(): Promise<void> {
+    let known = readStreams.get(this.#store);
+    if (!known) readStreams.set(this.#store, (known = new Set()));
+    for (const [stream, starts] of Object.entries(this.#tasks)) {
+      if (known.has(stream)) continue;
+      if ((await this.#store.stream(this.#workspace, stream).info()).groups.length > 0) {
+        known.add(stream);
+        continue;
+      }
+      delete this.#tasks[stream];
+      for (const start of starts) {
+        const task = start.data!;
+        const reason = `no task worker has ever taken kind "${task.kind}": start one (falco worker --kinds ${task.kind}), then restart the workflow`;
+        this.#events.push(endTaskEvent(failedEnd(task, taskError(reason))));
+      }
+    }
   }
 
   #held<R extends WorkflowRecord | LatchRecord>(record: TriggerRecord | undefined): Held<R> | undefined {

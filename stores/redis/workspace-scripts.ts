@@ -23,7 +23,11 @@ local c = cjson.decode(ARGV[1])
 local guarded = {}
 for _, guard in ipairs(c.expect) do
   local stored = redis.call('HGET', triggers, guard[1])
-  local fired = stored and cjson.decode(stored).fired or -1
+  local fired = -1
+  if stored then
+    -- A record's count is its last field as falco writes it; decoding the whole record is the fallback.
+    fired = tonumber(string.match(stored, '"fired":(%d+)}$')) or cjson.decode(stored).fired
+  end
   if fired ~= guard[2] then return redis.error_reply('CONFLICT ' .. guard[1] .. ' ' .. fired) end
   guarded[guard[1]] = true
 end

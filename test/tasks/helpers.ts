@@ -48,3 +48,19 @@ export function chain(n: number, kind: string, name = 'chain'): FlowGraph {
   const edges = [{ from: '$start', to: 'T1' }, ...nodes.slice(1).map((node, i) => ({ from: `T${i + 1}`, to: node.id })), { from: `T${n}`, to: '$end' }];
   return { name, nodes, edges };
 }
+
+/** 20 tasks in 4 layers of 5; each task after two of the layer before (a join of two). */
+export function layered(kind = 'work', layers = 4, width = 5): FlowGraph {
+  const id = (layer: number, i: number) => `L${layer}.${i}`;
+  const nodes = [];
+  const edges = [];
+  for (let layer = 1; layer <= layers; layer++) {
+    for (let i = 0; i < width; i++) {
+      nodes.push({ id: id(layer, i), name: kind });
+      if (layer === 1) edges.push({ from: '$start', to: id(layer, i) });
+      else edges.push({ from: id(layer - 1, i), to: id(layer, i) }, { from: id(layer - 1, (i + 1) % width), to: id(layer, i) });
+      if (layer === layers) edges.push({ from: id(layer, i), to: '$end' });
+    }
+  }
+  return { name: 'layered', nodes, edges };
+}

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { taskKind, type Json } from '../../flows/index.js';
 
 /** `add`: `{ n }` → `{ n: n + add }`, kept under `as` when given; `collect`: its input as it is. */
@@ -10,4 +11,20 @@ export const testKinds = {
     },
   }),
   collect: taskKind({ run: (input: Json) => input }),
+  /** Takes `parameters.ms` (default 40) and answers with the node that ran: long enough to be killed in the middle of. */
+  work: taskKind({
+    run: async (_input: Json, { node, parameters, signal }) => {
+      await sleep(Number(parameters.ms ?? 40), undefined, { signal });
+      return { ran: node };
+    },
+  }),
+  /** Fails, saying so. */
+  fail: taskKind({
+    run: () => {
+      throw new Error('this task always fails');
+    },
+  }),
 };
+
+/** What `falco worker --tasks` reads from this module. */
+export const kinds = testKinds;

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import ts from 'typescript';
+
+export const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** A README section's TypeScript blocks, each with the output its `console.log(...); // ...` comments promise. */
+export async function readmeExamples(heading: string): Promise<Array<{ code: string; expected: string[] }>> {
+  const readme = await readFile(join(root, 'README.md'), 'utf8');
+  const start = readme.indexOf(`## ${heading}`);
+  assert.ok(start >= 0, `the README has a section "${heading}"`);
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  return [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map(([, code]) => ({
+    code: code!,
+    expected: [...code!.matchAll(/console\.log\(.*\); \/\/ (.*)$/gm)].map(([, line]) => line!),
+  }));
+}
+
+/** Writes each block as `example-<i>.ts` in `dir` (inside the package, so `falco/...` resolves to this build) and type-checks them strictly; the problems found. */
+export async function typeProblems(dir: string, blocks: ReadonlyArray<{ code: string }>): Promise<string[]> {
+  const files = await Promise.all(blocks.map(async ({ code }, i) => {
+    const file = join(dir, `example-${i}.ts`);
+    await writeFile(file, code);
+    return file;
+  }));
+  const program = ts.createProgram(files, { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, strict: true, noEmit: true, skipLibCheck: true, types: ['node'] });
+  return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+}
+
+/** Runs a block as written (as `example-<i>.mjs` in `dir`); its stdout's lines. */
+export async function runExample(dir: string, code: string, i: number): Promise<string[]> {
+  const file = join(dir, `example-${i}.mjs`);
+  await writeFile(file, code);
+  const { stdout } = await promisify(execFile)(process.execPath, [file], { cwd: root, timeout: 180_000 });
+  return stdout.trim().split('\n');
+}
