@@ -2,20 +2,12 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { serveWorkflowApi, WorkflowApiError, WorkflowClient, type WorkflowApi } from '../../flows/index.js';
-import type { FlowGraph } from '../../flows/tasks/graph.js';
 import type { WorkflowService } from '../../flows/tasks/service-types.js';
 import { ConfigError } from '../../src/errors.js';
-import { openWorkflows } from './workflows.js';
+import { line, openWorkflows } from './workflows.js';
 
 const TOKEN = 'sesame-0123456789abcdef';
-const graph: FlowGraph = {
-  name: 'guarded',
-  nodes: [{ id: 'W.1', name: 'wait:delay', parameters: { seconds: 3600 } }],
-  edges: [
-    { from: '$start', to: 'W.1' },
-    { from: 'W.1', to: '$end' },
-  ],
-};
+const graph = line('guarded', [{ id: 'W.1', name: 'wait:delay', parameters: { seconds: 3600 } }]);
 
 /** A raw request, so the test sets headers fetch will not (Host) and sees exactly what came back. */
 function send(url: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string; headers: Record<string, unknown> }> {

@@ -1,20 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { serveWorkflowApi, WorkflowApiError, WorkflowClient, type WorkflowApi } from '../../flows/index.js';
-import type { FlowGraph } from '../../flows/tasks/graph.js';
 import type { WorkflowChange, WorkflowService } from '../../flows/tasks/service-types.js';
 import { ConfigError } from '../../src/errors.js';
-import { openWorkflows } from './workflows.js';
+import { line, openWorkflows } from './workflows.js';
 
 /** One task that waits an hour: the workflow stays running while the test pauses, resumes and terminates it. */
-const waiting: FlowGraph = {
-  name: 'waiting',
-  nodes: [{ id: 'W.1', name: 'wait:delay', parameters: { seconds: 3600 } }],
-  edges: [
-    { from: '$start', to: 'W.1' },
-    { from: 'W.1', to: '$end' },
-  ],
-};
+const waiting = line('waiting', [{ id: 'W.1', name: 'wait:delay', parameters: { seconds: 3600 } }]);
 
 interface Answer {
   status: number;
@@ -108,6 +100,21 @@ describe('the workflow API', () => {
     assert.ok(!(await client.list()).some((w) => w.id === 'life'), 'an archived workflow leaves the list');
     assert.ok((await client.list({ archived: true })).some((w) => w.id === 'life'), 'and shows with archived=true');
     assert.equal((await post('restore')).body.archived, false);
+  });
+
+  it('restarts a failed workflow from its failed task (200), and refuses to restart a running one (409)', async () => {
+    await client.start(line('failing', [{ id: 'F.1', name: 'fail', parameters: { message: 'try again' } }]), {}, { id: 'failing' });
+    for (let i = 0; i < 600 && (await client.inspect('failing'))?.state !== 'failed'; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    const failed = await call(api.url, 'GET', '/api/workflows/failing');
+    assert.equal(failed.body.state, 'failed');
+    assert.match(JSON.stringify(failed.body.tasks), /try again/, 'the task\'s error is in the detail');
+    const restarted = await call(api.url, 'POST', '/api/workflows/failing/restart');
+    assert.equal(restarted.status, 200, restarted.body.error);
+    assert.equal(restarted.body.state, 'running');
+    await client.start(waiting, {}, { id: 'busy' });
+    const refused = await call(api.url, 'POST', '/api/workflows/busy/restart');
+    assert.equal(refused.status, 409);
+    assert.match(refused.body.error ?? '', /cannot restart/);
   });
 
   it('answers 404 for an unknown workflow, action or path; 405 for the wrong method', async () => {
