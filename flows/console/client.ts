@@ -87,10 +87,10 @@ export class WorkflowClient implements WorkflowService {
   /** Resolves once the server's watch is in place: every later change reaches `listener`. */
   async watch(listener: (change: WorkflowChange) => void): Promise<() => Promise<void>> {
     const abort = new AbortController();
-    this.#watches.add(abort);
     const response = await this.#fetch('GET', 'api/watch', undefined, abort.signal);
     const body = response.body;
-    if (!body) throw new WorkflowApiError(502, 'the workflow API answered the watch with no event stream');
+    if (!body) throw new TransientError('the workflow API answered the watch with no event stream');
+    this.#watches.add(abort);
     let opened!: () => void;
     const open = new Promise<void>((resolve) => (opened = resolve));
     const reading = readEvents(body, opened, (data) => listener(JSON.parse(data) as WorkflowChange)).catch(() => {});

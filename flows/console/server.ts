@@ -56,8 +56,7 @@ export async function serveWorkflowApi(options: WorkflowApiOptions): Promise<Wor
 
 async function handle(options: WorkflowApiOptions, request: IncomingMessage, response: ServerResponse, streams: Set<Promise<void>>): Promise<void> {
   const { service } = options;
-  const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-  const query = new URL(request.url ?? '/', 'http://localhost').searchParams;
+  const { pathname: path, searchParams: query } = new URL(request.url ?? '/', 'http://localhost');
   const method = request.method ?? 'GET';
   checkAccess(request, options.token, method !== 'GET' && method !== 'HEAD');
   const [, api, collection, rawId, action, ...rest] = path.split('/');

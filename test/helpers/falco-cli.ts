@@ -32,11 +32,13 @@ export function falco(args: string[], cwd: string, env: Record<string, string> =
 
 /**
  * Starts a long-running `falco ARGS` (a server) and resolves once a line of its stdout matches
- * `listening`, with the match's first group (its URL); SIGKILLed after a minute, so a hang fails.
+ * `listening`, with the match's first group (its URL). The test stops it; it is SIGKILLed after
+ * five minutes in any case (a test of many commands against it takes minutes on a loaded machine),
+ * so a server a failed test left behind does not outlive the run.
  */
 export function serveCli(args: string[], cwd: string, listening: RegExp, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; exited: Promise<number | null> }> {
   const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const killer = setTimeout(() => child.kill('SIGKILL'), 300_000);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => (clearTimeout(killer), resolve(code))));
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
