@@ -8,11 +8,13 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, describeError } from '../src/index.js';
 import { cleanupCommand } from './cleanup.js';
+import { consoleCommand } from './console.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { triggersCommand } from './triggers.js';
 import { lifecycleCommand, workerCommand } from './worker.js';
+import { addWorkflowServiceCommands } from './workflow-service.js';
 
 
 const program = new Command('falco')
@@ -20,7 +22,9 @@ const program = new Command('falco')
   .version(packageVersion())
   .exitOverride()
   .showHelpAfterError('(add --help for usage)');
-for (const command of [runCommand(), reportCommand(), cleanupCommand(), triggersCommand(), workerCommand(), lifecycleCommand()]) program.addCommand(command.copyInheritedSettings(program));
+const workflow = new Command('workflow').summary('start, list, inspect and steer workflows').description('Workflows: start, list, inspect, pause, resume, terminate, restart, archive and restore them through the workflow API (falco console).');
+addWorkflowServiceCommands(workflow);
+for (const command of [runCommand(), reportCommand(), cleanupCommand(), triggersCommand(), workerCommand(), lifecycleCommand(), consoleCommand(), workflow]) program.addCommand(command.copyInheritedSettings(program));
 
 program.parseAsync().then(
   () => process.exit(),

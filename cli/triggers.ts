@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { createExecutor, EXECUTOR_NAMES } from '../executors/index.js';
 import { ActionWorker, serveEvents, TriggerService, Workspaces, type TriggerRecord, type TriggerSpec } from '../flows/index.js';
 import { createPlatform, PLATFORM_NAMES } from '../platforms/index.js';
@@ -7,7 +7,7 @@ import { ConfigError } from '../src/index.js';
 import { openStore } from '../stores/open.js';
 import type { WorkspaceStore } from '../stores/ports/workspace.js';
 import { addConnectionOptions, platformName, platformOptions, type ConnectionFlags } from './connection.js';
-import { positiveInt } from './parse-args.js';
+import { port, positiveInt } from './parse-args.js';
 
 interface StoreFlags {
   readonly store?: string;
@@ -159,8 +159,3 @@ function describe(record: TriggerRecord): string {
   return `${spec.id}\t${spec.condition.name}\t${spec.action.name}\tfired ${record.fired}\t${spec.transient === false ? 'persistent' : 'transient'}\n`;
 }
 
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError('must be a port number, 0-65535');
-  return n;
-}

@@ -60,6 +60,12 @@ export { DEFAULT_REPLAY_TTL_MS, StateReplayGuard } from './pipeline/signing-repl
 export { checkCallbackUrl } from './pipeline/signing-callback.js';
 export { redactHeaders, type HeaderRecord } from './pipeline/signing-headers.js';
 export type { StateManager } from '../stores/ports/state.js';
+// The workflow REST API, its client and the console page (flows/console).
+export { serveWorkflowApi, WORKFLOW_ACTIONS, type WorkflowAction, type WorkflowApi, type WorkflowApiOptions } from './console/server.js';
+export { WorkflowClient, type WorkflowClientOptions } from './console/client.js';
+export { WorkflowApiError } from './console/errors.js';
+export type { StartRequest } from './console/start-request.js';
+
 // Distributed workflows of tasks (flows/tasks): the workflow service, lifecycle and task workers.
 export * from './tasks/index.js';
 // Both name a TaskState: the state machine's keeps the name, the workflow service's is aliased.

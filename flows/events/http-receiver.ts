@@ -1,12 +1,11 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { HTTP, type Headers } from 'cloudevents';
 import { messageOf } from '../../src/errors.js';
 import { fromFields, MalformedEventError, toFields, type FalcoEvent } from '../../stores/ports/event.js';
+import { answer, closeServer, listen, MAX_BODY_BYTES, readBody } from '../http-io.js';
 import type { Workspaces } from '../triggers/workspaces.js';
 
-/** The largest request body accepted, in bytes. */
-export const MAX_BODY_BYTES = 1 << 20;
+export { MAX_BODY_BYTES };
 
 /**
  * Reads the CloudEvents of one HTTP request, in binary mode (attributes in `ce-*` headers, data in
@@ -54,12 +53,8 @@ export async function serveEvents(options: EventReceiverOptions): Promise<{ read
   const server = createServer((request, response) => {
     handle(options, request, response).catch((error: unknown) => answer(response, 500, { error: messageOf(error) }));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
-  });
-  const { address, port } = server.address() as AddressInfo;
-  return { url: `http://${address}:${port}`, close: () => closeServer(server) };
+  const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  return { url, close: () => closeServer(server) };
 }
 
 async function handle({ workspaces, workspace }: EventReceiverOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -105,26 +100,4 @@ function parseJson(body: string): unknown {
   } catch {
     throw new MalformedEventError('the body is not JSON: a structured-mode CloudEvent is a JSON object');
   }
-}
-
-async function readBody(request: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function answer(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json' }).end(`${JSON.stringify(body)}\n`);
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }

@@ -1,28 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import type { TriggerRecord } from '../../flows/index.js';
-import { CLI, falco } from '../helpers/falco-cli.js';
+import { falco, serveCli } from '../helpers/falco-cli.js';
 import { suiteTempDir } from '../helpers/temp-dir.js';
 
 /** Starts `falco triggers serve` and resolves with its URL once it is listening. */
-function serve(args: string[], cwd: string): Promise<{ child: ChildProcess; url: string; exited: Promise<number | null> }> {
-  const child = spawn(process.execPath, [CLI, 'triggers', 'serve', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => (clearTimeout(killer), resolve(code))));
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const url = /serving workspace \S+ on (http:\S+)/.exec(line)?.[1];
-      if (url) resolve({ child, url, exited });
-    });
-    void exited.then((code) => reject(new Error(`serve exited (${code}) before listening: ${stderr}`)));
-  });
-}
+const serve = (args: string[], cwd: string) => serveCli(['triggers', 'serve', ...args], cwd, /serving workspace \S+ on (http:\S+)/);
 
 const counter = { id: 'count', activation: [{ type: 'tick' }], condition: { name: 'counter', options: { threshold: 1000 } }, action: { name: 'pass' }, transient: false };
 

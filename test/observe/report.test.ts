@@ -1,25 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { formatCount, formatMs } from '../../src/observe/format.js';
 import { reportHtml, reportModel, RunStats, writeReport, type Attempt, type Invocation } from '../../src/index.js';
-import { findChromium, HeadlessPage, NO_CHROMIUM } from './chromium.js';
+import { findChromium, HeadlessPage, keepOutput, NO_CHROMIUM } from '../helpers/chromium.js';
 import { runFailingAtReduce, simulatedRun } from './runs.js';
-
-/** The repository's root (where package.json is), from this file's place in dist/ or a build folder. */
-function repositoryRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('no package.json above the test');
-    dir = parent;
-  }
-  return dir;
-}
 
 function deciding(record: Invocation): Attempt {
   const ok = record.status === 'succeeded' ? record.attempts.filter((a) => !a.errorClass).at(-1) : undefined;
@@ -193,10 +180,8 @@ describe('HTML report in headless Chromium', () => {
 
       const png = await page.screenshot();
       assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG');
-      const output = join(repositoryRoot(), 'test-output');
-      await mkdir(output, { recursive: true });
-      await writeFile(join(output, 'report.png'), png);
-      await writeFile(join(output, 'report.html'), await readFile(path));
+      await keepOutput('report.png', png);
+      await keepOutput('report.html', await readFile(path));
     } finally {
       await page.close();
     }
@@ -248,9 +233,7 @@ describe('HTML report in headless Chromium', () => {
       assert.deepEqual(new Set(seen.titles.map((t) => t.split(' · ')[0])), new Set(records.map((r) => r.id)), 'every tooltip names its invocation');
       assert.deepEqual(seen.labels.map((l) => l.name), ['p50', 'p99']);
       for (const label of seen.labels) assert.ok(label.left >= 0 && label.right <= seen.width, `${label.name} label inside the chart: ${label.left}–${label.right} of ${seen.width}`);
-      const output = join(repositoryRoot(), 'test-output');
-      await mkdir(output, { recursive: true });
-      await writeFile(join(output, 'report-failed.png'), await page.screenshot());
+      await keepOutput('report-failed.png', await page.screenshot());
     } finally {
       await page.close();
     }
@@ -274,9 +257,7 @@ describe('HTML report in headless Chromium', () => {
       assert.match(seen.note, /systematic sample: every 32nd of each phase's invocations, of the 5,000/);
       assert.equal(seen.overflow, '20');
       assert.equal(seen.histogramSum, 5000);
-      const output = join(repositoryRoot(), 'test-output');
-      await mkdir(output, { recursive: true });
-      await writeFile(join(output, 'report-sampled.png'), await page.screenshot());
+      await keepOutput('report-sampled.png', await page.screenshot());
     } finally {
       await page.close();
     }

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** A Chromium binary: $CHROMIUM_PATH, or Debian's `chromium` (or a Chrome) on the PATH. */
 export function findChromium(): string | undefined {
@@ -22,6 +22,25 @@ export function findChromium(): string | undefined {
 
 export const NO_CHROMIUM =
   'no chromium binary found (install Debian\'s "chromium" package: apt-get install -y chromium, or set CHROMIUM_PATH)';
+
+/** The repository's root (where package.json is), from this file's place in dist/ or a build folder. */
+export function repositoryRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('no package.json above the test');
+    dir = parent;
+  }
+  return dir;
+}
+
+/** Keeps a file a test made (a screenshot, a page) in test-output/ for a person to look at; returns its path. */
+export async function keepOutput(name: string, contents: Buffer | string): Promise<string> {
+  const output = join(repositoryRoot(), 'test-output');
+  await mkdir(output, { recursive: true });
+  await writeFile(join(output, name), contents);
+  return join(output, name);
+}
 
 interface Message {
   id?: number;
@@ -97,11 +116,62 @@ export class HeadlessPage {
   }
 
   /** Loads a local file and waits for its load event. */
-  async load(path: string): Promise<void> {
+  load(path: string): Promise<void> {
+    return this.goto(pathToFileURL(path).href);
+  }
+
+  /**
+   * Navigates to a URL (http: or file:) and waits for its load event, at most `timeoutMs`. A URL that
+   * differs from the page's only in its #fragment is a same-document navigation: no load to wait for.
+   */
+  async goto(url: string, timeoutMs = 30_000): Promise<void> {
     const loaded = this.#next('Page.loadEventFired');
-    const { result } = await this.#send('Page.navigate', { url: pathToFileURL(path).href });
-    if (result?.errorText) throw new Error(`chromium could not load ${path}: ${String(result.errorText)}`);
-    await loaded;
+    const { result } = await this.#send('Page.navigate', { url });
+    if (result?.errorText) throw new Error(`chromium could not load ${url}: ${String(result.errorText)}`);
+    if (result?.loaderId === undefined) {
+      this.#forget('Page.loadEventFired');
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${url} did not load in ${timeoutMs} ms`)), timeoutMs)));
+    try {
+      await Promise.race([loaded, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Waits until `expression` is truthy in the page and returns its value; polls, so it sees what the
+   * page's own code (SSE handlers, timers) did in between. Throws with `what` after `timeoutMs`.
+   */
+  async waitFor<T>(expression: string, what: string, timeoutMs = 30_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await this.evaluate<T>(expression);
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms in the page for ${what} (${expression})`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** Waits for an element matching `selector`, then returns its text. */
+  waitForSelector(selector: string, timeoutMs?: number): Promise<string> {
+    const found = `document.querySelector(${JSON.stringify(selector)})`;
+    return this.waitFor<string>(`${found} ? (${found}.textContent || ' ') : ''`, `an element ${selector}`, timeoutMs);
+  }
+
+  /**
+   * Clicks the first element matching `selector` once it exists and is enabled, with the mouse at
+   * its centre (scrolled into view), so what a user would hit there gets the click.
+   */
+  async click(selector: string): Promise<void> {
+    const found = `document.querySelector(${JSON.stringify(selector)})`;
+    await this.waitFor(`${found} && !${found}.disabled`, `an enabled ${selector} to click`);
+    const { x, y } = await this.evaluate<{ x: number; y: number }>(
+      `(() => { const e = ${found}; e.scrollIntoView({ block: 'center', inline: 'center' }); const r = e.getBoundingClientRect(); return { x: r.left + r.width / 2, y: r.top + r.height / 2 }; })()`,
+    );
+    for (const type of ['mousePressed', 'mouseReleased']) await this.#send('Input.dispatchMouseEvent', { type, x, y, button: 'left', clickCount: 1 });
   }
 
   /** Evaluates an expression in the page and returns its value (JSON-serialisable). */
@@ -141,6 +211,12 @@ export class HeadlessPage {
       });
       this.#input.write(`${JSON.stringify(message)}\0`);
     });
+  }
+
+  /** Drops the latest waiter for `method`, one that will never be answered. */
+  #forget(method: string): void {
+    const index = this.#waiters.findLastIndex((w) => w.method === method);
+    if (index >= 0) this.#waiters.splice(index, 1);
   }
 
   #next(method: string): Promise<Message> {
