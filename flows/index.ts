@@ -41,3 +41,6 @@ export * from './state-machine/index.js';
 export { withBuilders } from './builders/registry.js';
 export { WORKFLOW_FAILED, WORKFLOW_SUCCEEDED } from './builders/outcome.js';
 export { runWorkflow, type CompiledWorkflow, type WorkflowRunOptions } from './builders/run.js';
+
+// Workflows as code, replayed from their event log (flows/code).
+export * from './code/index.js';

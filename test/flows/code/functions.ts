@@ -1,0 +1,50 @@
+import { deployable } from '../../../src/index.js';
+
+/** Squares n; when `counter` names a file, first appends the call's idempotency key to it (one line per execution). */
+export const square = deployable<{ n: number; counter?: string }, { square: number }>({
+  runtime: 'nodejs:20',
+  name: 'square',
+  code: {
+    source:
+      "const fs = require('node:fs');\n" +
+      'function main({ n, counter, idempotencyKey }) {\n' +
+      "  if (counter) fs.appendFileSync(counter, idempotencyKey + '\\n');\n" +
+      '  return { square: n * n };\n' +
+      '}\n',
+  },
+});
+
+/** Sums `values` of squares. */
+export const sum = deployable<{ values: { square: number }[]; counter?: string }, { sum: number }>({
+  runtime: 'nodejs:20',
+  name: 'sum',
+  code: {
+    source:
+      "const fs = require('node:fs');\n" +
+      'function main({ values, counter, idempotencyKey }) {\n' +
+      "  if (counter) fs.appendFileSync(counter, idempotencyKey + '\\n');\n" +
+      '  return { sum: values.reduce((total, v) => total + v.square, 0) };\n' +
+      '}\n',
+  },
+});
+
+/** Fails while the file `flag` does not exist; then returns { ok: true }. */
+export const flaky = deployable<{ flag: string }, { ok: true }>({
+  runtime: 'nodejs:20',
+  name: 'flaky',
+  code: {
+    source:
+      "const fs = require('node:fs');\n" +
+      'function main({ flag }) {\n' +
+      "  if (!fs.existsSync(flag)) throw new RangeError('the flag is not there yet');\n" +
+      '  return { ok: true };\n' +
+      '}\n',
+  },
+});
+
+/** Waits `ms` then returns its `id`. */
+export const slow = deployable<{ id: number; ms: number }, { id: number }>({
+  runtime: 'nodejs:20',
+  name: 'slow',
+  code: { source: 'async function main({ id, ms }) { await new Promise((r) => setTimeout(r, ms)); return { id }; }' },
+});
