@@ -130,8 +130,10 @@ class HostedRun {
     const { store, platform } = this.options;
     const run = this.state.run;
     await store.createWorkspace(run);
-    const service = await TriggerService.start({ store, workspace: run, registry: this.registry, consumerOptions: CONSUMER_OPTIONS });
-    const worker = await ActionWorker.start({ store, workspace: run, platform, executor: this.options.executor ?? new ConcurrentExecutor(), consumerOptions: CONSUMER_OPTIONS });
+    // Stopping aborts the invocations in flight (they stay unacknowledged, and run again when the run is hosted again).
+    const { signal } = this.#stopping;
+    const service = await TriggerService.start({ store, workspace: run, registry: this.registry, consumerOptions: CONSUMER_OPTIONS, signal });
+    const worker = await ActionWorker.start({ store, workspace: run, platform, executor: this.options.executor ?? new ConcurrentExecutor(), consumerOptions: CONSUMER_OPTIONS, signal });
     const inbox = await Inbox.open(store, this.state);
     try {
       const signals = await inbox.drain();
@@ -143,6 +145,7 @@ class HostedRun {
         await this.#untilWoken(inbox, signals);
       }
     } finally {
+      this.#stopping.abort();
       await Promise.allSettled([service.stop(), worker.stop(), inbox.close()]);
     }
   }

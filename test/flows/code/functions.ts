@@ -42,9 +42,17 @@ export const flaky = deployable<{ flag: string }, { ok: true }>({
   },
 });
 
-/** Waits `ms` then returns its `id`. */
-export const slow = deployable<{ id: number; ms: number }, { id: number }>({
+
+/** Never ends while the file `flag` is missing (the tests never make it): a call that cannot finish before the run does. */
+export const gated = deployable<{ flag: string }, { opened: true }>({
   runtime: 'nodejs:20',
-  name: 'slow',
-  code: { source: 'async function main({ id, ms }) { await new Promise((r) => setTimeout(r, ms)); return { id }; }' },
+  name: 'gated',
+  code: {
+    source:
+      "const fs = require('node:fs');\n" +
+      'async function main({ flag }) {\n' +
+      '  while (!fs.existsSync(flag)) await new Promise((r) => setTimeout(r, 20));\n' +
+      '  return { opened: true };\n' +
+      '}\n',
+  },
 });
