@@ -12,6 +12,7 @@ import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { triggersCommand } from './triggers.js';
+import { addWorkflowCodeCommands } from './workflow-code.js';
 
 
 const program = new Command('falco')
@@ -19,7 +20,8 @@ const program = new Command('falco')
   .version(packageVersion())
   .exitOverride()
   .showHelpAfterError('(add --help for usage)');
-for (const command of [runCommand(), reportCommand(), cleanupCommand(), triggersCommand()]) program.addCommand(command.copyInheritedSettings(program));
+const workflow = addWorkflowCodeCommands(new Command('workflow').summary('run, inspect and steer workflows').description('Run workflows and steer their runs.'));
+for (const command of [runCommand(), reportCommand(), cleanupCommand(), triggersCommand(), workflow]) program.addCommand(command.copyInheritedSettings(program));
 
 program.parseAsync().then(
   () => process.exit(),

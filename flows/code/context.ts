@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Deployable } from '../../src/deployable.js';
 import { deployableDigest } from '../../src/deployable-digest.js';
-import { findNonJsonValue } from '../../src/json.js';
 import type { FalcoEvent } from '../../stores/ports/event.js';
 import type { EventFilter, Json } from '../../stores/ports/workspace.js';
 import type { Future, WaitOptions, WaitResult } from '../futures/types.js';
@@ -9,6 +8,7 @@ import type { Dispatcher } from './dispatcher.js';
 import { eventTriggerSpec } from './dispatcher.js';
 import { NonDeterminismError, WorkflowCodeError } from './errors.js';
 import { SlotFuture } from './future.js';
+import { asJson } from './json.js';
 import type { CallOp, CallRecord } from './records.js';
 import type { RunState } from './run-state.js';
 import type { Workflow } from './workflow.js';
@@ -266,10 +266,4 @@ function needed(count: number, returnWhen: CodeWaitOptions['returnWhen']): numbe
     throw new WorkflowCodeError(`wait's returnWhen ${JSON.stringify(returnWhen)}: use "always", "any", "all" or a fraction 0 < f <= 1`);
   }
   return Math.ceil(returnWhen * count);
-}
-
-function asJson(value: unknown, what: string): Json {
-  const problem = findNonJsonValue(value, 'input');
-  if (problem) throw new WorkflowCodeError(`${what} cannot be logged: ${problem}`);
-  return value as Json;
 }

@@ -10,6 +10,8 @@ export type StartedRecord = {
   readonly workflow: string;
   readonly input: Json;
   readonly parent?: { readonly run: string; readonly slot: string };
+  /** The module the workflow came from, when the command line started it: `falco workflow resume` loads it again. */
+  readonly module?: string;
 };
 
 /** A position's call was made: what identifies it for the determinism check, and what replay needs. */

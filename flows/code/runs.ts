@@ -6,6 +6,7 @@ import { checkWorkspaceName } from '../triggers/spec.js';
 import { WorkflowCodeError } from './errors.js';
 import { CANCEL } from './events.js';
 import { History } from './history.js';
+import { asJson } from './json.js';
 import type { StartedRecord } from './records.js';
 
 /** How a run ended, or where it stands. */
@@ -30,6 +31,7 @@ export type RunOutcome<O = unknown> =
 /** Logs a new run's start (its workspace is made by whoever hosts it); a run id logged before must be of the same workflow. */
 export async function createRun(log: WorkflowLog, runId: string, started: StartedRecord): Promise<void> {
   checkWorkspaceName(runId);
+  asJson(started.input, `run ${runId}: the workflow's input`);
   const history = History.of(await log.read(runId));
   if (history.started) {
     if (history.started.workflow !== started.workflow) throw new WorkflowCodeError(`run "${runId}" is a run of workflow "${history.started.workflow}", not "${started.workflow}": pick another run id`);

@@ -30,6 +30,18 @@ export interface WorkflowWorkerOptions {
   readonly registry?: Registry;
 }
 
+export interface StartOptions {
+  /** Names the run (its log and its workspace). @default `<workflow>-<time and chance in base 36>` */
+  readonly runId?: string;
+  /** The module the workflow came from (kept in the log, for `falco workflow resume`). */
+  readonly module?: string;
+}
+
+/** A fresh run id for a workflow. */
+export function newRunId(workflow: string): string {
+  return `${workflow}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
+
 export interface RunHandle<O = unknown> {
   readonly runId: string;
   /** Resolves when the run has finished (or the worker stopped hosting it: then it reports where it stands). */
@@ -64,10 +76,11 @@ export class WorkflowWorker {
   }
 
   /** Starts a run (or attaches to the run of this workflow logged under `runId`) and hosts it. */
-  async start<I, O>(workflow: Workflow<I, O>, input: NoInfer<I>, options: { readonly runId?: string } = {}): Promise<RunHandle<O>> {
-    const runId = options.runId ?? `${workflow.name}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+  async start<I, O>(workflow: Workflow<I, O>, input: NoInfer<I>, options: StartOptions = {}): Promise<RunHandle<O>> {
+    const runId = options.runId ?? newRunId(workflow.name);
     this.register(workflow as AnyWorkflow);
-    await createRun(this.#options.log, runId, { kind: 'started', workflow: workflow.name, input: input as Json });
+    // createRun checks that the input is JSON.
+    await createRun(this.#options.log, runId, { kind: 'started', workflow: workflow.name, input: input as Json, ...(options.module === undefined ? {} : { module: options.module }) });
     return this.#host<O>(runId);
   }
 

@@ -1,32 +1,38 @@
 import { deployable } from '../../../src/index.js';
 
-/** Squares n; when `counter` names a file, first appends the call's idempotency key to it (one line per execution). */
-export const square = deployable<{ n: number; counter?: string }, { square: number }>({
-  runtime: 'nodejs:20',
-  name: 'square',
-  code: {
-    source:
-      "const fs = require('node:fs');\n" +
-      'function main({ n, counter, idempotencyKey }) {\n' +
-      "  if (counter) fs.appendFileSync(counter, idempotencyKey + '\\n');\n" +
-      '  return { square: n * n };\n' +
-      '}\n',
-  },
-});
+/** Squares n and sums squares; with a `counter` file, each call first appends its idempotency key to it (one line per execution). */
+export function countedFunctions(counter?: string) {
+  const params = counter === undefined ? {} : { counter };
+  const square = deployable<{ n: number }, { square: number }>({
+    runtime: 'nodejs:20',
+    name: 'square',
+    params,
+    code: {
+      source:
+        "const fs = require('node:fs');\n" +
+        'function main({ n, counter, idempotencyKey }) {\n' +
+        "  if (counter) fs.appendFileSync(counter, idempotencyKey + '\\n');\n" +
+        '  return { square: n * n };\n' +
+        '}\n',
+    },
+  });
+  const sum = deployable<{ values: { square: number }[] }, { sum: number }>({
+    runtime: 'nodejs:20',
+    name: 'sum',
+    params,
+    code: {
+      source:
+        "const fs = require('node:fs');\n" +
+        'function main({ values, counter, idempotencyKey }) {\n' +
+        "  if (counter) fs.appendFileSync(counter, idempotencyKey + '\\n');\n" +
+        '  return { sum: values.reduce((total, v) => total + v.square, 0) };\n' +
+        '}\n',
+    },
+  });
+  return { square, sum };
+}
 
-/** Sums `values` of squares. */
-export const sum = deployable<{ values: { square: number }[]; counter?: string }, { sum: number }>({
-  runtime: 'nodejs:20',
-  name: 'sum',
-  code: {
-    source:
-      "const fs = require('node:fs');\n" +
-      'function main({ values, counter, idempotencyKey }) {\n' +
-      "  if (counter) fs.appendFileSync(counter, idempotencyKey + '\\n');\n" +
-      '  return { sum: values.reduce((total, v) => total + v.square, 0) };\n' +
-      '}\n',
-  },
-});
+export const { square, sum } = countedFunctions();
 
 /** Fails while the file `flag` does not exist; then returns { ok: true }. */
 export const flaky = deployable<{ flag: string }, { ok: true }>({
