@@ -123,8 +123,8 @@ describe('a workflow as code whose coordinator is SIGKILLed at random moments', 
     const args = ['run', MODULE, '--store', url, '--id', RUN, '--input', INPUT];
     let kills = 0;
     while (kills < KILLS || !allowance.published) {
-      // Kills land anywhere in the run; past the tenth, only to publish the event the run waits for.
-      const { ended } = await coordinator(args, cwd, kills < KILLS ? Math.floor(Math.random() * 1_500) : 3_000);
+      // Kills land anywhere in the run; past the tenth, only to publish the event the run waits for, each later than the one before.
+      const { ended } = await coordinator(args, cwd, kills < KILLS ? Math.floor(Math.random() * 1_500) : 3_000 * (kills - KILLS + 1));
       assert.equal(ended, 'killed', 'the run cannot end before its event is published');
       kills++;
       await allowance.afterKill(kills >= KILLS);
