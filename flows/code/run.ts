@@ -61,6 +61,7 @@ export interface CoordinatorOnceOptions {
 export async function runCoordinatorOnce(options: CoordinatorOnceOptions): Promise<'suspended' | RunOutcome> {
   const { store, log, runId } = options;
   const state = new RunState(runId, await readRun(log, runId), log);
+  await store.createWorkspace(runId);
   const inbox = await Inbox.open(store, state);
   try {
     const signals = await inbox.drain();
