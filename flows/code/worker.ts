@@ -79,8 +79,8 @@ export class WorkflowWorker {
   async start<I, O>(workflow: Workflow<I, O>, input: NoInfer<I>, options: StartOptions = {}): Promise<RunHandle<O>> {
     const runId = options.runId ?? newRunId(workflow.name);
     this.register(workflow as AnyWorkflow);
-    // createRun checks that the input is JSON.
-    await createRun(this.#options.log, runId, { kind: 'started', workflow: workflow.name, input: input as Json, ...(options.module === undefined ? {} : { module: options.module }) });
+    // createRun checks that the input is JSON; a workflow that takes none is given null.
+    await createRun(this.#options.log, runId, { kind: 'started', workflow: workflow.name, input: (input ?? null) as Json, ...(options.module === undefined ? {} : { module: options.module }) });
     return this.#host<O>(runId);
   }
 
