@@ -3,6 +3,7 @@
  * baseline measured in the same process and run, and the ratio between them.
  */
 import { Command } from 'commander';
+import { codeReplay } from './cases/code-replay.js';
 import { congestion } from './cases/congestion.js';
 import { executorOverhead } from './cases/executor-overhead.js';
 import { httpInvoke } from './cases/http-invoke.js';
@@ -17,7 +18,7 @@ import { taskDispatch } from './cases/task-dispatch.js';
 import { triggerEngine } from './cases/trigger-engine.js';
 import { printTable, type Benchmark, type Row } from './report.js';
 
-const benchmarks: Benchmark[] = [executorOverhead, makespan, congestion, localThroughput, localColdStart, payloads, httpInvoke, scale, redisEvents, triggerEngine, joinLatency, taskDispatch, pipelineState];
+const benchmarks: Benchmark[] = [executorOverhead, makespan, congestion, localThroughput, localColdStart, payloads, httpInvoke, scale, redisEvents, triggerEngine, joinLatency, taskDispatch, pipelineState, codeReplay];
 
 const options = new Command('bench')
   .option('--quick', 'every benchmark at a small size (CI runs this so the benchmarks never rot)')

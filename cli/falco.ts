@@ -15,6 +15,7 @@ import { runCommand } from './run.js';
 import { triggersCommand } from './triggers.js';
 import { lifecycleCommand, workerCommand } from './worker.js';
 import { addWorkflowServiceCommands } from './workflow-service.js';
+import { addWorkflowCodeCommands } from './workflow-code.js';
 
 
 const program = new Command('falco')
@@ -22,8 +23,10 @@ const program = new Command('falco')
   .version(packageVersion())
   .exitOverride()
   .showHelpAfterError('(add --help for usage)');
-const workflow = new Command('workflow').summary('start, list, inspect and steer workflows').description('Workflows: start, list, inspect, pause, resume, terminate, restart, archive and restore them through the workflow API (falco console).');
-addWorkflowServiceCommands(workflow);
+const workflow = new Command('workflow')
+  .summary('run, start, list, inspect and steer workflows')
+  .description('Workflows as code (run, status, cancel, resume: replayed from their logs) and workflows of the workflow service (start, list, inspect, pause, resume --api, terminate, restart, archive, restore: through the workflow API of falco console).');
+addWorkflowServiceCommands(addWorkflowCodeCommands(workflow));
 for (const command of [runCommand(), reportCommand(), cleanupCommand(), triggersCommand(), workerCommand(), lifecycleCommand(), consoleCommand(), workflow]) program.addCommand(command.copyInheritedSettings(program));
 
 program.parseAsync().then(

@@ -60,7 +60,6 @@ export function addWorkflowServiceCommands(workflow: Command): Command {
   );
   for (const [action, does] of [
     ['pause', 'Pause a running workflow: running tasks finish, no new ones start.'],
-    ['resume', 'Resume a paused workflow.'],
     ['terminate', 'Terminate a workflow: no task starts again.'],
     ['restart', 'Run a failed or terminated workflow again from the tasks that did not succeed.'],
     ['archive', 'Archive a workflow that has ended: list shows it only with --archived.'],
@@ -77,6 +76,21 @@ export function addWorkflowServiceCommands(workflow: Command): Command {
     );
   }
   return workflow;
+}
+
+/**
+ * `falco workflow resume ID --api URL` resumes a paused workflow of the service; without `--api`
+ * (or FALCO_API) `resume` hosts a workflow as code again. Both meanings share one command name.
+ */
+export function resumeThroughApi(command: Command): Command {
+  return command
+    .addOption(new Option('--api <url>', 'resume a paused workflow of the workflow API (falco console) instead of hosting a workflow as code').env('FALCO_API'))
+    .addOption(new Option('--token <token>', "the API's token, if it has one (prefer FALCO_API_TOKEN: a flag shows in ps)").env('FALCO_API_TOKEN'));
+}
+
+/** Resumes a paused workflow through the API; prints its summary line. */
+export async function resumeServiceWorkflow(id: string, flags: { readonly api: string; readonly token?: string }): Promise<void> {
+  process.stdout.write(summaryLine(await withClient(flags, (client) => client.resume(id))));
 }
 
 function withApi(command: Command): Command {

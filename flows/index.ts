@@ -71,3 +71,5 @@ export * from './tasks/index.js';
 // Both name a TaskState: the state machine's keeps the name, the workflow service's is aliased.
 export type { TaskState } from './state-machine/index.js';
 export type { TaskState as WorkflowTaskState } from './tasks/service-types.js';
+// Workflows as code, replayed from their event log (flows/code).
+export * from './code/index.js';

@@ -6,3 +6,4 @@ export { MemoryStateManager } from './state/memory.js';
 export { DEFAULT_EMBEDDED_MAX_BYTES, EmbeddedState, StateTooLargeError, type EmbeddedStateOptions } from './state/embedded.js';
 export { DEFAULT_STATE_DIR, FileStateManager, type FileStateOptions } from './state/file.js';
 export { openStateManager } from './state/open.js';
+export { openWorkflowLog } from './open-log.js';

@@ -24,6 +24,8 @@ export interface ActionWorkerOptions extends LoopOptions {
   /** @default "worker" */
   readonly consumer?: string;
   readonly consumerOptions?: ConsumerOptions;
+  /** Commands running at once; past this, the worker reads no more until some have ended. @default 10000 */
+  readonly maxInFlight?: number;
 }
 
 interface Job {
@@ -52,6 +54,11 @@ export class ActionWorker {
   readonly #deployed = new Map<string, Promise<Deployment>>();
   #loop!: ConsumerLoop;
   #closed: Promise<void> | undefined;
+  /** Batches whose invocations are running: the loop reads on meanwhile, so a slow call never holds back the commands after it. */
+  readonly #running = new Set<Promise<void>>();
+  /** Idempotency keys of the commands running, so an entry handed out again meanwhile is not run twice. */
+  readonly #inFlight = new Set<string>();
+  #stopping = false;
 
   private constructor(options: ActionWorkerOptions) {
     this.workspace = options.workspace;
@@ -69,13 +76,19 @@ export class ActionWorker {
     return this.#loop.done;
   }
 
-  whenIdle(): Promise<void> {
-    return this.#loop.whenIdle();
+  /** Resolves once a read found nothing new and every command read before has ended. */
+  async whenIdle(): Promise<void> {
+    await this.#loop.whenIdle();
+    while (this.#running.size > 0) await Promise.allSettled(this.#running);
   }
 
-  /** Finishes the batch in hand, then removes the functions this worker deployed. */
+  /** Lets the commands running end (or the signal abort them), then stops reading and removes the functions this worker deployed. */
   stop(): Promise<void> {
-    this.#closed ??= this.#loop.stop().finally(() => this.#removeDeployed());
+    this.#stopping = true;
+    this.#closed ??= (async () => {
+      while (this.#running.size > 0) await Promise.allSettled(this.#running);
+      await this.#loop.stop();
+    })().finally(() => this.#removeDeployed());
     return this.#closed;
   }
 
@@ -85,6 +98,9 @@ export class ActionWorker {
   }
 
   async #handle(deliveries: Delivery[]): Promise<void> {
+    // Read while stopping, left unacknowledged: they run when the worker starts again.
+    if (this.#stopping) return;
+    while (this.#inFlight.size >= (this.#options.maxInFlight ?? 10_000)) await Promise.race(this.#running);
     const consumer = this.#loop.consumer;
     const byTarget = new Map<string, Job[]>();
     const keys = new Set<string>();
@@ -97,6 +113,7 @@ export class ActionWorker {
         continue;
       }
       const command = parsed.data;
+      if (this.#inFlight.has(command.idempotencyKey)) continue;
       if (keys.has(command.idempotencyKey)) {
         duplicates.push(delivery.entryId);
         continue;
@@ -105,12 +122,27 @@ export class ActionWorker {
       const target = command.deployable ? `deployable:${JSON.stringify(command.deployable)}` : `deployment:${command.deployment}`;
       byTarget.set(target, [...(byTarget.get(target) ?? []), { delivery, command }]);
     }
-    const results = await Promise.all([...byTarget.values()].map((jobs) => this.#run(jobs)));
-    const finished = results.flat();
+    await consumer.ack(duplicates);
+    for (const key of keys) this.#inFlight.add(key);
+    // Each function's results go out as soon as its invocations end: a slow function does not hold back a fast one's.
+    for (const jobs of byTarget.values()) {
+      const running: Promise<void> = this.#run(jobs)
+        .then((finished) => this.#report(finished))
+        .catch((error: unknown) => (this.#options.onError ?? ((e) => process.emitWarning(`falco: action worker ${this.workspace}: ${String(e)}`)))(error))
+        .finally(() => {
+          this.#running.delete(running);
+          for (const job of jobs) this.#inFlight.delete(job.command.idempotencyKey);
+        });
+      this.#running.add(running);
+    }
+  }
+
+  /** Publishes the result events, then acknowledges their commands. */
+  async #report(finished: readonly { job: Job; event: FalcoEvent }[]): Promise<void> {
     const byWorkspace = new Map<string, FalcoEvent[]>();
     for (const { job, event } of finished) byWorkspace.set(job.command.reportTo, [...(byWorkspace.get(job.command.reportTo) ?? []), event]);
     for (const [workspace, events] of byWorkspace) await this.#options.store.events(workspace).publish(events);
-    await consumer.ack([...finished.map(({ job }) => job.delivery.entryId), ...duplicates]);
+    await this.#loop.consumer.ack(finished.map(({ job }) => job.delivery.entryId));
   }
 
   /** Runs one target's jobs as one phase; an invocation the worker's stop aborted gets no event and stays unacknowledged. */

@@ -1,2 +1,3 @@
 export { MemoryEventStream } from './event-stream.js';
 export { MemoryWorkspaceStore } from './workspace-store.js';
+export { MemoryWorkflowLog } from './workflow-log.js';

@@ -14,3 +14,4 @@ export {
   type WorkspaceStore,
 } from './workspace.js';
 export type { StateManager } from './state.js';
+export type { LogRecord, WorkflowLog } from './workflow-log.js';

@@ -3,3 +3,4 @@ export { deadKey, RedisEventStream } from './event-stream.js';
 export { RedisWorkspaceStore } from './workspace-store.js';
 export { RedisJournal } from './journal.js';
 export { RedisStateManager, stateKey } from './state.js';
+export { RedisWorkflowLog } from './workflow-log.js';
