@@ -1,0 +1,73 @@
+import { parse as parseYaml } from 'yaml';
+import { messageOf } from '../../src/errors.js';
+import type { Json } from '../../stores/ports/workspace.js';
+import type { Literal } from './ast.js';
+import type { SourcePosition } from './errors.js';
+
+/** A literal that is not valid YAML or JSON, or holds what JSON cannot carry; `at` is where in the source. */
+export class LiteralProblem extends Error {
+  constructor(
+    readonly at: SourcePosition,
+    readonly problem: string,
+  ) {
+    super(problem);
+  }
+}
+
+/**
+ * The value of a literal, as littleflow reads it: `(- yaml -)` as YAML, `({ … })` as the JSON object
+ * `{ … }`, `([ … ])` as the JSON array `[ … ]`, an empty literal or empty body as `{}` (`[]` for an array).
+ * Returns a LiteralProblem rather than throwing, so the caller words the error for its context.
+ */
+export function literalValue(literal: Literal): Json | LiteralProblem {
+  const body = literal.body.trim();
+  try {
+    switch (literal.syntax) {
+      case 'empty':
+        return {};
+      case 'yaml':
+        return body === '' ? {} : asJson(parseYaml(literal.body, { prettyErrors: false, logLevel: 'error' }), literal.at);
+      case 'json-object':
+        return body === '' ? {} : (JSON.parse(`{${literal.body}}`) as Json);
+      case 'json-array':
+        return body === '' ? [] : (JSON.parse(`[${literal.body}]`) as Json);
+    }
+  } catch (error) {
+    if (error instanceof LiteralProblem) return error;
+    return new LiteralProblem(positionIn(literal, error), `cannot read the ${SYNTAX_NAMES[literal.syntax]} literal: ${firstLine(messageOf(error))}`);
+  }
+}
+
+const SYNTAX_NAMES = { empty: 'empty', yaml: 'YAML', 'json-object': 'JSON object', 'json-array': 'JSON array' } as const;
+
+/** YAML can also give what JSON has no form for (NaN, dates as binary, …): refuse it, as the graph is JSON. */
+function asJson(value: unknown, at: SourcePosition): Json {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') {
+    if (Number.isFinite(value)) return value;
+    throw new LiteralProblem(at, `the YAML literal holds ${value}, which JSON cannot carry: write a number or a quoted string`);
+  }
+  if (Array.isArray(value)) return value.map((item) => asJson(item, at));
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const result: Record<string, Json> = {};
+    for (const [key, item] of Object.entries(value)) result[key] = asJson(item, at);
+    return result;
+  }
+  throw new LiteralProblem(at, `the YAML literal holds a ${describeValue(value)}, which JSON cannot carry: write plain maps, lists, strings, numbers and booleans`);
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'missing value';
+  return typeof value === 'object' ? `${(value as object).constructor?.name ?? 'non-plain'} value` : `${typeof value} value`;
+}
+
+/** Where a YAML error points, in the flow's coordinates; the literal's start for anything else. */
+function positionIn(literal: Literal, error: unknown): SourcePosition {
+  const place = (error as { linePos?: readonly { line: number; col: number }[] }).linePos?.[0];
+  if (!place) return literal.at;
+  return place.line === 1 ? { line: literal.at.line, column: literal.at.column + place.col - 1 } : { line: literal.at.line + place.line - 1, column: place.col };
+}
+
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0]!.trim();
+}
