@@ -49,9 +49,8 @@ function asJson(value: unknown, at: SourcePosition): Json {
   }
   if (Array.isArray(value)) return value.map((item) => asJson(item, at));
   if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const result: Record<string, Json> = {};
-    for (const [key, item] of Object.entries(value)) result[key] = asJson(item, at);
-    return result;
+    // fromEntries defines keys, so a "__proto__" key stays a key rather than setting the prototype.
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, asJson(item, at)]));
   }
   throw new LiteralProblem(at, `the YAML literal holds a ${describeValue(value)}, which JSON cannot carry: write plain maps, lists, strings, numbers and booleans`);
 }
@@ -61,11 +60,14 @@ function describeValue(value: unknown): string {
   return typeof value === 'object' ? `${(value as object).constructor?.name ?? 'non-plain'} value` : `${typeof value} value`;
 }
 
-/** Where a YAML error points, in the flow's coordinates; the literal's start for anything else. */
+/** Where a YAML error points (its offset into the body), in the flow's coordinates; the literal's start for anything else. */
 function positionIn(literal: Literal, error: unknown): SourcePosition {
-  const place = (error as { linePos?: readonly { line: number; col: number }[] }).linePos?.[0];
-  if (!place) return literal.at;
-  return place.line === 1 ? { line: literal.at.line, column: literal.at.column + place.col - 1 } : { line: literal.at.line + place.line - 1, column: place.col };
+  const offset = (error as { pos?: readonly number[] }).pos?.[0];
+  if (offset === undefined) return literal.at;
+  const before = literal.body.slice(0, offset);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  const lines = before.split('\n').length - 1;
+  return lines === 0 ? { line: literal.at.line, column: literal.at.column + offset } : { line: literal.at.line + lines, column: offset - lineStart + 1 };
 }
 
 function firstLine(text: string): string {
