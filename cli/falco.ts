@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, describeError } from '../src/index.js';
 import { cleanupCommand } from './cleanup.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { flowCommand } from './flow.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { triggersCommand } from './triggers.js';
@@ -19,7 +20,7 @@ const program = new Command('falco')
   .version(packageVersion())
   .exitOverride()
   .showHelpAfterError('(add --help for usage)');
-for (const command of [runCommand(), reportCommand(), cleanupCommand(), triggersCommand()]) program.addCommand(command.copyInheritedSettings(program));
+for (const command of [runCommand(), reportCommand(), cleanupCommand(), triggersCommand(), flowCommand()]) program.addCommand(command.copyInheritedSettings(program));
 
 program.parseAsync().then(
   () => process.exit(),
