@@ -41,3 +41,22 @@ export * from './state-machine/index.js';
 export { withBuilders } from './builders/registry.js';
 export { WORKFLOW_FAILED, WORKFLOW_SUCCEEDED } from './builders/outcome.js';
 export { runWorkflow, type CompiledWorkflow, type WorkflowRunOptions } from './builders/run.js';
+
+// Littleflow .flow files, compiled to the FlowGraph the workflow service runs (flows/littleflow).
+export {
+  compileFlow,
+  compileFlowFile,
+  fileResolver,
+  FlowSemanticError,
+  FlowSourceError,
+  FlowSyntaxError,
+  mermaidOf,
+  parseFlow,
+  SUBFLOW_END,
+  SUBFLOW_START,
+  type FlowAst,
+  type FlowCompileOptions,
+  type FlowParseOptions,
+  type FlowProblem,
+  type ResourceResolver,
+} from './littleflow/index.js';

@@ -4,12 +4,13 @@ import type { Json, JsonObject } from '../../stores/ports/workspace.js';
 import { FLOW_END, FLOW_START, type FlowEdge, type FlowGraph, type FlowNode } from '../tasks/graph.js';
 import type { Declaration, FlowAst, Label, Literal, Statement, Step, Subflow, Task } from './ast.js';
 import { FlowSemanticError, type FlowProblem, type SourcePosition } from './errors.js';
+import { EdgeSet } from './edges.js';
 import { guardExpression } from './guard.js';
 import { literalValue, LiteralProblem } from './literals.js';
 import { parseFlow } from './parser.js';
 import { fileResolver, type ResourceResolver } from './resources.js';
 
-export interface CompileOptions {
+export interface FlowCompileOptions {
   /** The file's name, for error messages, when compiling text. */
   readonly file?: string;
   /** The folder relative resources `<data.json>` are read from. @default the current directory */
@@ -35,7 +36,7 @@ export const MAX_NODES = 1_000_000;
  * `<name>.<n>` in source order as littleflow numbers its steps (subflow starts and ends take numbers too),
  * joined by labels as littleflow's compiler joins them. Any fault is a FlowSyntaxError or FlowSemanticError.
  */
-export function compileFlow(input: string | FlowAst, options: CompileOptions = {}): FlowGraph {
+export function compileFlow(input: string | FlowAst, options: FlowCompileOptions = {}): FlowGraph {
   const ast = typeof input === 'string' ? parseFlow(input, options.file === undefined ? {} : { file: options.file }) : input;
   if (typeof ast !== 'object' || ast === null || typeof ast.text !== 'string' || !Array.isArray(ast.items)) {
     throw new ConfigError('compileFlow takes the text of a .flow file, or the tree parseFlow returns');
@@ -124,7 +125,7 @@ class Compiler {
 
   constructor(
     private readonly ast: FlowAst,
-    private readonly options: CompileOptions,
+    private readonly options: FlowCompileOptions,
   ) {
     this.resolve = options.resolveResource ?? fileResolver(options.baseDir ?? process.cwd());
   }
@@ -135,7 +136,8 @@ class Compiler {
     const top = this.scope(this.startVertex({ line: 1, column: 1 }, undefined, false));
     this.number(top, statements);
     top.end.index = this.nextIndex();
-    const edges = new Edges();
+    // One number past the end, for FLOW_END when `> :end` makes the end a flow:end node.
+    const edges = new EdgeSet(top.end.index + 2);
     for (const scope of this.scopes) this.connect(scope, edges);
     return this.assemble(top, edges);
   }
@@ -356,7 +358,7 @@ class Compiler {
   }
 
   /** The edges of one scope's statements, as littleflow's compiler draws them. */
-  private connect(scope: Scope, edges: Edges): void {
+  private connect(scope: Scope, edges: EdgeSet): void {
     for (const statement of scope.statements) {
       let current: Vertex = scope.start;
       if (statement.source) {
@@ -365,7 +367,7 @@ class Compiler {
         current = named.vertex;
       }
       for (const step of statement.steps) {
-        edges.add(current, step.entry);
+        edges.add(current.index, step.entry.index);
         current = step.exit;
       }
       const destination = statement.destination;
@@ -373,46 +375,40 @@ class Compiler {
         const target = scope.inputs.get(destination.label.name)?.vertex;
         if (!target) this.fail(destination.label.at, 'unknown-label', `unknown input label ":${destination.label.name}": no step is labelled \`:${destination.label.name} A\` and no statement starts with \`:${destination.label.name} →\``);
         if (destination.merge && (target.kind === 'task' || target.kind === 'start' || target.kind === 'end')) target.merge = true;
-        edges.add(current, target);
+        edges.add(current.index, target.index);
       } else {
         if (destination?.merge) scope.end.merge = true;
-        edges.add(current, scope.end);
+        edges.add(current.index, scope.end.index);
       }
     }
     for (const [name, output] of scope.outputs) {
       const input = scope.inputs.get(name);
-      if (input) edges.add(output.vertex, input.vertex);
+      if (input) edges.add(output.vertex.index, input.vertex.index);
     }
   }
 
-  private assemble(top: Scope, edges: Edges): FlowGraph {
-    const ids = new Map<Vertex, string>([
-      [top.start, FLOW_START],
-      [top.end, FLOW_END],
-    ]);
+  private assemble(top: Scope, edges: EdgeSet): FlowGraph {
+    const ids: string[] = [FLOW_START];
     const nodes: FlowNode[] = [];
     for (const vertex of this.vertices) {
       if (vertex === top.start) continue;
       if ((vertex.kind === 'start' || vertex.kind === 'end') && !this.kept(vertex)) {
-        edges.bypass(vertex);
+        edges.bypass(vertex.index);
         continue;
       }
-      ids.set(vertex, idOf(vertex));
+      ids[vertex.index] = idOf(vertex);
       nodes.push(this.nodeOf(vertex, ids));
     }
+    const end = top.end.index;
+    ids[end] = FLOW_END;
     if (top.end.merge) {
       // `> :end` merges the flow's output: a flow:end node does it, as FLOW_END is no node.
-      const end: EndVertex = { ...top.end };
-      edges.redirect(top.end, end);
-      edges.add(end, top.end);
-      ids.set(end, idOf(end));
-      nodes.push(this.nodeOf(end, ids));
+      ids[end] = idOf(top.end);
+      ids[end + 1] = FLOW_END;
+      edges.add(end, end + 1);
+      nodes.push(this.nodeOf(top.end, ids));
     }
-    const order = (vertex: Vertex): number => (vertex === top.end ? Number.MAX_SAFE_INTEGER : vertex.index);
-    const flowEdges: FlowEdge[] = edges
-      .list()
-      .sort(([a, b], [c, d]) => order(a) - order(c) || order(b) - order(d))
-      .map(([from, to]) => ({ from: ids.get(from)!, to: ids.get(to)! }));
+    const flowEdges: FlowEdge[] = edges.sorted().map(([from, to]) => ({ from: ids[from]!, to: ids[to]! }));
     const declaration = this.flowDeclaration;
     const parameters = declaration?.parameters ? this.literal(declaration.parameters, 'parameters') : undefined;
     if (parameters !== undefined && (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters))) {
@@ -434,9 +430,9 @@ class Compiler {
     return vertex.kind === 'start' ? vertex.guard !== undefined : vertex.guarded;
   }
 
-  private nodeOf(vertex: Vertex, ids: ReadonlyMap<Vertex, string>): FlowNode {
-    const id = ids.get(vertex)!;
-    const source = { line: vertex.at.line, column: vertex.at.column };
+  private nodeOf(vertex: Vertex, ids: readonly string[]): FlowNode {
+    const id = ids[vertex.index]!;
+    const source = vertex.at;
     switch (vertex.kind) {
       case 'task':
         return { id, name: vertex.name, parameters: vertex.parameters, ...(vertex.guard !== undefined && { guard: vertex.guard }), ...(vertex.merge && { merge: true }), source };
@@ -460,53 +456,6 @@ class Compiler {
   private fail(at: SourcePosition, kind: FlowProblem, problem: string): never {
     throw new FlowSemanticError(this.ast, at, kind, problem);
   }
-}
-
-/** A set of edges between vertices, that can drop a vertex and join its predecessors to its successors. */
-class Edges {
-  private readonly out = new Map<Vertex, Set<Vertex>>();
-  private readonly in = new Map<Vertex, Set<Vertex>>();
-
-  add(from: Vertex, to: Vertex): void {
-    setOf(this.out, from).add(to);
-    setOf(this.in, to).add(from);
-  }
-
-  /** Removes `vertex`, joining each of its predecessors to each of its successors. */
-  bypass(vertex: Vertex): void {
-    const predecessors = [...(this.in.get(vertex) ?? [])].filter((v) => v !== vertex);
-    const successors = [...(this.out.get(vertex) ?? [])].filter((v) => v !== vertex);
-    this.remove(vertex);
-    for (const from of predecessors) for (const to of successors) this.add(from, to);
-  }
-
-  /** Moves every edge into `from` onto `to`. */
-  redirect(from: Vertex, to: Vertex): void {
-    for (const predecessor of [...(this.in.get(from) ?? [])]) {
-      this.out.get(predecessor)!.delete(from);
-      this.add(predecessor, to);
-    }
-    this.in.delete(from);
-  }
-
-  list(): [Vertex, Vertex][] {
-    const all: [Vertex, Vertex][] = [];
-    for (const [from, targets] of this.out) for (const to of targets) all.push([from, to]);
-    return all;
-  }
-
-  private remove(vertex: Vertex): void {
-    for (const to of this.out.get(vertex) ?? []) this.in.get(to)?.delete(vertex);
-    for (const from of this.in.get(vertex) ?? []) this.out.get(from)?.delete(vertex);
-    this.out.delete(vertex);
-    this.in.delete(vertex);
-  }
-}
-
-function setOf(map: Map<Vertex, Set<Vertex>>, key: Vertex): Set<Vertex> {
-  let set = map.get(key);
-  if (!set) map.set(key, (set = new Set()));
-  return set;
 }
 
 function idOf(vertex: Vertex): string {

@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { messageOf } from '../../src/errors.js';
-import type { Json } from '../../stores/ports/workspace.js';
+import type { Json, JsonObject } from '../../stores/ports/workspace.js';
 import type { Literal } from './ast.js';
 import type { SourcePosition } from './errors.js';
 
@@ -26,7 +26,7 @@ export function literalValue(literal: Literal): Json | LiteralProblem {
       case 'empty':
         return {};
       case 'yaml':
-        return body === '' ? {} : asJson(parseYaml(literal.body, { prettyErrors: false, logLevel: 'error' }), literal.at);
+        return body === '' ? {} : (plainMap(body) ?? asJson(parseYaml(literal.body, { prettyErrors: false, logLevel: 'error' }), literal.at));
       case 'json-object':
         return body === '' ? {} : (JSON.parse(`{${literal.body}}`) as Json);
       case 'json-array':
@@ -36,6 +36,26 @@ export function literalValue(literal: Literal): Json | LiteralProblem {
     if (error instanceof LiteralProblem) return error;
     return new LiteralProblem(positionIn(literal, error), `cannot read the ${SYNTAX_NAMES[literal.syntax]} literal: ${firstLine(messageOf(error))}`);
   }
+}
+
+/** `key: value` lines whose values are words, integers or booleans: the commonest YAML literal, read without a YAML parser. */
+const PLAIN_LINE = /^([A-Za-z_][\w-]*)[ \t]*:[ \t]+(-?(?:0|[1-9]\d{0,14})|[A-Za-z_][\w-]*)[ \t]*$/;
+/** Words YAML's core schema reads as null or a boolean rather than a string. */
+const KEYWORDS: Record<string, Json> = { null: null, Null: null, NULL: null, true: true, True: true, TRUE: true, false: false, False: false, FALSE: false };
+
+/**
+ * The map that YAML would read from `key: value` lines of plain words, integers and booleans; undefined
+ * for anything else (or a repeated key, which YAML refuses), which then goes to the YAML parser.
+ */
+export function plainMap(body: string): JsonObject | undefined {
+  const entries: [string, Json][] = [];
+  for (const line of body.split('\n')) {
+    const match = PLAIN_LINE.exec(line.trim());
+    if (!match || Object.hasOwn(KEYWORDS, match[1]!) || entries.some(([key]) => key === match[1])) return undefined;
+    const value = match[2]!;
+    entries.push([match[1]!, Object.hasOwn(KEYWORDS, value) ? KEYWORDS[value]! : /^[-\d]/.test(value) ? Number(value) : value]);
+  }
+  return Object.fromEntries(entries);
 }
 
 const SYNTAX_NAMES = { empty: 'empty', yaml: 'YAML', 'json-object': 'JSON object', 'json-array': 'JSON array' } as const;

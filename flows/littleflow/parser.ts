@@ -3,7 +3,7 @@ import type { Declaration, Destination, FlowAst, Label, Literal, Source, Stateme
 import { FlowSyntaxError, type SourceText } from './errors.js';
 import { tokenize, type Token, type TokenType } from './lexer.js';
 
-export interface ParseOptions {
+export interface FlowParseOptions {
   /** The file's name, for error messages (`pipeline.flow:3:14: …`). */
   readonly file?: string;
 }
@@ -19,7 +19,7 @@ const DECLARATION_TYPES = new Set(['flow', 'task']);
  * ambiguity is resolved as littleflow's LALR parser resolves it: a label after a step is that step's output
  * label, and a label after an arrow is the next step's input label when a step follows it.
  */
-export function parseFlow(text: string, options: ParseOptions = {}): FlowAst {
+export function parseFlow(text: string, options: FlowParseOptions = {}): FlowAst {
   if (typeof text !== 'string') throw new ConfigError(`parseFlow takes the text of a .flow file as a string, not ${text === null ? 'null' : typeof text}`);
   const source: SourceText = options.file === undefined ? { text } : { file: options.file, text };
   const items = new Parser(source, tokenize(source)).flow();

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compileFlow, FlowSemanticError, type CompileOptions } from '../../../flows/littleflow/index.js';
+import { compileFlow, FlowSemanticError, type FlowCompileOptions } from '../../../flows/littleflow/index.js';
+import { parse as parseYaml } from 'yaml';
+import { plainMap } from '../../../flows/littleflow/literals.js';
 import { shape } from './fixtures.js';
 
-const edges = (text: string, options?: CompileOptions): string[] => compileFlow(text, options).edges.map((e) => `${e.from}→${e.to}`);
-const same = (a: string, b: string, options?: CompileOptions): void => assert.deepEqual(shape(compileFlow(a, options)), shape(compileFlow(b, options)));
+const edges = (text: string, options?: FlowCompileOptions): string[] => compileFlow(text, options).edges.map((e) => `${e.from}→${e.to}`);
+const same = (a: string, b: string, options?: FlowCompileOptions): void => assert.deepEqual(shape(compileFlow(a, options)), shape(compileFlow(b, options)));
 
 describe('subflows', () => {
   it('are joined past their start and end where these do nothing, keeping littleflow\'s numbers', () => {
@@ -84,6 +86,18 @@ describe('parameters and literals', () => {
     const [node] = compileFlow('@task A (- a: 1 -)\nA (- __proto__: {polluted: true} -)').nodes;
     assert.deepEqual(Object.keys(node!.parameters!), ['a', '__proto__']);
     assert.equal(Object.getPrototypeOf(node!.parameters), Object.prototype);
+  });
+
+  it('reads plain `key: value` YAML without the YAML parser exactly as the parser reads it', () => {
+    const bodies = ['n: 1', ' duration: 10 ', 'event: wait-test', 'a: true\nb: False\nc: NULL', 'a: -0', 'a: 0', 'x: 123456789012345', 'k_1: v-2', 'constructor: 1', 'a: 1\na: 2', 'a: 01', 'a: 1.5', 'a: yes', 'a: ~', 'a: .inf', 'true: 1', 'a: "q"', 'a:b', 'a: 1 # c'];
+    let fast = 0;
+    for (const body of bodies) {
+      const value = plainMap(body);
+      if (value === undefined) continue;
+      fast++;
+      assert.deepEqual(value, parseYaml(body), body);
+    }
+    assert.ok(fast >= 8, `only ${fast} bodies took the fast path`);
   });
 
   it('keeps where each node was written', () => {
