@@ -1,30 +1,21 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { compileFlow } from '../../../flows/littleflow/index.js';
 import { falco } from '../../helpers/falco-cli.js';
-
-const root = fileURLToPath(new URL('../../../../', import.meta.url));
+import { PACKAGE_ROOT as root, packageTempDir, readmeSection } from '../../helpers/readme.js';
 
 /** The README section's fenced blocks of one language, in order. */
 async function blocks(language: string): Promise<string[]> {
-  const readme = await readFile(join(root, 'README.md'), 'utf8');
-  const start = readme.indexOf('## Littleflow `.flow` files');
-  assert.ok(start >= 0, 'the README has a section "Littleflow `.flow` files"');
-  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  const section = await readmeSection('Littleflow `.flow` files');
   return [...section.matchAll(new RegExp(`\`\`\`${language}\\n([\\s\\S]*?)\`\`\``, 'g'))].map(([, body]) => body!);
 }
 
 describe('the README section "Littleflow .flow files"', () => {
-  let dir = '';
-  before(async () => {
-    dir = await mkdtemp(join(root, 'dist', '.readme-flow-'));
-  });
-  after(() => rm(dir, { recursive: true, force: true }));
+  const temp = packageTempDir('.readme-flow-');
 
   it('shows example/littleflow/nightly.flow as it is, and what falco flow check prints for it', async () => {
     const [flow] = await blocks('flow');
@@ -39,7 +30,7 @@ describe('the README section "Littleflow .flow files"', () => {
 
   it('runs its code as written and prints what its comments say', async () => {
     const [code] = await blocks('ts');
-    const file = join(dir, 'example.mjs');
+    const file = join(temp(), 'example.mjs');
     await writeFile(file, code!.replaceAll('!.', '.'));
     const { stdout } = await promisify(execFile)(process.execPath, [file], { cwd: root });
     assert.deepEqual(stdout.trim().split('\n'), [...code!.matchAll(/console\.log\(.*\); \/\/ (.*)$/gm)].map(([, line]) => line!));
