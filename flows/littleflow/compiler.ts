@@ -7,7 +7,7 @@ import { FlowSemanticError, type FlowProblem, type SourcePosition } from './erro
 import { EdgeSet } from './edges.js';
 import { guardExpression } from './guard.js';
 import { literalValue, LiteralProblem } from './literals.js';
-import { parseFlow } from './parser.js';
+import { MAX_NESTING, parseFlow } from './parser.js';
 import { fileResolver, type ResourceResolver } from './resources.js';
 
 export interface FlowCompileOptions {
@@ -100,7 +100,6 @@ interface Labelled {
 }
 
 interface NumberedStatement {
-  readonly at: SourcePosition;
   readonly source: Label | undefined;
   readonly steps: readonly { readonly entry: Vertex; readonly exit: Vertex }[];
   readonly destination: { readonly label: Label; readonly merge: boolean } | undefined;
@@ -121,6 +120,8 @@ class Compiler {
   private readonly declarations = new Map<string, Declaration>();
   private flowDeclaration: Declaration | undefined;
   private readonly inlining: string[] = [];
+  /** How many subflows are open where the compiler is, counting those that @task declarations stand for. */
+  private depth = 0;
   private readonly resolve: ResourceResolver;
 
   constructor(
@@ -196,7 +197,7 @@ class Compiler {
         if (label.name !== 'end') scope.outputs.set(label.name, { vertex: exit, at: label.at });
         destination = { label, merge };
       }
-      scope.statements.push({ at: statement.at, source: sourceLabel, steps, destination });
+      scope.statements.push({ source: sourceLabel, steps, destination });
     }
   }
 
@@ -211,7 +212,7 @@ class Compiler {
       numbered = this.subflowOf(body.at, guard, step.merge, (inner) => {
         for (const task of body.tasks) {
           const vertex = this.task(task, undefined, false);
-          inner.statements.push({ at: task.at, source: undefined, steps: [vertex], destination: undefined });
+          inner.statements.push({ source: undefined, steps: [vertex], destination: undefined });
         }
       });
     } else {
@@ -294,9 +295,11 @@ class Compiler {
   }
 
   private subflowOf(at: SourcePosition, guard: string | undefined, merge: boolean, fill: (inner: Scope) => void): { entry: Vertex; exit: Vertex } {
+    if (++this.depth > MAX_NESTING) this.fail(at, 'too-large', `subflows (with the @task subflows used in them) nest deeper than ${MAX_NESTING} levels here: flatten the flow`);
     const start = this.startVertex(at, guard, merge);
     const inner = this.scope(start);
     fill(inner);
+    this.depth--;
     inner.end.index = this.nextIndex();
     start.end = inner.end;
     this.vertices.push(inner.end);

@@ -54,6 +54,8 @@ describe('syntax errors name the file, line, column and what was expected', () =
     const deep = `${'{ '.repeat(MAX_NESTING + 1)}A${' }'.repeat(MAX_NESTING + 1)}`;
     syntaxError(deep, 1, 2 * MAX_NESTING + 1, /nest deeper than/);
     assert.doesNotThrow(() => compileFlow(`${'{ '.repeat(MAX_NESTING)}A${' }'.repeat(MAX_NESTING)}`));
+    const chain = Array.from({ length: 5_000 }, (_, n) => `@task X${n + 1} { X${n} }`).join('\n');
+    assert.throws(() => compileFlow(`${chain}\nX5000`), (e: unknown) => e instanceof FlowSourceError && /nest deeper than/.test(e.message));
   });
 });
 
