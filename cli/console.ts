@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { EmbeddedWorkflows, serveWorkflowApi, Workflows, type TaskBatchKind, type TaskKind, type WorkflowService } from '../flows/index.js';
+import { compileFlow, EmbeddedWorkflows, serveWorkflowApi, Workflows, type TaskBatchKind, type TaskKind, type WorkflowService } from '../flows/index.js';
+import type { FlowGraph } from '../flows/tasks/graph.js';
 import { ConfigError } from '../src/index.js';
 import { openStore } from '../stores/open.js';
 import { importModule } from './import-module.js';
@@ -38,7 +39,7 @@ export function consoleCommand(): Command {
       try {
         const remote = flags.store?.startsWith('redis') && kinds === undefined;
         service = remote ? await Workflows.open({ store }) : await EmbeddedWorkflows.start({ store, kinds: kinds ?? {} });
-        const api = await serveWorkflowApi({ service, port: flags.port, host: flags.host, ...(flags.token === undefined ? {} : { token: flags.token }) });
+        const api = await serveWorkflowApi({ service, compileFlow: compileSubmittedFlow, port: flags.port, host: flags.host, ...(flags.token === undefined ? {} : { token: flags.token }) });
         process.stdout.write(`falco: console on ${api.url}${flags.token === undefined ? '' : ' (changes need the bearer token)'}\n`);
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
@@ -68,4 +69,13 @@ async function loadKinds(path: string): Promise<Kinds> {
 function isKind(value: unknown): boolean {
   const kind = value as { run?: unknown; runBatch?: unknown } | null;
   return typeof kind === 'object' && kind !== null && (typeof kind.run === 'function' || typeof kind.runBatch === 'function');
+}
+
+/** `.flow` text sent to the API compiles without touching this machine's files: a client must not read them through `<resource>`s. */
+function compileSubmittedFlow(source: string): FlowGraph {
+  return compileFlow(source, {
+    resolveResource: (uri) => {
+      throw new Error(`the workflow API does not load resources such as <${uri}>: inline the data as a literal (<{ ... }>) or start it with falco workflow start FILE.flow, which compiles the flow where its files are`);
+    },
+  });
 }

@@ -10,6 +10,7 @@ import { ConfigError, describeError } from '../src/index.js';
 import { cleanupCommand } from './cleanup.js';
 import { consoleCommand } from './console.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { flowCommand } from './flow.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { triggersCommand } from './triggers.js';
@@ -27,7 +28,7 @@ const workflow = new Command('workflow')
   .summary('run, start, list, inspect and steer workflows')
   .description('Workflows as code (run, status, cancel, resume: replayed from their logs) and workflows of the workflow service (start, list, inspect, pause, resume --api, terminate, restart, archive, restore: through the workflow API of falco console).');
 addWorkflowServiceCommands(addWorkflowCodeCommands(workflow));
-for (const command of [runCommand(), reportCommand(), cleanupCommand(), triggersCommand(), workerCommand(), lifecycleCommand(), consoleCommand(), workflow]) program.addCommand(command.copyInheritedSettings(program));
+for (const command of [runCommand(), reportCommand(), cleanupCommand(), triggersCommand(), workerCommand(), lifecycleCommand(), consoleCommand(), flowCommand(), workflow]) program.addCommand(command.copyInheritedSettings(program));
 
 program.parseAsync().then(
   () => process.exit(),

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { WorkflowClient } from '../flows/console/client.js';
+import { compileFlowFile } from '../flows/littleflow/file.js';
 import type { FlowGraph } from '../flows/tasks/graph.js';
 import type { TaskRun, WorkflowDetail, WorkflowSummary } from '../flows/tasks/service-types.js';
 import { ConfigError } from '../src/index.js';
@@ -24,16 +25,14 @@ interface ApiFlags {
 export function addWorkflowServiceCommands(workflow: Command): Command {
   workflow.addCommand(
     withApi(new Command('start'))
-      .description('Start a workflow from FILE: a flow graph as JSON (.json) or littleflow text (.flow, compiled by the server); prints its id.')
+      .description('Start a workflow from FILE: a flow graph as JSON (.json) or a littleflow file (.flow, compiled here, its resources read beside it); prints its id.')
       .argument('<file>')
       .option('--input <json>', 'the workflow\'s input, as JSON', parseJson)
       .option('--id <id>', 'the workflow\'s id (default: one the service makes)')
       .action(async (file: string, flags: ApiFlags & { input?: Json; id?: string }) => {
-        const text = await readDefinition(file);
+        const graph = extname(file) === '.flow' ? compileFlowFile(file) : parseGraph(file, await readDefinition(file));
         const options = flags.id === undefined ? {} : { id: flags.id };
-        const summary = await withClient(flags, (client) =>
-          extname(file) === '.flow' ? client.startFlow(text, flags.input, options) : client.start(parseGraph(file, text), flags.input, options),
-        );
+        const summary = await withClient(flags, (client) => client.start(graph, flags.input, options));
         process.stdout.write(`${summary.id}\n`);
       }),
   );

@@ -73,3 +73,21 @@ export type { TaskState } from './state-machine/index.js';
 export type { TaskState as WorkflowTaskState } from './tasks/service-types.js';
 // Workflows as code, replayed from their event log (flows/code).
 export * from './code/index.js';
+// Littleflow .flow files, compiled to the FlowGraph the workflow service runs (flows/littleflow).
+export {
+  compileFlow,
+  compileFlowFile,
+  fileResolver,
+  FlowSemanticError,
+  FlowSourceError,
+  FlowSyntaxError,
+  mermaidOf,
+  parseFlow,
+  SUBFLOW_END,
+  SUBFLOW_START,
+  type FlowAst,
+  type FlowCompileOptions,
+  type FlowParseOptions,
+  type FlowProblem,
+  type ResourceResolver,
+} from './littleflow/index.js';

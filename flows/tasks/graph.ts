@@ -14,7 +14,10 @@ export interface FlowNode {
   /**
    * What runs: a task kind the workers know. `falco:<deployment>` invokes a falco function; `wait:delay`,
    * `wait:event`, `wait:acquire`, `wait:release`, `wait:countdown` are the engine's own wait tasks;
-   * anything else is a user's `TaskWorker` kind.
+   * `flow:start` and `flow:end` are a subflow's start and end, which pass their input on as their output
+   * (merged with `merge`): the `.flow` compiler keeps them where they carry a guard or a merge, and a
+   * `flow:start` whose guard selects nothing skips its subflow, handing its input to the `flow:end` named
+   * by its `parameters.end`; anything else is a user's `TaskWorker` kind.
    */
   readonly name: string;
   /** The task's parameters (declaration defaults merged under the statement's literal). @default {} */

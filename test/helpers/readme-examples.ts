@@ -1,19 +1,15 @@
-import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import ts from 'typescript';
+import { PACKAGE_ROOT as root, readmeSection } from './readme.js';
 
-export const root = fileURLToPath(new URL('../../../', import.meta.url));
+export { root };
 
 /** A README section's TypeScript blocks, each with the output its `console.log(...); // ...` comments promise. */
 export async function readmeExamples(heading: string): Promise<Array<{ code: string; expected: string[] }>> {
-  const readme = await readFile(join(root, 'README.md'), 'utf8');
-  const start = readme.indexOf(`## ${heading}`);
-  assert.ok(start >= 0, `the README has a section "${heading}"`);
-  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  const section = await readmeSection(heading);
   return [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map(([, code]) => ({
     code: code!,
     expected: [...code!.matchAll(/console\.log\(.*\); \/\/ (.*)$/gm)].map(([, line]) => line!),
