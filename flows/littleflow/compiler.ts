@@ -1,7 +1,7 @@
 import { basename, extname } from 'node:path';
 import { ConfigError, messageOf } from '../../src/errors.js';
 import type { Json, JsonObject } from '../../stores/ports/workspace.js';
-import { FLOW_END, FLOW_START, type FlowEdge, type FlowGraph, type FlowNode } from '../tasks/graph.js';
+import { FLOW_END, FLOW_START, SUBFLOW_END, SUBFLOW_START, type FlowEdge, type FlowGraph, type FlowNode } from '../tasks/graph.js';
 import type { Declaration, FlowAst, Label, Literal, Statement, Step, Subflow, Task } from './ast.js';
 import { FlowSemanticError, type FlowProblem, type SourcePosition } from './errors.js';
 import { EdgeSet } from './edges.js';
@@ -25,8 +25,7 @@ export interface FlowCompileOptions {
 }
 
 /** Subflow boundaries, as nodes: pass-through steps that the workflow service runs itself. */
-export const SUBFLOW_START = 'flow:start';
-export const SUBFLOW_END = 'flow:end';
+export { SUBFLOW_END, SUBFLOW_START };
 
 /** More nodes than this is a runaway (subflow declarations that use each other many times), not a workflow. */
 export const MAX_NODES = 1_000_000;

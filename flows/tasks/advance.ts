@@ -2,9 +2,9 @@ import type { ErrorInfo } from '../../src/invocation.js';
 import type { FalcoEvent } from '../../stores/ports/event.js';
 import type { Json, JsonObject } from '../../stores/ports/workspace.js';
 import { delayTimerId, endTaskEvent, type EndTask, type StartTask } from './events.js';
-import { isWaitKind, taskError, type LatchOp, type StepEffects } from './effects.js';
+import { isSubflowKind, isWaitKind, taskError, type LatchOp, type StepEffects } from './effects.js';
 import { WorkflowStateError } from './errors.js';
-import { FLOW_END, FLOW_START, type FlowGraph } from './graph.js';
+import { FLOW_END, FLOW_START, SUBFLOW_START, type FlowGraph, type FlowNode } from './graph.js';
 import { guardAllows, InputError, inputOf, thresholdOf } from './inputs.js';
 import type { NodeRecord, WorkflowRecord } from './record.js';
 import type { WorkflowState } from './service-types.js';
@@ -163,7 +163,8 @@ export class WorkflowRun {
     }
     run.input = input;
     if (node.literal !== undefined) return this.#endNow(id, 'succeeded', node.literal);
-    if (!guardAllows(node, input)) return this.#endNow(id, 'skipped', input);
+    if (!guardAllows(node, input)) return node.name === SUBFLOW_START ? this.#skipSubflow(id, node, input) : this.#endNow(id, 'skipped', input);
+    if (isSubflowKind(node.name)) return this.#endNow(id, 'succeeded', input);
     const task: StartTask = { workflow: record.id, node: id, kind: node.name, dispatch: run.dispatch, input, parameters: node.parameters ?? {} };
     if (!isWaitKind(node.name)) {
       run.state = 'running';
@@ -190,6 +191,17 @@ export class WorkflowRun {
     if (typeof latch !== 'string' || latch === '') return `needs { "latch": "<the latch's name>" }, and has ${JSON.stringify(parameters)}`;
     this.#effects.latch(task.kind.slice('wait:'.length) as LatchOp, latch, task);
     return undefined;
+  }
+
+  /** A subflow whose start's guard selects nothing: its tasks stay pending and its end passes the input on. */
+  #skipSubflow(id: string, node: FlowNode, input: Json): void {
+    const end = node.parameters?.end;
+    const endRun = typeof end === 'string' ? this.record.nodes[end] : undefined;
+    if (!endRun) return this.#failNow(id, taskError(`subflow start "${id}" names no subflow end in parameters.end (found ${JSON.stringify(end)}): compile the graph with compileFlow`));
+    this.#endNow(id, 'skipped', input);
+    endRun.input = input;
+    endRun.startedAt = this.#now;
+    this.#endNow(end as string, 'skipped', input);
   }
 
   /** Ends a node that needs no worker (a literal, a skipped guard); its successors start. */

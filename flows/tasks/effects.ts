@@ -1,6 +1,7 @@
 import type { ErrorInfo } from '../../src/invocation.js';
 import type { Timer } from '../../stores/ports/workspace.js';
 import type { StartTask } from './events.js';
+import { SUBFLOW_END, SUBFLOW_START } from './graph.js';
 
 export type LatchOp = 'acquire' | 'release' | 'countdown';
 
@@ -14,6 +15,8 @@ export interface StepEffects {
 
 export const WAIT_KINDS = ['wait:delay', 'wait:event', 'wait:acquire', 'wait:release', 'wait:countdown'] as const;
 export const isWaitKind = (kind: string) => (WAIT_KINDS as readonly string[]).includes(kind);
+/** Kinds the lifecycle runs itself, with no worker: a subflow's start and end. */
+export const isSubflowKind = (kind: string) => kind === SUBFLOW_START || kind === SUBFLOW_END;
 
 export function taskError(message: string, errorClass: ErrorInfo['class'] = 'fatal'): ErrorInfo {
   return { class: errorClass, name: 'TaskError', message };

@@ -4,6 +4,10 @@ import type { Json, JsonObject } from '../../stores/ports/workspace.js';
 export const FLOW_START = '$start';
 export const FLOW_END = '$end';
 
+/** The kinds of a subflow's start and end nodes, which the workflow service runs itself (see `FlowNode.name`). */
+export const SUBFLOW_START = 'flow:start';
+export const SUBFLOW_END = 'flow:end';
+
 /**
  * One task invocation in a flow graph. Several nodes may run the same task (`name`): each is a
  * distinct invocation (littleflow: "every task referenced in a flow statement is a unique invocation").

@@ -1,5 +1,5 @@
 import { FlowGraphError } from './errors.js';
-import { isWaitKind } from './effects.js';
+import { isSubflowKind, isWaitKind } from './effects.js';
 import { FLOW_END, FLOW_START, type FlowGraph } from './graph.js';
 import { guardProblem } from './inputs.js';
 
@@ -18,7 +18,7 @@ export function checkGraph(graph: FlowGraph, kinds?: readonly string[]): void {
       const problem = guardProblem(node.guard);
       if (problem) problems.push(`node "${node.id}": the guard ${JSON.stringify(node.guard)} is not JSONPath (${problem})`);
     }
-    if (kinds && node.literal === undefined && !isWaitKind(node.name) && !kinds.includes(node.name)) {
+    if (kinds && node.literal === undefined && !isWaitKind(node.name) && !isSubflowKind(node.name) && !kinds.includes(node.name)) {
       problems.push(`node "${node.id}" runs kind "${node.name}", which no worker of this service takes (kinds: ${kinds.join(', ') || 'none'}): start a worker for it, or fix the name`);
     }
   }
