@@ -41,3 +41,6 @@ export * from './state-machine/index.js';
 export { withBuilders } from './builders/registry.js';
 export { WORKFLOW_FAILED, WORKFLOW_SUCCEEDED } from './builders/outcome.js';
 export { runWorkflow, type CompiledWorkflow, type WorkflowRunOptions } from './builders/run.js';
+
+// Futures, map and mapReduce (flows/futures): Lithops' FunctionExecutor on falco's executors.
+export * from './futures/index.js';
