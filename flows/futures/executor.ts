@@ -51,6 +51,8 @@ export class FutureExecutor {
   readonly #phases: string[] = [];
   readonly #running = new Set<Promise<void>>();
   readonly #retries = new Map<string, number>();
+  /** The caller's signal: aborting it aborts every call and closes the executor. */
+  readonly #signal: AbortSignal | undefined;
   readonly #unlinkSignal: () => void;
   /** Jobs named so far (Lithops numbers A and M jobs; a reducer takes its map's number). */
   #jobs = 0;
@@ -77,6 +79,7 @@ export class FutureExecutor {
       future.settleFrom(invocation);
     });
     const { signal } = options;
+    this.#signal = signal;
     const onAbort = (): void => {
       this.#controller.abort(abortedError(signal?.reason, `the futures of run "${this.runId}"`));
       void this.close().catch(() => {});
@@ -145,7 +148,7 @@ export class FutureExecutor {
    * the reducers or chained calls that did not start because of them), in one phase per job.
    * Returns the futures in the same order: those that succeeded as they were, the others new.
    */
-  async retryFailed<O>(futures: readonly Future<O>[]): Promise<Future<O>[]> {
+  async retryFailed<F extends Future<unknown>>(futures: readonly F[]): Promise<F[]> {
     const specs = futures.map((future) => {
       const spec = this.#specs.get(future);
       if (!spec) throw new ConfigError(`retryFailed: the future ${String(future?.key)} was not made by this executor; retry it on the executor that made it`);
@@ -158,7 +161,7 @@ export class FutureExecutor {
       if ((await future.settled()).status !== 'succeeded') failed.push({ index, spec: specs[index]! });
     }
     const replaced = new Map<Future<unknown>, Future<unknown>>();
-    const retried = [...futures] as Future<unknown>[];
+    const retried: Future<unknown>[] = [...futures];
     for (const [job, calls] of byJob(failed)) {
       const phase = `${job}.retry${(this.#retries.get(job) ?? 0) + 1}`;
       this.#retries.set(job, (this.#retries.get(job) ?? 0) + 1);
@@ -173,7 +176,7 @@ export class FutureExecutor {
       });
       this.#launchAll(phase, rerun);
     }
-    return retried as Future<O>[];
+    return retried as F[]; // each rerun's future stands for the same call, with the same output type
   }
 
   /** The job summary so far: per phase (job) and in total, as `falco report` and `formatSummary` read it. */
@@ -223,8 +226,8 @@ export class FutureExecutor {
   }
 
   #checkOpen(owner: string): void {
+    if (this.#signal?.aborted) throw abortedError(this.#signal.reason, owner);
     if (this.#closing) throw new ConfigError(`${owner}: this future executor was closed; make a new one with futureExecutor({ platform })`);
-    if (this.#controller.signal.aborted) throw abortedError(this.#controller.signal.reason, owner);
   }
 
   /** Futures for a new job of `kind`, one per item, launched at once. */
