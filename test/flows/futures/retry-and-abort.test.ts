@@ -118,7 +118,7 @@ describe('aborting and closing', () => {
       assert.deepEqual(removed, [deployed[0]!.name]);
       assert.equal(await platform.fetchDeployment(deployed[0]!.name), undefined);
       assert.deepEqual(await codeDirs(), before, 'the function\'s code directory is gone');
-      assert.throws(() => fexec.map(gatedFunction(), [{ id: 'late', dir }]), ConfigError);
+      assert.throws(() => fexec.map(gatedFunction(), [{ id: 'late', dir }]), AbortedError);
     } finally {
       await platform.close();
     }
