@@ -234,8 +234,8 @@ export class FutureExecutor {
   #submit<O>(kind: 'A' | 'M', fn: Deployable, items: readonly unknown[], owner: string): Future<O>[] {
     this.#checkOpen(owner);
     checkDeployable(fn, owner);
-    const seq = this.#order++;
-    const job = jobName(kind, this.#jobs++);
+    const job = jobName(kind, this.#jobs);
+    const seq = this.#order;
     const calls = items.map((item, index): Call => {
       const key = callKey(job, index);
       const spec: CallSpec = isFuture(item)
@@ -245,6 +245,8 @@ export class FutureExecutor {
       this.#specs.set(future, spec);
       return { future, spec };
     });
+    this.#jobs++;
+    this.#order++;
     this.#announce(job);
     this.#launchAll(job, calls);
     return calls.map(({ future }) => future as Future<O>);
