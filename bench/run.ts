@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { congestion } from './cases/congestion.js';
 import { executorOverhead } from './cases/executor-overhead.js';
+import { futuresMap } from './cases/futures-map.js';
 import { httpInvoke } from './cases/http-invoke.js';
 import { joinLatency } from './cases/join-latency.js';
 import { localColdStart, localThroughput } from './cases/local-platform.js';
@@ -15,7 +16,7 @@ import { scale } from './cases/scale.js';
 import { triggerEngine } from './cases/trigger-engine.js';
 import { printTable, type Benchmark, type Row } from './report.js';
 
-const benchmarks: Benchmark[] = [executorOverhead, makespan, congestion, localThroughput, localColdStart, payloads, httpInvoke, scale, redisEvents, triggerEngine, joinLatency];
+const benchmarks: Benchmark[] = [executorOverhead, makespan, congestion, localThroughput, localColdStart, payloads, httpInvoke, scale, redisEvents, triggerEngine, joinLatency, futuresMap];
 
 const options = new Command('bench')
   .option('--quick', 'every benchmark at a small size (CI runs this so the benchmarks never rot)')

@@ -1,26 +1,35 @@
 import type { Deployable } from '../../src/deployable.js';
-import type { CallFuture } from './future.js';
+import { CallFuture } from './future.js';
 import type { Future } from './types.js';
 
-/**
- * What a future's call runs: the function, and the input built from the outputs of the calls it
- * waits for (none for a plain input). Kept per future, so `retryFailed` can run it again.
- */
-export interface CallSpec {
+/** What every call of a job shares: kept on each future, so `retryFailed` can run the call again. */
+export interface JobSpec {
   /** The job's place in the executor's order: a retry reruns upstream jobs before the ones after them. */
   readonly seq: number;
   /** The job (`M000`, `A001`, `R000`); its phase, and the prefix of its keys. */
-  readonly job: string;
+  readonly name: string;
   readonly fn: Deployable;
-  readonly upstream: readonly Future<unknown>[];
-  readonly build: (outputs: readonly unknown[]) => unknown;
-  /** Runs as a phase of its own as soon as its upstream ends (one reducer per key), not with its job's other calls. */
+  /** Each call runs as a phase of its own as soon as its upstream ends (one reducer per key), not with the job's other calls. */
   readonly alone: boolean;
 }
 
-export interface Call {
-  readonly future: CallFuture<unknown>;
-  readonly spec: CallSpec;
+/** The calls whose outputs a call takes as its input, and how the input is made of them. */
+export interface Upstream {
+  readonly futures: readonly Future<unknown>[];
+  readonly build: (outputs: readonly unknown[]) => unknown;
+}
+
+/** A future of a `FutureExecutor`'s call: its job, its input (or the calls it is built from), and which executor made it. */
+export class JobFuture<O> extends CallFuture<O> {
+  constructor(
+    key: string,
+    readonly job: JobSpec,
+    readonly input: unknown,
+    readonly upstream: Upstream | undefined,
+    readonly owner: unknown,
+  ) {
+    super(key);
+  }
 }
 
 /** Lithops' names: a job is a letter and three digits, a call its job and five digits (`M000/00042`). */

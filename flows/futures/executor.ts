@@ -9,9 +9,8 @@ import { findNonJsonValue } from '../../src/json.js';
 import { observe, type Observation, type ObserveOptions } from '../../src/observe/observe.js';
 import type { RunSummary } from '../../src/observe/summary.js';
 import type { Deployment, Platform } from '../../src/platform.js';
-import { callKey, jobName, type Call, type CallSpec } from './calls.js';
+import { callKey, JobFuture, jobName, type JobSpec, type Upstream } from './calls.js';
 import { UpstreamFailedError } from './errors.js';
-import { CallFuture } from './future.js';
 import { inputsOf, type MapInputs, type MapOptions } from './inputs.js';
 import { reduceGroups, type MapReduceFutures, type MapReduceOptions, type ReduceInput } from './reduce.js';
 import type { Future, GetResultOptions, Settled, WaitOptions, WaitResult } from './types.js';
@@ -45,8 +44,7 @@ export class FutureExecutor {
   readonly #observation: Observation;
   readonly #deployments = new Map<Deployable, Promise<Deployment>>();
   /** Invocations handed to the executor and not yet ended, with the future each settles. */
-  readonly #pending = new Map<Invocation, CallFuture<unknown>>();
-  readonly #specs = new WeakMap<Future<unknown>, CallSpec>();
+  readonly #pending = new Map<Invocation, JobFuture<unknown>>();
   /** The run's phases as `run:start` announced them: the list grows as jobs are submitted. */
   readonly #phases: string[] = [];
   readonly #running = new Set<Promise<void>>();
@@ -117,18 +115,17 @@ export class FutureExecutor {
     const groups = reduceGroups(items, options.reduceBy);
     const maps = this.#submit<O>('M', mapFn, items, 'mapReduce');
     const job = jobName('R', this.#jobs - 1); // Lithops' name: the map job's number, R for M
-    const seq = this.#order++;
+    const reduceJob: JobSpec = { seq: this.#order++, name: job, fn: reduceFn, alone: true };
     this.#announce(job);
     void this.#deploy(reduceFn, job).catch(() => {}); // alongside the maps; a failure reaches the reducers
     const byKey = new Map<string, Future<R>>();
     const reducers = groups.map(({ key, indexes }, index) => {
-      const future = new CallFuture<R>(callKey(job, index));
       const build = (outputs: readonly unknown[]): ReduceInput<unknown> => (key === undefined ? { results: [...outputs] } : { key, results: [...outputs] });
-      const spec: CallSpec = { seq, job, fn: reduceFn, upstream: indexes.map((i) => maps[i]!), build, alone: true };
-      this.#specs.set(future, spec);
-      this.#launch(job, [{ future: future as CallFuture<unknown>, spec }]);
-      if (key !== undefined) byKey.set(key, future);
-      return future;
+      const future = new JobFuture<unknown>(callKey(job, index), reduceJob, undefined, { futures: indexes.map((i) => maps[i]!), build }, this);
+      this.#launch(job, [future]);
+      const reducer = future as Future<unknown> as Future<R>; // typed by the reducer's output, which the platform returns
+      if (key !== undefined) byKey.set(key, reducer);
+      return reducer;
     });
     return { maps, reducers, byKey };
   }
@@ -149,16 +146,17 @@ export class FutureExecutor {
    * Returns the futures in the same order: those that succeeded as they were, the others new.
    */
   async retryFailed<F extends Future<unknown>>(futures: readonly F[]): Promise<F[]> {
-    const specs = futures.map((future) => {
-      const spec = this.#specs.get(future);
-      if (!spec) throw new ConfigError(`retryFailed: the future ${String(future?.key)} was not made by this executor; retry it on the executor that made it`);
-      return spec;
+    const own = futures.map((future) => {
+      if (!(future instanceof JobFuture) || future.owner !== this) {
+        throw new ConfigError(`retryFailed: the future ${String(future?.key)} was not made by this executor; retry it on the executor that made it`);
+      }
+      return future as JobFuture<unknown>;
     });
     this.#checkOpen('retryFailed');
     await wait(futures, { signal: this.#controller.signal });
-    const failed: { index: number; spec: CallSpec }[] = [];
-    for (const [index, future] of futures.entries()) {
-      if ((await future.settled()).status !== 'succeeded') failed.push({ index, spec: specs[index]! });
+    const failed: { index: number; future: JobFuture<unknown> }[] = [];
+    for (const [index, future] of own.entries()) {
+      if ((await future.settled()).status !== 'succeeded') failed.push({ index, future });
     }
     const replaced = new Map<Future<unknown>, Future<unknown>>();
     const retried: Future<unknown>[] = [...futures];
@@ -166,13 +164,12 @@ export class FutureExecutor {
       const phase = `${job}.retry${(this.#retries.get(job) ?? 0) + 1}`;
       this.#retries.set(job, (this.#retries.get(job) ?? 0) + 1);
       this.#announce(phase);
-      const rerun = calls.map(({ index, spec }) => {
-        const future = new CallFuture<unknown>(futures[index]!.key);
-        const again: CallSpec = { ...spec, upstream: spec.upstream.map((up) => replaced.get(up) ?? up) };
-        this.#specs.set(future, again);
-        replaced.set(futures[index]!, future);
+      const rerun = calls.map(({ index, future: old }) => {
+        const upstream = old.upstream && { ...old.upstream, futures: old.upstream.futures.map((up) => replaced.get(up) ?? up) };
+        const future = new JobFuture<unknown>(old.key, old.job, old.input, upstream, this);
+        replaced.set(old, future);
         retried[index] = future;
-        return { future, spec: again };
+        return future;
       });
       this.#launchAll(phase, rerun);
     }
@@ -235,21 +232,16 @@ export class FutureExecutor {
     this.#checkOpen(owner);
     checkDeployable(fn, owner);
     const job = jobName(kind, this.#jobs);
-    const seq = this.#order;
-    const calls = items.map((item, index): Call => {
+    const spec: JobSpec = { seq: this.#order, name: job, fn, alone: false };
+    const calls = items.map((item, index) => {
       const key = callKey(job, index);
-      const spec: CallSpec = isFuture(item)
-        ? { seq, job, fn, upstream: [item], build: ([output]) => output, alone: false }
-        : { seq, job, fn, upstream: [], build: constant(checkedInput(key, item)), alone: false };
-      const future = new CallFuture<unknown>(key);
-      this.#specs.set(future, spec);
-      return { future, spec };
+      return isFuture(item) ? new JobFuture<unknown>(key, spec, undefined, { futures: [item], build: first }, this) : new JobFuture<unknown>(key, spec, checkedInput(key, item), undefined, this);
     });
     this.#jobs++;
     this.#order++;
     this.#announce(job);
     this.#launchAll(job, calls);
-    return calls.map(({ future }) => future as Future<O>);
+    return calls as Future<unknown>[] as Future<O>[]; // typed by the function's output, which the platform returns
   }
 
   /** Tells the run's watchers about a new phase; the first one starts the run. */
@@ -260,24 +252,24 @@ export class FutureExecutor {
   }
 
   /** One phase for the calls that run together; one each for those that run alone (reducers by key). */
-  #launchAll(phase: string, calls: readonly Call[]): void {
-    const together = calls.filter(({ spec }) => !spec.alone);
+  #launchAll(phase: string, calls: readonly JobFuture<unknown>[]): void {
+    const together = calls.filter(({ job }) => !job.alone);
     if (together.length > 0) this.#launch(phase, together);
-    for (const call of calls) if (call.spec.alone) this.#launch(phase, [call]);
+    for (const call of calls) if (call.job.alone) this.#launch(phase, [call]);
   }
 
   /** Runs `calls` (all of one function) as a phase once their inputs are ready; every failure lands on their futures. */
-  #launch(phase: string, calls: readonly Call[]): void {
+  #launch(phase: string, calls: readonly JobFuture<unknown>[]): void {
     const running = this.#runPhase(phase, calls).catch((error: unknown) => {
       const failure = toFalcoError(error, `phase "${phase}"`);
-      for (const { future } of calls) future.fail(failure);
+      for (const future of calls) future.fail(failure);
     });
     this.#running.add(running);
     void running.finally(() => this.#running.delete(running));
   }
 
-  async #runPhase(phase: string, calls: readonly Call[]): Promise<void> {
-    const [deployment, ready] = await Promise.all([this.#deploy(calls[0]!.spec.fn, phase), this.#ready(calls)]);
+  async #runPhase(phase: string, calls: readonly JobFuture<unknown>[]): Promise<void> {
+    const [deployment, ready] = await Promise.all([this.#deploy(calls[0]!.job.fn, phase), this.#ready(calls)]);
     if (ready.length === 0) return;
     const { signal } = this.#controller;
     if (signal.aborted) throw signal.reason;
@@ -301,15 +293,15 @@ export class FutureExecutor {
    * Waits for the calls' upstream futures, then builds each input. A call whose upstream did not
    * succeed, or whose input JSON cannot carry, fails here; the rest are ready to run.
    */
-  async #ready(calls: readonly Call[]): Promise<{ future: CallFuture<unknown>; input: unknown }[]> {
-    const upstream = [...new Set(calls.flatMap(({ spec }) => spec.upstream))];
+  async #ready(calls: readonly JobFuture<unknown>[]): Promise<{ future: JobFuture<unknown>; input: unknown }[]> {
+    const upstream = [...new Set(calls.flatMap((call) => call.upstream?.futures ?? []))];
     if (upstream.length > 0) await wait(upstream, { signal: this.#controller.signal });
-    const ready: { future: CallFuture<unknown>; input: unknown }[] = [];
-    for (const { future, spec } of calls) {
-      if (spec.upstream.length === 0) ready.push({ future, input: spec.build([]) }); // checked when it was submitted
+    const ready: { future: JobFuture<unknown>; input: unknown }[] = [];
+    for (const future of calls) {
+      if (!future.upstream) ready.push({ future, input: future.input }); // checked when it was submitted
       else {
         try {
-          ready.push({ future, input: await builtInput(future.key, spec) });
+          ready.push({ future, input: await builtInput(future.key, future.upstream) });
         } catch (error) {
           future.fail(toFalcoError(error));
         }
@@ -339,26 +331,27 @@ export function futureExecutor(options: FutureExecutorOptions): FutureExecutor {
 }
 
 /** The input of a call that waits for others, once they have ended; an UpstreamFailedError if one did not succeed. */
-async function builtInput(key: string, spec: CallSpec): Promise<unknown> {
-  const settled = await Promise.all(spec.upstream.map((future) => future.settled()));
-  const failed = spec.upstream.filter((_, i) => settled[i]!.status !== 'succeeded').map((future) => future.key);
+async function builtInput(key: string, { futures, build }: Upstream): Promise<unknown> {
+  const settled = await Promise.all(futures.map((future) => future.settled()));
+  const failed = futures.filter((_, i) => settled[i]!.status !== 'succeeded').map((future) => future.key);
   if (failed.length > 0) throw new UpstreamFailedError(key, failed);
-  return checkedInput(key, spec.build(settled.map((s) => (s.status === 'succeeded' ? s.output : undefined))));
+  return checkedInput(key, build(settled.map((s) => (s.status === 'succeeded' ? s.output : undefined))));
 }
 
 /** The calls to rerun, grouped by job, upstream jobs first. */
-function byJob(calls: readonly { index: number; spec: CallSpec }[]): Map<string, { index: number; spec: CallSpec }[]> {
-  const jobs = new Map<string, { index: number; spec: CallSpec }[]>();
-  for (const call of [...calls].sort((a, b) => a.spec.seq - b.spec.seq)) {
-    let job = jobs.get(call.spec.job);
-    if (!job) jobs.set(call.spec.job, (job = []));
+function byJob<C extends { future: JobFuture<unknown> }>(calls: readonly C[]): Map<string, C[]> {
+  const jobs = new Map<string, C[]>();
+  for (const call of [...calls].sort((a, b) => a.future.job.seq - b.future.job.seq)) {
+    let job = jobs.get(call.future.job.name);
+    if (!job) jobs.set(call.future.job.name, (job = []));
     job.push(call);
   }
   return jobs;
 }
 
-function constant<T>(value: T): () => T {
-  return () => value;
+/** A chained call's input: the output of the one future it waits for. */
+function first(outputs: readonly unknown[]): unknown {
+  return outputs[0];
 }
 
 function checkedInput(key: string, input: unknown): unknown {

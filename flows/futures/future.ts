@@ -10,8 +10,10 @@ type SettledListener<O> = (settled: Settled<O>) => void;
  * through it, so a loop of `wait(notDone, { returnWhen: 'any' })` leaves nothing behind on the calls still running.
  */
 export interface Subscribable<O> {
-  /** Calls `listener` once, when the call ends (at once if it has); the function returned stops listening. */
-  onSettled(listener: SettledListener<O>): () => void;
+  /** Calls `listener` once, when the call ends (at once if it has). */
+  onSettled(listener: SettledListener<O>): void;
+  /** Stops a listener given to `onSettled` before the call ended. */
+  offSettled(listener: SettledListener<O>): void;
 }
 
 /** The future of one call made by a `FutureExecutor`: settled by the executor as the invocation ends. */
@@ -21,7 +23,7 @@ export class CallFuture<O> implements Future<O>, Subscribable<O> {
   #record: Invocation<unknown, O> | undefined;
   #promise: Promise<Settled<O>> | undefined;
   #resolve: ((settled: Settled<O>) => void) | undefined;
-  #listeners: Set<SettledListener<O>> | undefined;
+  #listeners: SettledListener<O>[] | undefined;
 
   constructor(readonly key: string) {}
 
@@ -45,13 +47,14 @@ export class CallFuture<O> implements Future<O>, Subscribable<O> {
     return this.#record;
   }
 
-  onSettled(listener: SettledListener<O>): () => void {
-    if (this.#settled) {
-      listener(this.#settled);
-      return () => {};
-    }
-    (this.#listeners ??= new Set()).add(listener);
-    return () => this.#listeners?.delete(listener);
+  onSettled(listener: SettledListener<O>): void {
+    if (this.#settled) listener(this.#settled);
+    else (this.#listeners ??= []).push(listener);
+  }
+
+  offSettled(listener: SettledListener<O>): void {
+    const index = this.#listeners?.indexOf(listener) ?? -1;
+    if (index >= 0) this.#listeners!.splice(index, 1);
   }
 
   /** Ends the future with its invocation's final record. */

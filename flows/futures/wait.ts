@@ -41,8 +41,10 @@ export async function getResult<O>(futures: readonly Future<O>[], options: GetRe
   const what = (): string => `getResult of ${countOf(futures, 'call')}`;
   let pending = futures.length;
   let failed: Future<O> | undefined;
-  const allEnded = pending === 0 || await until(futures, (future, settled) => {
-    if (throwOnError && settled.status !== 'succeeded') failed ??= future;
+  const settled: Settled<O>[] = new Array(futures.length);
+  const allEnded = pending === 0 || await until(futures, (future, ended, index) => {
+    settled[index] = ended;
+    if (throwOnError && ended.status !== 'succeeded') failed ??= future;
     return --pending === 0 || failed !== undefined;
   }, options, what);
   if (failed) await failed.result(); // rejects with the call's own error
@@ -50,7 +52,6 @@ export async function getResult<O>(futures: readonly Future<O>[], options: GetRe
     const running = futures.filter((future) => !future.done).map((future) => future.key);
     throw new TimeoutError(`${what()} timed out after ${options.timeoutMs} ms: ${countOf(running, 'call')} still running (${keyList(running)})`);
   }
-  const settled = await Promise.all(futures.map((future) => future.settled()));
   return throwOnError ? settled.flatMap((s) => (s.status === 'succeeded' ? [s.output] : [])) : settled;
 }
 
@@ -61,19 +62,19 @@ export async function getResult<O>(futures: readonly Future<O>[], options: GetRe
  */
 function until<O>(
   futures: readonly Future<O>[],
-  enough: (future: Future<O>, settled: Settled<O>) => boolean,
+  enough: (future: Future<O>, settled: Settled<O>, index: number) => boolean,
   { timeoutMs, signal }: Deadline,
   what: () => string,
 ): Promise<boolean> {
   return new Promise<boolean>((resolve, reject) => {
-    const unsubscribe: (() => void)[] = [];
+    const listeners: ((settled: Settled<O>) => void)[] = [];
     let timer: NodeJS.Timeout | undefined;
     let finished = false;
     const finish = (): void => {
       finished = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      unsubscribe.forEach((off) => off());
+      listeners.forEach((listener, index) => unsubscribe(futures[index]!, listener));
     };
     const onAbort = (): void => {
       finish();
@@ -87,24 +88,31 @@ function until<O>(
         resolve(false);
       }, timeoutMs);
     }
-    for (const future of futures) {
+    for (const [index, future] of futures.entries()) {
       if (finished) break;
-      unsubscribe.push(subscribe(future, (settled) => {
-        if (finished || !enough(future, settled)) return;
+      const listener = (settled: Settled<O>): void => {
+        if (finished || !enough(future, settled, index)) return;
         finish();
         resolve(true);
-      }));
+      };
+      listeners.push(listener);
+      subscribe(future, listener);
     }
   });
 }
 
-/** Listens for the end of any Future: through `onSettled` where it has one, else through its promise. */
-function subscribe<O>(future: Future<O>, listener: (settled: Settled<O>) => void): () => void {
-  const subscribable = future as Future<O> & Partial<Subscribable<O>>;
-  if (typeof subscribable.onSettled === 'function') return subscribable.onSettled(listener);
-  let listening = true;
-  void future.settled().then((settled) => listening && listener(settled));
-  return () => (listening = false);
+/** Listens for the end of any Future: through `onSettled` where it has one, else through its promise (and a flag). */
+function subscribe<O>(future: Future<O>, listener: (settled: Settled<O>) => void): void {
+  if (isSubscribable(future)) future.onSettled(listener);
+  else void future.settled().then(listener);
+}
+
+function unsubscribe<O>(future: Future<O>, listener: (settled: Settled<O>) => void): void {
+  if (isSubscribable(future) && !future.done) future.offSettled(listener);
+}
+
+function isSubscribable<O>(future: Future<O>): future is Future<O> & Subscribable<O> {
+  return typeof (future as Partial<Subscribable<O>>).onSettled === 'function';
 }
 
 function neededCount(size: number, returnWhen: ReturnWhen): number {
