@@ -1,39 +1,20 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import ts from 'typescript';
-
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** The section's TypeScript blocks, each with the output its `console.log(...); // ...` comments promise. */
-async function examples(): Promise<Array<{ code: string; expected: string[] }>> {
-  const readme = await readFile(join(root, 'README.md'), 'utf8');
-  const start = readme.indexOf('## DAGs and state machines');
-  assert.ok(start >= 0, 'the README has a section "DAGs and state machines"');
-  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
-  return [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map(([, code]) => ({
-    code: code!,
-    expected: [...code!.matchAll(/console\.log\(.*\); \/\/ (.*)$/gm)].map(([, line]) => line!),
-  }));
-}
+import { readmeDir, readmeExamples, repositoryRoot } from '../helpers/readme-examples.js';
 
 describe('the README section "DAGs and state machines"', () => {
-  // Inside the package, so `import ... from 'falco/flows'` resolves to this build.
-  let dir = '';
-  before(async () => {
-    dir = await mkdtemp(join(root, 'dist', '.readme-'));
-  });
-  after(() => rm(dir, { recursive: true, force: true }));
+  const dir = readmeDir();
 
   it('has a DAG and a state machine whose code type-checks', async () => {
-    const blocks = await examples();
+    const blocks = await readmeExamples('DAGs and state machines');
     assert.equal(blocks.length, 2);
     const files = await Promise.all(blocks.map(async ({ code }, i) => {
-      const file = join(dir, `example-${i}.ts`);
+      const file = join(dir(), `example-${i}.ts`);
       await writeFile(file, code);
       return file;
     }));
@@ -43,10 +24,10 @@ describe('the README section "DAGs and state machines"', () => {
   });
 
   it('runs both as written on the local platform and prints what the comments say: a failing task takes the on-failure branch, a 500-item Map, a Catch', async () => {
-    for (const [i, { code, expected }] of (await examples()).entries()) {
-      const file = join(dir, `example-${i}.mjs`);
+    for (const [i, { code, expected }] of (await readmeExamples('DAGs and state machines')).entries()) {
+      const file = join(dir(), `example-${i}.mjs`);
       await writeFile(file, code);
-      const { stdout } = await promisify(execFile)(process.execPath, [file], { cwd: root, timeout: 180_000 });
+      const { stdout } = await promisify(execFile)(process.execPath, [file], { cwd: repositoryRoot, timeout: 180_000 });
       assert.deepEqual(stdout.trim().split('\n'), expected, `example ${i + 1}`);
     }
   });

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ReduceInput } from '../../../flows/index.js';
 import { deployable, type Deployable } from '../../../src/index.js';
 import { sleep } from '../../../src/clock.js';
 
@@ -41,3 +42,10 @@ export async function startedCalls(dir: string, count: number): Promise<string[]
     await sleep(5);
   }
 }
+
+/** A reducer that lists the ids of its maps' outputs, in order, with its key. */
+export const joinIds = deployable<ReduceInput<{ id: string }>, { key?: string; ids: string[] }>({
+  runtime: 'nodejs:20',
+  name: 'join-ids',
+  code: { source: 'function main({ key, results }) { return { key, ids: results.map((r) => r.id) }; }' },
+});

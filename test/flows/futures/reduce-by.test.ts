@@ -2,17 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { futureExecutor, getResult, type ReduceInput } from '../../../flows/index.js';
+import { futureExecutor, getResult } from '../../../flows/index.js';
 import { LocalPlatform } from '../../../platforms/local/index.js';
 import { deployable } from '../../../src/index.js';
 import { suiteTempDir } from '../../helpers/temp-dir.js';
-import { gatedFunction, openGate, startedCalls } from './functions.js';
-
-const joinIds = deployable<ReduceInput<{ id: string }>, { key: string | undefined; ids: string[] }>({
-  runtime: 'nodejs:20',
-  name: 'join-ids',
-  code: { source: 'function main({ key, results }) { return { key, ids: results.map((r) => r.id) }; }' },
-});
+import { gatedFunction, joinIds, openGate, startedCalls } from './functions.js';
 
 describe('mapReduce with reduceBy', () => {
   const tmp = suiteTempDir('falco-futures-reduce-by-');

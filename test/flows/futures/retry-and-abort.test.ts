@@ -3,11 +3,11 @@ import { readdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { futureExecutor, getResult, UpstreamFailedError, type ReduceInput } from '../../../flows/index.js';
+import { futureExecutor, getResult, UpstreamFailedError } from '../../../flows/index.js';
 import { LocalPlatform } from '../../../platforms/local/index.js';
-import { AbortedError, ConfigError, deployable, type Deployment } from '../../../src/index.js';
+import { AbortedError, deployable, type Deployment } from '../../../src/index.js';
 import { suiteTempDir } from '../../helpers/temp-dir.js';
-import { callsIn, gatedFunction, openGate, startedCalls } from './functions.js';
+import { callsIn, gatedFunction, joinIds, openGate, startedCalls } from './functions.js';
 
 /** Appends its id to `<dir>/calls`; fails the first time it sees an id listed in `flaky` (it leaves a mark, so the rerun passes). */
 const flaky = deployable<{ id: string; dir: string; flaky: string[] }, { id: string }>({
@@ -25,12 +25,6 @@ function main({ id, dir, flaky }) {
   return { id };
 }`,
   },
-});
-
-const join_ = deployable<ReduceInput<{ id: string }>, { ids: string }>({
-  runtime: 'nodejs:20',
-  name: 'join-ids',
-  code: { source: "function main({ results }) { return { ids: results.map((r) => r.id).join(',') }; }" },
 });
 
 describe('retryFailed', () => {
@@ -69,7 +63,7 @@ describe('retryFailed', () => {
     const platform = new LocalPlatform();
     const fexec = futureExecutor({ platform });
     try {
-      const job = fexec.mapReduce(flaky, ['a', 'b', 'c'].map((id) => ({ id, dir, flaky: ['b'] })), join_);
+      const job = fexec.mapReduce(flaky, ['a', 'b', 'c'].map((id) => ({ id, dir, flaky: ['b'] })), joinIds);
       const [reduced] = await getResult(job.reducers, { throwOnError: false });
       assert.equal(reduced!.status, 'failed');
       await assert.rejects(job.reducers[0]!.result(), (error: unknown) => {
@@ -81,7 +75,7 @@ describe('retryFailed', () => {
       assert.equal(a, job.maps[0]);
       assert.equal(c, job.maps[2]);
       assert.notEqual(b, job.maps[1]);
-      assert.deepEqual(await reducer!.result(), { ids: 'a,b,c' });
+      assert.deepEqual(await reducer!.result(), { ids: ['a', 'b', 'c'] });
       assert.deepEqual(callsIn(join(dir, 'calls')).sort(), ['a', 'b', 'b', 'c']);
     } finally {
       await fexec.close();
