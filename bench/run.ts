@@ -7,6 +7,7 @@ import { codeReplay } from './cases/code-replay.js';
 import { congestion } from './cases/congestion.js';
 import { executorOverhead } from './cases/executor-overhead.js';
 import { flowCompile } from './cases/flow-compile.js';
+import { futuresMap } from './cases/futures-map.js';
 import { httpInvoke } from './cases/http-invoke.js';
 import { joinLatency } from './cases/join-latency.js';
 import { localColdStart, localThroughput } from './cases/local-platform.js';
@@ -19,7 +20,7 @@ import { taskDispatch } from './cases/task-dispatch.js';
 import { triggerEngine } from './cases/trigger-engine.js';
 import { printTable, type Benchmark, type Row } from './report.js';
 
-const benchmarks: Benchmark[] = [executorOverhead, makespan, congestion, localThroughput, localColdStart, payloads, httpInvoke, scale, redisEvents, triggerEngine, joinLatency, taskDispatch, pipelineState, codeReplay, flowCompile];
+const benchmarks: Benchmark[] = [executorOverhead, makespan, congestion, localThroughput, localColdStart, payloads, httpInvoke, scale, redisEvents, triggerEngine, joinLatency, futuresMap, codeReplay, taskDispatch, flowCompile, pipelineState];
 
 const options = new Command('bench')
   .option('--quick', 'every benchmark at a small size (CI runs this so the benchmarks never rot)')

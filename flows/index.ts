@@ -91,3 +91,5 @@ export {
   type FlowProblem,
   type ResourceResolver,
 } from './littleflow/index.js';
+// Futures, map and mapReduce (flows/futures): Lithops' FunctionExecutor on falco's executors.
+export * from './futures/index.js';

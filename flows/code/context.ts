@@ -3,6 +3,7 @@ import type { Deployable } from '../../src/deployable.js';
 import { deployableDigest } from '../../src/deployable-digest.js';
 import type { FalcoEvent } from '../../stores/ports/event.js';
 import type { EventFilter, Json } from '../../stores/ports/workspace.js';
+import type { ReduceInput } from '../futures/reduce.js';
 import type { Future, WaitOptions, WaitResult } from '../futures/types.js';
 import type { Dispatcher } from './dispatcher.js';
 import { eventTriggerSpec } from './dispatcher.js';
@@ -16,10 +17,6 @@ import type { Workflow } from './workflow.js';
 /** What `wait` takes in workflow code: a timeout is a durable timer, so there is no signal. */
 export type CodeWaitOptions = Pick<WaitOptions, 'returnWhen' | 'timeoutMs'>;
 
-/** The input a `mapReduce`'s reduce function gets: the map's outputs, in input order. */
-export interface ReduceInput<O> {
-  readonly values: O[];
-}
 
 /**
  * What workflow code may do. Every call is durable: it is keyed by its position in the code
@@ -34,7 +31,7 @@ export interface WorkflowContext {
   callAsync<I, O>(fn: Deployable<I, O>, input: NoInfer<I>): Future<O>;
   /** Invokes the function once per input, all at once. */
   map<I, O>(fn: Deployable<I, O>, inputs: readonly NoInfer<I>[]): Future<O>[];
-  /** A map, then one call of `reduce` with `{ values }`: the map's outputs in order. A failed map call fails it. */
+  /** A map, then one call of `reduce` with `{ results }`: the map's outputs in order (the same `ReduceInput` as the futures'). A failed map call fails it. */
   mapReduce<I, O, R>(fn: Deployable<I, O>, inputs: readonly NoInfer<I>[], reduce: Deployable<ReduceInput<NoInfer<O>>, R>): Future<R>;
   /** Waits until all, any, or a fraction of the futures have ended (`returnWhen`), or `timeoutMs` passed. */
   wait<O>(futures: readonly Future<O>[], options?: CodeWaitOptions): Promise<WaitResult<O>>;
@@ -112,8 +109,8 @@ export class CodeContext implements WorkflowContext {
         if (this.#state.history.call(position) === undefined) await this.#dispatcher.value({ kind: 'result', slot, epoch: this.#state.history.epochOf(slot), ok: false, error: failed.error });
         return;
       }
-      const values = settled.map((s) => (s.status === 'succeeded' ? s.output : null));
-      this.#invokeAt<R>(position, reduce, [{ values }]);
+      const results = settled.map((s) => (s.status === 'succeeded' ? s.output : null));
+      this.#invokeAt<R>(position, reduce, [{ results }]);
     })().catch((error: unknown) => this.#fail(error));
     return new SlotFuture<R>(this.#state, slot, Promise.resolve());
   }

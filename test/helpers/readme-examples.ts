@@ -27,10 +27,10 @@ export async function typeProblems(dir: string, blocks: ReadonlyArray<{ code: st
   return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
 }
 
-/** Runs a block as written (as `example-<i>.mjs` in `dir`); its stdout's lines. */
+/** Runs a block as written (its types stripped, as `example-<i>.mjs` in `dir`); its stdout's lines. */
 export async function runExample(dir: string, code: string, i: number): Promise<string[]> {
   const file = join(dir, `example-${i}.mjs`);
-  await writeFile(file, code);
+  await writeFile(file, ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText);
   const { stdout } = await promisify(execFile)(process.execPath, [file], { cwd: root, timeout: 180_000 });
   return stdout.trim().split('\n');
 }

@@ -16,16 +16,16 @@ export function countedFunctions(counter?: string) {
         '}\n',
     },
   });
-  const sum = deployable<{ values: { square: number }[] }, { sum: number }>({
+  const sum = deployable<{ results: { square: number }[] }, { sum: number }>({
     runtime: 'nodejs:20',
     name: 'sum',
     params,
     code: {
       source:
         "const fs = require('node:fs');\n" +
-        'function main({ values, counter, idempotencyKey }) {\n' +
+        'function main({ results, counter, idempotencyKey }) {\n' +
         "  if (counter) fs.appendFileSync(counter, idempotencyKey + '\\n');\n" +
-        '  return { sum: values.reduce((total, v) => total + v.square, 0) };\n' +
+        '  return { sum: results.reduce((total, v) => total + v.square, 0) };\n' +
         '}\n',
     },
   });
