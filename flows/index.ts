@@ -41,3 +41,6 @@ export * from './state-machine/index.js';
 export { withBuilders } from './builders/registry.js';
 export { WORKFLOW_FAILED, WORKFLOW_SUCCEEDED } from './builders/outcome.js';
 export { runWorkflow, type CompiledWorkflow, type WorkflowRunOptions } from './builders/run.js';
+
+// Pipelines (flows/pipeline).
+export * from './pipeline/index.js';
