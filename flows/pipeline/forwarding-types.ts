@@ -11,19 +11,25 @@ export interface SigningKeys {
   readonly maxAgeMs?: number;
 }
 
-/** What travels with a forwarded request's body: the signature covers the exact bytes of the body. */
-export interface SignatureHeaders {
+/**
+ * What travels with a forwarded request's body: the signature covers the exact bytes of the body.
+ * A type, not an interface, so `verify(body, sign(body))` type-checks against its header record.
+ */
+export type SignatureHeaders = {
   readonly 'x-falco-key-id': string;
   /** ms since the epoch, also covered by the signature. */
   readonly 'x-falco-issued-at': string;
   /** `sha256=<hex>` of HMAC-SHA256(key, issuedAt + "." + body). */
   readonly 'x-falco-signature': string;
-}
+};
+
+/** Request headers as Node's `IncomingMessage.headers` (or any record) has them; names in any case. */
+export type ReceivedHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
 
 /** Signs and checks forwarded requests; `verify` throws a typed error (`SignatureError` and its kinds) and never says why in a way that leaks a secret. */
 export interface RequestSigner {
   sign(body: Uint8Array): SignatureHeaders;
-  verify(body: Uint8Array, headers: Readonly<Record<string, string | undefined>>): void;
+  verify(body: Uint8Array, headers: ReceivedHeaders): void;
 }
 
 /** Refuses a second delivery of the same (request id, position) pair: the replay guard, kept in a StateManager-backed store. */

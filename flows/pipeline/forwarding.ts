@@ -2,7 +2,8 @@ import { ConfigError } from '../../src/errors.js';
 import { makeEvent, type FalcoEvent } from '../../stores/ports/event.js';
 import type { ConsumerOptions, EventStream } from '../../stores/ports/event-stream.js';
 import { ForwardedRequestError } from './errors.js';
-import type { RequestSigner, SignatureHeaders } from './forwarding-types.js';
+import type { RequestSigner, SignatureHeaders, SigningKeys } from './forwarding-types.js';
+import { createSigner, unsignedForwarding } from './signing.js';
 import { decodeRequest, encodeRequest, type PipelineRequest } from './request.js';
 
 /** The CloudEvent type a forwarded request travels as. */
@@ -15,6 +16,9 @@ export const PIPELINE_REQUEST_TYPE = 'falco.pipeline.request';
  */
 export interface EventForwarding {
   readonly stream: EventStream;
+  /** The keys requests are signed and checked with (HMAC-SHA256, `createSigner`); every worker needs the same. */
+  readonly keys?: SigningKeys;
+  /** Or a signer of your own. */
   readonly signer?: RequestSigner;
   /** Forward without signatures: only where nothing else can write to the stream. */
   readonly unsigned?: boolean;
@@ -27,7 +31,7 @@ export interface EventForwarding {
 
 interface ForwardedData {
   readonly body: string;
-  readonly signature?: SignatureHeaders;
+  readonly signature: SignatureHeaders;
 }
 
 /** Checks what forwarding needs before anything runs: there is no default key. */
@@ -35,21 +39,27 @@ export function checkForwarding(forwarding: EventForwarding, pipeline: string): 
   if (!forwarding.stream || typeof forwarding.stream.publish !== 'function') {
     throw new ConfigError(`pipeline "${pipeline}": forwarding.stream must be an EventStream (store.events(workspace))`);
   }
-  if (!forwarding.signer && forwarding.unsigned !== true) {
-    throw new ConfigError(`pipeline "${pipeline}": forwarded requests must be signed: give forwarding.signer (a RequestSigner made from your SigningKeys), or set forwarding.unsigned: true where nothing else can write to the stream`);
+  if (!forwarding.keys && !forwarding.signer && forwarding.unsigned !== true) {
+    throw new ConfigError(`pipeline "${pipeline}": forwarded requests must be signed: give forwarding.keys ({ keys: { <id>: <secret> }, signWith: <id> }) or a forwarding.signer, or set forwarding.unsigned: true where nothing else can write to the stream`);
   }
+  signerOf(forwarding);
 }
 
-export function requestEvent(request: PipelineRequest, signer: RequestSigner | undefined): FalcoEvent<ForwardedData> {
+/** The signer forwarding signs and checks with: from its keys, its own, or one that signs nothing when `unsigned: true`. */
+export function signerOf(forwarding: EventForwarding): RequestSigner {
+  return forwarding.signer ?? (forwarding.keys || !forwarding.unsigned ? createSigner(forwarding.keys) : unsignedForwarding());
+}
+
+export function requestEvent(request: PipelineRequest, signer: RequestSigner): FalcoEvent<ForwardedData> {
   const body = encodeRequest(request);
-  const data: ForwardedData = signer ? { body, signature: signer.sign(Buffer.from(body)) } : { body };
+  const data: ForwardedData = { body, signature: signer.sign(Buffer.from(body)) };
   return makeEvent({ id: `${request.requestId}/${request.phase}`, source: `falco.pipeline/${request.pipeline}`, type: PIPELINE_REQUEST_TYPE, subject: request.requestId, data });
 }
 
-/** The request an event carries, its signature checked when there is a signer (a missing one is refused). */
-export function requestOf(event: FalcoEvent, signer: RequestSigner | undefined): PipelineRequest {
+/** The request an event carries, its signature checked (a missing one is refused, unless forwarding is unsigned). */
+export function requestOf(event: FalcoEvent, signer: RequestSigner): PipelineRequest {
   const data = event.data as Partial<ForwardedData> | undefined;
   if (typeof data?.body !== 'string') throw new ForwardedRequestError(`event "${event.id}" carries no pipeline request (data.body)`);
-  if (signer) signer.verify(Buffer.from(data.body), { ...(data.signature ?? {}) });
+  signer.verify(Buffer.from(data.body), { ...(data.signature ?? {}) });
   return decodeRequest(data.body);
 }

@@ -6,3 +6,5 @@ export type { PhaseTiming, RequestState, RequestStatus } from './ledger.js';
 export type { PipelineRequest } from './request.js';
 export { ForwardedRequestError, PipelineFailedError, PipelineStoppedError, StepFailedError } from './errors.js';
 export type { RequestSigner, ReplayGuard, SignatureHeaders, SigningKeys } from './forwarding-types.js';
+export { createSigner, unsignedForwarding, type SignerOptions } from './signing.js';
+export { ReplayError, SignatureError, type SignatureErrorKind } from './errors.js';

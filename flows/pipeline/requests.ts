@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Span } from '@opentelemetry/api';
 import { ConfigError, PlanError } from '../../src/errors.js';
+import { MemoryStateManager } from '../../stores/state/memory.js';
 import { EventBus } from '../../src/events.js';
 import { findNonJsonValue } from '../../src/json.js';
 import type { PipelineDefinition } from './definition.js';
 import { PipelineStoppedError } from './errors.js';
 import { errorOf, finishStopped, settled } from './finish.js';
-import { requestEvent, type EventForwarding } from './forwarding.js';
+import { requestEvent, signerOf, type EventForwarding } from './forwarding.js';
 import { FINAL_STATES, RequestLedger, type RequestStatus } from './ledger.js';
-import { InProcessState } from './memory-state.js';
 import type { ControlOptions, PipelineOptions, PipelineResult, RunOptions, SubmitOptions } from './pipeline.js';
 import type { PipelineRequest } from './request.js';
 import { PhaseRunner, type Forward } from './runner.js';
@@ -35,7 +35,7 @@ interface LocalSession {
  * in-process state store, the runners working here, and whoever waits for a request to end.
  */
 export class PipelineRequests {
-  readonly #state = new InProcessState();
+  readonly #state = new MemoryStateManager();
   readonly #runners = new Set<PhaseRunner>();
   readonly #sessions = new Map<string, LocalSession>();
   readonly #waiters = new Map<string, Waiter>();
@@ -262,5 +262,6 @@ export class PipelineRequests {
 
 /** Forwarding through a stream: the request published as one (signed) event. */
 function publisher(forwarding: EventForwarding): Forward {
-  return (request) => forwarding.stream.publish([requestEvent(request, forwarding.signer)]);
+  const signer = signerOf(forwarding);
+  return (request) => forwarding.stream.publish([requestEvent(request, signer)]);
 }

@@ -2,7 +2,8 @@ import { messageOf } from '../../src/errors.js';
 import type { Delivery, EventConsumer } from '../../stores/ports/event-stream.js';
 import { ConsumerLoop, type LoopOptions } from '../triggers/consumer-loop.js';
 import { ForwardedRequestError } from './errors.js';
-import { PIPELINE_REQUEST_TYPE, requestOf, type EventForwarding } from './forwarding.js';
+import type { RequestSigner } from './forwarding-types.js';
+import { PIPELINE_REQUEST_TYPE, requestOf, signerOf, type EventForwarding } from './forwarding.js';
 import type { PhaseRunner } from './runner.js';
 
 /**
@@ -17,8 +18,9 @@ export class PipelineWorker {
 
   private constructor(consumer: EventConsumer, forwarding: EventForwarding, runner: PhaseRunner, pipeline: string, open: () => Promise<EventConsumer>, options: LoopOptions) {
     this.#runner = runner;
+    const signer = signerOf(forwarding);
     const handle = async (deliveries: Delivery[]) => {
-      await Promise.all(deliveries.map((delivery) => this.#handle(delivery, forwarding, pipeline)));
+      await Promise.all(deliveries.map((delivery) => this.#handle(delivery, signer, pipeline)));
     };
     this.#loop = new ConsumerLoop(consumer, { open, handle }, { batchSize: 64, ...options });
   }
@@ -38,7 +40,7 @@ export class PipelineWorker {
     return this.#loop.stop();
   }
 
-  async #handle(delivery: Delivery, forwarding: EventForwarding, pipeline: string): Promise<void> {
+  async #handle(delivery: Delivery, signer: RequestSigner, pipeline: string): Promise<void> {
     const consumer = this.#loop.consumer;
     if (delivery.event.type !== PIPELINE_REQUEST_TYPE || delivery.event.source !== `falco.pipeline/${pipeline}`) {
       await consumer.ack([delivery.entryId]); // another pipeline's, or not a request: not ours to run
@@ -46,7 +48,7 @@ export class PipelineWorker {
     }
     let request;
     try {
-      request = requestOf(delivery.event, forwarding.signer);
+      request = requestOf(delivery.event, signer);
     } catch (error) {
       await consumer.deadLetter([delivery], `not run: ${messageOf(error)}`);
       return;

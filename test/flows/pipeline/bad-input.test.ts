@@ -54,7 +54,7 @@ describe('pipelines refuse bad input with a clear error', () => {
     const store = new MemoryWorkspaceStore();
     await store.createWorkspace('pipelines');
     const stream = store.events('pipelines');
-    await assert.rejects(pipeline('unsigned').apply(echo).run({}, { platform, forwarding: { stream } }), refusedWith(ConfigError, /must be signed: give forwarding\.signer .* or set forwarding\.unsigned: true/));
+    await assert.rejects(pipeline('unsigned').apply(echo).run({}, { platform, forwarding: { stream } }), refusedWith(ConfigError, /must be signed: give forwarding\.keys .* or set forwarding\.unsigned: true/));
   });
 
   it('data JSON cannot carry is refused, naming where it is', async () => {
