@@ -13,10 +13,14 @@ export const DEFAULT_STORE_DIR = join('.falco', 'workspaces');
  */
 export async function openStore(url?: string): Promise<WorkspaceStore> {
   if (url === undefined || url === '' || url.startsWith('file:')) {
-    const dir = url ? url.slice('file:'.length).replace(/^\/\/(?=\/)/, '') || DEFAULT_STORE_DIR : DEFAULT_STORE_DIR;
-    return new (await import('./file/index.js')).FileWorkspaceStore({ dir });
+    return new (await import('./file/index.js')).FileWorkspaceStore({ dir: fileUrlDir(url, DEFAULT_STORE_DIR) });
   }
   if (url.startsWith('redis://') || url.startsWith('rediss://')) return new (await import('./redis/index.js')).RedisWorkspaceStore({ url });
   if (url === 'memory:') return new MemoryWorkspaceStore();
   throw new ConfigError(`unknown store "${url.split(':')[0]}:": use redis://host:port, file:DIR or memory:`);
+}
+
+/** The directory a `file:DIR` (or `file:///abs/dir`) URL names; `fallback` for `file:` or nothing. */
+export function fileUrlDir(url: string | undefined, fallback: string): string {
+  return (url && url.slice('file:'.length).replace(/^\/\/(?=\/)/, '')) || fallback;
 }

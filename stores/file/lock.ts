@@ -1,4 +1,6 @@
-import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { linkSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../../src/errors.js';
 
@@ -29,6 +31,61 @@ export function lockDir(dir: string): () => void {
       }
       rmSync(path, { force: true });
     }
+  }
+}
+
+/**
+ * Runs `fn` holding the lock file `path` against every other process (and every other caller in
+ * this one): for short read-modify-write steps on files several processes share. The lock file
+ * appears whole (written aside, then hard-linked into place), naming its holder's pid; one left
+ * by a process that died is broken, by one process at a time (`path.break`), so a fresh lock is
+ * never mistaken for the dead one. Waiting longer than `timeoutMs` is a `StoreLockedError`.
+ */
+export async function withFileLock<T>(path: string, fn: () => T, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let wait = 1; !tryLock(path); wait = Math.min(wait * 2, 32)) {
+    breakIfDead(path);
+    if (Date.now() > deadline) {
+      const pid = holder(path);
+      throw new StoreLockedError(`${path} has been locked${pid ? ` by process ${pid}` : ''} for more than ${timeoutMs} ms: if no falco process holds it, remove the file`);
+    }
+    await sleep(wait * (0.5 + Math.random()));
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(path, { force: true });
+  }
+}
+
+function tryLock(path: string): boolean {
+  const aside = `${path}.${process.pid}.${randomUUID()}`;
+  writeFileSync(aside, String(process.pid));
+  try {
+    linkSync(aside, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    rmSync(aside, { force: true });
+  }
+}
+
+function breakIfDead(path: string): void {
+  const dead = holder(path);
+  if (dead === undefined || alive(dead)) return;
+  const breaker = `${path}.break`;
+  if (!tryLock(breaker)) {
+    const breaking = holder(breaker);
+    if (breaking !== undefined && !alive(breaking)) rmSync(breaker, { force: true });
+    return;
+  }
+  try {
+    // Only a breaker removes a dead holder's lock, so it is still the dead one if it names the same pid.
+    if (holder(path) === dead && !alive(dead)) rmSync(path, { force: true });
+  } finally {
+    rmSync(breaker, { force: true });
   }
 }
 

@@ -2,3 +2,4 @@ export { openRedis, parseRedisUrl, RedisUnavailableError, runKey, safeUrl, works
 export { deadKey, RedisEventStream } from './event-stream.js';
 export { RedisWorkspaceStore } from './workspace-store.js';
 export { RedisJournal } from './journal.js';
+export { RedisStateManager, stateKey } from './state.js';
