@@ -75,7 +75,8 @@ export class PhaseRunner {
       throw new ForwardedRequestError(`request "${request.requestId}" of pipeline "${request.pipeline}" has no status in the state store: every worker must share the store the request was submitted with`);
     }
     if (status.state === 'stopped') return this.#endStopped(status, request);
-    if (FINAL_STATES.has(status.state) || status.phase !== request.phase || status.state === 'paused') return; // done before, or parked
+    if (FINAL_STATES.has(status.state) || status.phase !== request.phase) return; // done before: a repeat
+    if (status.state === 'paused' && !(await this.#park(request))) return;
     const phase = this.#definition.phases[request.phase];
     if (!phase) throw new ForwardedRequestError(`request "${request.requestId}" asks for phase ${request.phase}; pipeline "${this.#definition.name}" has ${this.#definition.phases.length}`);
     const abort = new AbortController();
@@ -127,6 +128,17 @@ export class PhaseRunner {
     const carried = outcome.kind === 'next' ? outcome.request : outcome.carried;
     if (claimedFinally) await runFinally(this.#definition, ledger, status, carried, localError);
     this.#options.onSettled?.((await ledger.get(request.requestId)) ?? status, localError);
+  }
+
+  /**
+   * A request paused after it was forwarded: this delivery is dropped and the request marked not
+   * forwarded, so `resume` forwards it again. True if it was resumed meanwhile and should run now.
+   */
+  async #park(request: PipelineRequest): Promise<boolean> {
+    const { status } = await this.#options.ledger.update(request.requestId, (current) =>
+      current.state === 'paused' && current.phase === request.phase && current.forwarded ? { ...current, forwarded: false } : undefined,
+    );
+    return status?.state === 'running' && status.phase === request.phase;
   }
 
   async #endStopped(status: RequestStatus, request: PipelineRequest): Promise<void> {

@@ -71,6 +71,18 @@ describe('pause, resume and stop a request by id', () => {
     assert.equal(done?.timings.length, 2);
   });
 
+  it('a request paused after its next phase was forwarded, before it ran, is parked and runs on resume', { timeout: 30_000 }, async () => {
+    const p = pipeline<{ n: number }>('paused-early').apply(inc).apply(inc);
+    const requestId = await p.submit({ n: 0 }, { platform });
+    await p.pause(requestId); // phase 0 is forwarded and not yet run
+    const parked = await statusWhen(() => p.status(requestId), (status) => !status.forwarded);
+    assert.equal(parked.state, 'paused');
+    assert.equal(parked.phase, 0);
+    await p.resume(requestId);
+    const done = await statusWhen(() => p.status(requestId), (status) => status.state === 'succeeded');
+    assert.deepEqual(done.output, { n: 2 });
+  });
+
   it('stop of a paused request ends it: run() rejects, finally runs once with "stopped", it cannot be resumed', async () => {
     const finals: FinalState<unknown>[] = [];
     const { p, first, counted } = twoPhases(finals);
