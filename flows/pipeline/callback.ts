@@ -1,4 +1,4 @@
-import { ConfigError, errorFromHttpStatus, isConnectionError, messageOf, TimeoutError, TransientError, type FalcoError } from '../../src/errors.js';
+import { ConfigError, errorFromHttpStatus, FatalError, isConnectionError, messageOf, TimeoutError, TransientError, type FalcoError } from '../../src/errors.js';
 import { redact } from '../../src/secrets.js';
 import type { CallbackOptions, Json } from './steps.js';
 
@@ -56,8 +56,9 @@ export async function sendCallback(
 
 function callbackFailure(error: unknown, where: string, timeout: AbortSignal, hidden: (text: string) => string): FalcoError {
   if (timeout.aborted) return new TimeoutError(`callback to ${where} took longer than its timeout`);
-  const cause = (error as { cause?: unknown }).cause;
+  const cause = (error as { cause?: { code?: unknown } }).cause;
   const why = hidden(cause === undefined ? messageOf(error) : `${messageOf(error)}: ${messageOf(cause)}`);
   if (isConnectionError(error)) return new TransientError(`callback to ${where} failed: ${why}`);
-  return new ConfigError(`callback to ${where} failed: ${why} (an https callback needs a certificate Node.js trusts: set NODE_EXTRA_CA_CERTS for a private CA)`);
+  const tls = typeof cause?.code === 'string' && /CERT|SELF_SIGNED|TLS|SSL/.test(cause.code);
+  return new FatalError(`callback to ${where} failed: ${why}${tls ? ' (the server\'s certificate is not trusted: TLS is always verified; for a private CA, set NODE_EXTRA_CA_CERTS)' : ''}`);
 }

@@ -1,6 +1,7 @@
 import type { TracerProvider } from '@opentelemetry/api';
 import { ConcurrentExecutor, SequentialExecutor } from '../../executors/index.js';
 import type { Deployable } from '../../src/deployable.js';
+import type { Executor } from '../../src/executor.js';
 import { ConfigError } from '../../src/errors.js';
 import { EventBus, type FalcoEvents } from '../../src/events.js';
 import type { Platform } from '../../src/platform.js';
@@ -10,7 +11,7 @@ import type { PipelineDefinition } from './definition.js';
 import { PipelineRequests } from './requests.js';
 import { checkForwarding, type EventForwarding } from './forwarding.js';
 import { phasesOf } from './phases.js';
-import type { ApplyEachOptions, ApplyOptions, CallbackOptions, FailureHandler, FinallyHandler, Json, Step, StepContext } from './steps.js';
+import type { ApplyEachOptions, ApplyOptions, ApplyStep, CallbackOptions, FailureHandler, FinallyHandler, Json, Step, StepContext } from './steps.js';
 import type { RequestStatus } from './ledger.js';
 
 /** Where and how a pipeline's requests run. */
@@ -85,33 +86,14 @@ export class Pipeline<I, O> {
 
   /** Calls a deployed function with the data; its output is the next data. */
   apply<FI, FO>(deployable: Deployable<FI, FO> & Fits<O, FI>, options: ApplyOptions<FO> = {}): Pipeline<I, FO> {
-    checkDeployable(deployable, this.name, 'apply');
-    return this.#with({
-      kind: 'apply',
-      label: `${this.#steps.length}.apply(${deployable.name})`,
-      deployable,
-      sync: options.sync ?? false,
-      each: false,
-      ...(options.headers ? { headers: { ...options.headers } } : {}),
-      ...(options.query ? { query: { ...options.query } } : {}),
-      ...(options.onResponse ? { onResponse: options.onResponse as never } : {}),
-      executor: new SequentialExecutor(options.retry ? { retry: options.retry } : {}),
-    });
+    const step = this.#applyStep(deployable, options, 'apply', new SequentialExecutor(options.retry ? { retry: options.retry } : {}));
+    return this.#with(options.onResponse ? { ...step, onResponse: options.onResponse as never } : step);
   }
 
   /** Fan-out: calls the function once per item of the data (a list), as one phase of invocations; the next data is the list of outputs. */
   applyEach<FI, FO>(deployable: Deployable<FI, FO> & Fits<O, readonly FI[]>, options: ApplyEachOptions<FO> = {}): Pipeline<I, FO[]> {
-    checkDeployable(deployable, this.name, 'applyEach');
-    return this.#with({
-      kind: 'apply',
-      label: `${this.#steps.length}.applyEach(${deployable.name})`,
-      deployable,
-      sync: options.sync ?? false,
-      each: true,
-      ...(options.headers ? { headers: { ...options.headers } } : {}),
-      ...(options.query ? { query: { ...options.query } } : {}),
-      executor: new ConcurrentExecutor({ ...(options.concurrency ? { concurrency: options.concurrency } : {}), ...(options.retry ? { retry: options.retry } : {}) }),
-    });
+    const executor = new ConcurrentExecutor({ ...(options.concurrency ? { concurrency: options.concurrency } : {}), ...(options.retry ? { retry: options.retry } : {}) });
+    return this.#with(this.#applyStep(deployable, options, 'applyEach', executor));
   }
 
   /** POSTs the data (JSON) to an http(s) URL; the data passes on unchanged. */
@@ -169,6 +151,20 @@ export class Pipeline<I, O> {
   /** Stops a request: calls in flight in this process are aborted, no further phase runs, `finally` runs with `stopped`. */
   stop(requestId: string, options: ControlOptions = {}): Promise<RequestStatus> {
     return this.#requests.stop(this.#definition(options), requestId, options);
+  }
+
+  #applyStep(deployable: Deployable, options: ApplyEachOptions<unknown>, method: 'apply' | 'applyEach', executor: Executor): ApplyStep {
+    checkDeployable(deployable, this.name, method);
+    return {
+      kind: 'apply',
+      label: `${this.#steps.length}.${method}(${deployable.name})`,
+      deployable,
+      sync: options.sync ?? false,
+      each: method === 'applyEach',
+      ...(options.headers ? { headers: { ...options.headers } } : {}),
+      ...(options.query ? { query: { ...options.query } } : {}),
+      executor,
+    };
   }
 
   #with(step: Step): Pipeline<I, never> {

@@ -14,7 +14,7 @@ import { runFinally } from './finish.js';
 import { FINAL_STATES, type RequestLedger, type RequestStatus } from './ledger.js';
 import type { PhaseSpan } from './phases.js';
 import type { PipelineRequest } from './request.js';
-import type { Json, Step, StepContext } from './steps.js';
+import type { ApplyStep, Json, Step, StepContext } from './steps.js';
 import { contextOf, inSpan, tracerOf } from './tracing.js';
 
 /** Hands a request to the process that runs its next phase. */
@@ -214,7 +214,7 @@ export class PhaseRunner {
     });
   }
 
-  async #apply(step: Extract<Step, { kind: 'apply' }>, position: number, data: Json, context: StepContext, span: Span, signal: AbortSignal): Promise<Json> {
+  async #apply(step: ApplyStep, position: number, data: Json, context: StepContext, span: Span, signal: AbortSignal): Promise<Json> {
     const inputs = step.each ? eachInput(data, step.label) : [data];
     const phaseId = `${this.#definition.name}/${position}.${step.deployable.name}`;
     const id = `${context.requestId}/${position}`;
@@ -251,7 +251,7 @@ export class PhaseRunner {
     return { bus, detach: () => [offTracer, ...offRelay].forEach((off) => off()) };
   }
 
-  #deployment(step: Extract<Step, { kind: 'apply' }>, position: number): Promise<Deployment> {
+  #deployment(step: ApplyStep, position: number): Promise<Deployment> {
     let deployment = this.#deployments.get(step.deployable);
     if (!deployment) {
       deployment = this.#options.platform.deploy(step.deployable).catch((error: unknown) => {
@@ -276,7 +276,7 @@ function eachInput(data: Json, label: string): Json[] {
 }
 
 /** The input with the step's headers and query, OpenWhisk web-action style; only an object can carry them. */
-function withHeaders(input: Json, step: Extract<Step, { kind: 'apply' }>): Json {
+function withHeaders(input: Json, step: ApplyStep): Json {
   if (!step.headers && !step.query) return input;
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new PlanError(`${step.label} has headers or a query, which reach the function as __ow_headers / __ow_query in its input: the input must be an object, not ${Array.isArray(input) ? 'an array' : typeof input}`);

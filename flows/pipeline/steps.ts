@@ -67,6 +67,9 @@ export type Step =
     }
   | { readonly kind: 'callback'; readonly label: string; readonly url: URL; readonly headers: Readonly<Record<string, string>>; readonly timeoutMs: number };
 
+/** An `apply` or `applyEach` step. */
+export type ApplyStep = Extract<Step, { readonly kind: 'apply' }>;
+
 /** How a request ended, as `finally` sees it and `status()` reports it. */
 export type FinalState<O> =
   | { readonly state: 'succeeded'; readonly requestId: string; readonly output: O }

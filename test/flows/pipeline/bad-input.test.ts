@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { pipeline } from '../../../flows/index.js';
-import { ConfigError, deployable, DeploymentError, PlanError, type Deployable, type Platform } from '../../../src/index.js';
-import { createPlatform } from '../../../platforms/index.js';
+import { ConfigError, deployable, DeploymentError, PlanError, type Deployable } from '../../../src/index.js';
 import { MemoryWorkspaceStore } from '../../../stores/index.js';
+import { suiteLocalPlatform } from './local-platform.js';
 
 const echo = deployable({ runtime: 'nodejs:20', name: 'echo', code: { source: 'function main(args) { return args; }' } });
 
@@ -16,17 +16,13 @@ function refusedWith(type: new (...args: never[]) => Error, pattern: RegExp) {
 }
 
 describe('pipelines refuse bad input with a clear error', () => {
-  let platform: Platform;
-  before(async () => {
-    platform = await createPlatform('local');
-  });
-  after(() => platform.close());
+  const platform = suiteLocalPlatform();
 
   it('an apply of a function that cannot be deployed fails the run before any step runs, naming the step', async () => {
     let modified = 0;
     const broken = deployable({ runtime: 'nodejs:20', name: 'broken', code: { source: 'function main( {' } });
     const p = pipeline('undeployable').modify((data) => (modified++, data)).apply(echo).apply(broken);
-    await assert.rejects(p.run({ n: 1 }, { platform }), refusedWith(DeploymentError, /pipeline "undeployable": step 2 \(2\.apply\(broken\)\) cannot be deployed on local: syntax error/));
+    await assert.rejects(p.run({ n: 1 }, { platform: platform() }), refusedWith(DeploymentError, /pipeline "undeployable": step 2 \(2\.apply\(broken\)\) cannot be deployed on local: syntax error/));
     assert.equal(modified, 0, 'nothing ran');
   });
 
@@ -49,19 +45,19 @@ describe('pipelines refuse bad input with a clear error', () => {
   });
 
   it('a pipeline with no steps, a bad name, or forwarding without keys is refused', async () => {
-    await assert.rejects(pipeline('empty').run(null, { platform }), refusedWith(ConfigError, /has no steps/));
+    await assert.rejects(pipeline('empty').run(null, { platform: platform() }), refusedWith(ConfigError, /has no steps/));
     assert.throws(() => pipeline('Bad Name'), refusedWith(ConfigError, /must be 1-40 lower-case letters/));
     const store = new MemoryWorkspaceStore();
     await store.createWorkspace('pipelines');
     const stream = store.events('pipelines');
-    await assert.rejects(pipeline('unsigned').apply(echo).run({}, { platform, forwarding: { stream } }), refusedWith(ConfigError, /must be signed: give forwarding\.keys .* or set forwarding\.unsigned: true/));
+    await assert.rejects(pipeline('unsigned').apply(echo).run({}, { platform: platform(), forwarding: { stream } }), refusedWith(ConfigError, /must be signed: give forwarding\.keys .* or set forwarding\.unsigned: true/));
   });
 
   it('data JSON cannot carry is refused, naming where it is', async () => {
-    await assert.rejects(pipeline('json').apply(echo).run({ when: new Date() } as never, { platform }), refusedWith(PlanError, /the request's input\.when is a Date/));
+    await assert.rejects(pipeline('json').apply(echo).run({ when: new Date() } as never, { platform: platform() }), refusedWith(PlanError, /the request's input\.when is a Date/));
     const p = pipeline('modify-json').modify(() => ({ f: () => 1 }));
-    await assert.rejects(p.run(null, { platform }), refusedWith(Error, /step 0 \(0\.modify\) failed: step 0 \(0\.modify\) returned something JSON cannot carry: the output\.f is a function/));
-    await assert.rejects(pipeline<unknown[]>('each').applyEach(echo).run({ not: 'a list' } as never, { platform }), refusedWith(Error, /applies its function to each item of a list, and got object/));
+    await assert.rejects(p.run(null, { platform: platform() }), refusedWith(Error, /step 0 \(0\.modify\) failed: step 0 \(0\.modify\) returned something JSON cannot carry: the output\.f is a function/));
+    await assert.rejects(pipeline<unknown[]>('each').applyEach(echo).run({ not: 'a list' } as never, { platform: platform() }), refusedWith(Error, /applies its function to each item of a list, and got object/));
   });
 
   it('pause, resume and stop of a request the store does not hold say so', async () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, it } from 'node:test';
-import { ConfigError, deployable, EventBus, type FalcoEvents, type Platform } from '../../../src/index.js';
+import { describe, it } from 'node:test';
+import { ConfigError, deployable, EventBus, type FalcoEvents } from '../../../src/index.js';
 import { pipeline, PipelineStoppedError, type FinalState, type RequestStatus } from '../../../flows/index.js';
-import { createPlatform } from '../../../platforms/index.js';
+import { suiteLocalPlatform } from './local-platform.js';
 
 const inc = deployable<{ n: number }, { n: number }>({ runtime: 'nodejs:20', name: 'inc', code: { source: 'function main({ n }) { return { n: n + 1 }; }' } });
 const slow = deployable<{ n: number }, { n: number }>({ runtime: 'nodejs:20', name: 'slow', code: { source: 'async function main({ n }) { await new Promise((r) => setTimeout(r, 60000)); return { n }; }' } });
@@ -27,11 +27,7 @@ function gate() {
 }
 
 describe('pause, resume and stop a request by id', () => {
-  let platform: Platform;
-  before(async () => {
-    platform = await createPlatform('local');
-  });
-  after(() => platform.close());
+  const platform = suiteLocalPlatform();
 
   /** Phase 0: a gated modify, then an async apply; phase 1: a counted modify and a sync apply. */
   function twoPhases(finals: FinalState<unknown>[]) {
@@ -49,7 +45,7 @@ describe('pause, resume and stop a request by id', () => {
   it('pause lets the phase in hand finish and parks the next; resume runs it', async () => {
     const finals: FinalState<unknown>[] = [];
     const { p, first, counted } = twoPhases(finals);
-    const running = p.run({ n: 0 }, { platform, requestId: 'to-pause' });
+    const running = p.run({ n: 0 }, { platform: platform(), requestId: 'to-pause' });
     await first.reached;
     assert.equal((await p.pause('to-pause')).state, 'paused');
     first.open();
@@ -73,7 +69,7 @@ describe('pause, resume and stop a request by id', () => {
 
   it('a request paused after its next phase was forwarded, before it ran, is parked and runs on resume', { timeout: 30_000 }, async () => {
     const p = pipeline<{ n: number }>('paused-early').apply(inc).apply(inc);
-    const requestId = await p.submit({ n: 0 }, { platform });
+    const requestId = await p.submit({ n: 0 }, { platform: platform() });
     await p.pause(requestId); // phase 0 is forwarded and not yet run
     const parked = await statusWhen(() => p.status(requestId), (status) => !status.forwarded);
     assert.equal(parked.state, 'paused');
@@ -86,7 +82,7 @@ describe('pause, resume and stop a request by id', () => {
   it('stop of a paused request ends it: run() rejects, finally runs once with "stopped", it cannot be resumed', async () => {
     const finals: FinalState<unknown>[] = [];
     const { p, first, counted } = twoPhases(finals);
-    const running = p.run({ n: 0 }, { platform, requestId: 'to-stop' });
+    const running = p.run({ n: 0 }, { platform: platform(), requestId: 'to-stop' });
     await first.reached;
     await p.pause('to-stop');
     first.open();
@@ -108,7 +104,7 @@ describe('pause, resume and stop a request by id', () => {
     const ended: string[] = [];
     events.on('invocation:end', ({ invocation }) => ended.push(invocation.status));
     const p = pipeline<{ n: number }>('stoppable').apply(slow, { sync: true }).apply(inc).finally((final) => void finals.push(final));
-    const running = p.run({ n: 0 }, { platform, requestId: 'slow-one', events });
+    const running = p.run({ n: 0 }, { platform: platform(), requestId: 'slow-one', events });
     await started;
     await p.stop('slow-one');
     await assert.rejects(running, PipelineStoppedError);
@@ -124,7 +120,7 @@ describe('pause, resume and stop a request by id', () => {
     const started = new Promise<void>((resolve) => events.on('invocation:start', () => resolve()));
     const abort = new AbortController();
     const p = pipeline<{ n: number }>('abortable').apply(slow, { sync: true });
-    const running = p.run({ n: 0 }, { platform, requestId: 'aborted-one', events, signal: abort.signal });
+    const running = p.run({ n: 0 }, { platform: platform(), requestId: 'aborted-one', events, signal: abort.signal });
     await started;
     abort.abort();
     await assert.rejects(running, PipelineStoppedError);
@@ -133,11 +129,7 @@ describe('pause, resume and stop a request by id', () => {
 });
 
 describe('fan-out: applyEach and a merging modify', () => {
-  let platform: Platform;
-  before(async () => {
-    platform = await createPlatform('local');
-  });
-  after(() => platform.close());
+  const platform = suiteLocalPlatform();
 
   it('applies the function to each item as one phase of invocations through an executor, with records and a price', async () => {
     const square = deployable<{ n: number }, { square: number }>({ runtime: 'nodejs:20', name: 'square', code: { source: 'function main({ n }) { return { square: n * n }; }' } });
@@ -151,7 +143,7 @@ describe('fan-out: applyEach and a merging modify', () => {
       .modify((outputs) => ({ sum: outputs.reduce((sum, { square: s }) => sum + s, 0) }));
     const ids: string[] = [];
     events.on('invocation:end', ({ invocation }) => ids.push(invocation.id));
-    const { output, requestId } = await sumOfSquares.run(Array.from({ length: 20 }, (_, n) => n), { platform, events });
+    const { output, requestId } = await sumOfSquares.run(Array.from({ length: 20 }, (_, n) => n), { platform: platform(), events });
     assert.deepEqual(output, { sum: 2470 });
     assert.equal(ids.length, 20);
     assert.deepEqual(new Set(ids), new Set(Array.from({ length: 20 }, (_, i) => `${requestId}/1/${i}`)));

@@ -1,25 +1,20 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { PipelineFailedError, type FinalState } from '../../../flows/index.js';
-import type { Platform } from '../../../src/index.js';
-import { createPlatform } from '../../../platforms/index.js';
 import { suiteCallbackServer } from './callback-server.js';
 import { facesPipeline, QUERY_SECRET, TOKEN } from './faces.js';
+import { suiteLocalPlatform } from './local-platform.js';
 
 describe("Faasflow's README pipeline on the local platform", () => {
   const server = suiteCallbackServer();
-  let platform: Platform;
-  before(async () => {
-    platform = await createPlatform('local');
-  });
-  after(() => platform.close());
+  const platform = suiteLocalPlatform();
 
   for (const sync of [true, false]) {
     it(`runs modify → apply → modify → apply → apply → callback ${sync ? 'sync, in one phase' : 'async, a phase per async apply'}; the callback gets the result; finally runs once`, async () => {
       const finals: FinalState<unknown>[] = [];
       const faces = facesPipeline({ sync, callback: server.url(`/result-${sync}`), finals });
       const before = server.received.length;
-      const { output, requestId } = await faces.run({ image: 'a face  and another face' }, { platform });
+      const { output, requestId } = await faces.run({ image: 'a face  and another face' }, { platform: platform() });
 
       assert.deepEqual(output, { image: 'A FACE AND ANOTHER FACE', colored: true });
       const callbacks = server.received.slice(before);
@@ -44,7 +39,7 @@ describe("Faasflow's README pipeline on the local platform", () => {
     const seen: Error[] = [];
     const faces = facesPipeline({ sync: false, callback: server.url('/recovered'), finals, recover: (error) => (seen.push(error), { image: 'placeholder', colored: false }) });
     const before = server.received.length;
-    const { output, requestId } = await faces.run({ image: 'a landscape' }, { platform });
+    const { output, requestId } = await faces.run({ image: 'a landscape' }, { platform: platform() });
     assert.deepEqual(output, { image: 'placeholder', colored: false });
     assert.match(seen[0]!.message, /no face in the image/);
     assert.equal(server.received.length, before, 'the callback after the failed step did not run');
@@ -54,7 +49,7 @@ describe("Faasflow's README pipeline on the local platform", () => {
   it('a failure rethrown fails the request with an error naming the step; finally sees it', async () => {
     const finals: FinalState<unknown>[] = [];
     const faces = facesPipeline({ sync: true, callback: server.url('/failed'), finals });
-    await assert.rejects(faces.run({ image: 'a landscape' }, { platform, requestId: 'no-face' }), (error: unknown) => {
+    await assert.rejects(faces.run({ image: 'a landscape' }, { platform: platform(), requestId: 'no-face' }), (error: unknown) => {
       assert.ok(error instanceof PipelineFailedError);
       assert.match(error.message, /pipeline "faces", request "no-face": step 2 \(2\.modify\) failed: .*no face in the image/);
       return true;
@@ -68,7 +63,7 @@ describe("Faasflow's README pipeline on the local platform", () => {
     server.answer(500);
     try {
       const faces = facesPipeline({ sync: true, callback: server.url('/broken') });
-      const error = await faces.run({ image: 'one face' }, { platform, requestId: 'broken-callback' }).then(
+      const error = await faces.run({ image: 'one face' }, { platform: platform(), requestId: 'broken-callback' }).then(
         () => assert.fail('the request should fail'),
         (failure: Error) => failure,
       );

@@ -1,28 +1,26 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createSigner, pipeline, PIPELINE_REQUEST_TYPE, type EventForwarding, type FinalState, type RequestStatus } from '../../../flows/index.js';
-import { deployable, type Platform } from '../../../src/index.js';
-import { createPlatform } from '../../../platforms/index.js';
+import { deployable } from '../../../src/index.js';
 import { makeEvent, MemoryStateManager, MemoryWorkspaceStore, type EventStream } from '../../../stores/index.js';
 import { allEvents, eventually } from '../stream-reading.js';
 import { suiteCallbackServer } from './callback-server.js';
 import { facesPipeline } from './faces.js';
+import { suiteLocalPlatform } from './local-platform.js';
 
 const KEYS = { keys: { k1: 'pipeline-secret-0123456789' }, signWith: 'k1' };
 const inc = deployable<{ n: number }, { n: number }>({ runtime: 'nodejs:20', name: 'inc', code: { source: 'function main({ n }) { return { n: n + 1 }; }' } });
 
 describe('forwarding through the event engine: a consumer group of pipeline workers', () => {
   const server = suiteCallbackServer();
-  let platform: Platform;
+  const platform = suiteLocalPlatform();
   let stream: EventStream;
   const store = new MemoryWorkspaceStore();
   before(async () => {
-    platform = await createPlatform('local');
     await store.createWorkspace('pipelines');
     stream = store.events('pipelines');
   });
   after(async () => {
-    await platform.close();
     await store.close();
   });
 
@@ -31,9 +29,9 @@ describe('forwarding through the event engine: a consumer group of pipeline work
     const finals: FinalState<unknown>[] = [];
     // Each worker builds the pipeline itself, as a process of its own would: the same definition, the same store.
     const build = () => facesPipeline({ sync: false, callback: server.url('/engine'), finals });
-    const workers = await Promise.all(['a', 'b'].map((consumer) => build().worker({ platform, state, forwarding: { stream, keys: KEYS, consumer } })));
+    const workers = await Promise.all(['a', 'b'].map((consumer) => build().worker({ platform: platform(), state, forwarding: { stream, keys: KEYS, consumer } })));
     try {
-      const requestId = await build().submit({ image: 'one face' }, { platform, state, forwarding: { stream, keys: KEYS } });
+      const requestId = await build().submit({ image: 'one face' }, { platform: platform(), state, forwarding: { stream, keys: KEYS } });
       let status: RequestStatus | undefined;
       await eventually(async () => (status = await build().status(requestId, { state }))?.finally === 'done', 'the request ended');
       assert.equal(status?.state, 'succeeded');
@@ -53,12 +51,12 @@ describe('forwarding through the event engine: a consumer group of pipeline work
     let calls = 0;
     const counted = pipeline<{ n: number }>('counted').modify((data) => (calls++, data)).apply(inc).apply(inc);
     const forwarding: EventForwarding = { stream, keys: KEYS };
-    const { output, requestId } = await counted.run({ n: 1 }, { platform, state, forwarding });
+    const { output, requestId } = await counted.run({ n: 1 }, { platform: platform(), state, forwarding });
     assert.deepEqual(output, { n: 3 });
     const first = (await allEvents(stream)).find((event) => event.id === `${requestId}/0`)!;
     await stream.publish([first]);
     // The group reads in order: the repeat is delivered before the next request's first phase.
-    assert.deepEqual((await counted.run({ n: 10 }, { platform, state, forwarding })).output, { n: 12 });
+    assert.deepEqual((await counted.run({ n: 10 }, { platform: platform(), state, forwarding })).output, { n: 12 });
     await eventually(() => consumedAll(stream, 'falco-pipeline-counted'), 'everything delivered was acknowledged');
     assert.equal(calls, 2, 'the repeat ran nothing: one call per request');
   });
@@ -75,7 +73,7 @@ describe('forwarding through the event engine: a consumer group of pipeline work
       makeEvent({ id: 'tampered/0', source: 'falco.pipeline/guarded', type: PIPELINE_REQUEST_TYPE, data: { body: body.replace('"n":1', '"n":2'), signature: signed } }),
       makeEvent({ id: 'unsigned/0', source: 'falco.pipeline/guarded', type: PIPELINE_REQUEST_TYPE, data: { body } }),
     ]);
-    const worker = await guarded.worker({ platform, state, forwarding: { stream, keys: KEYS } });
+    const worker = await guarded.worker({ platform: platform(), state, forwarding: { stream, keys: KEYS } });
     try {
       await eventually(async () => (await stream.deadLetters()).filter((letter) => letter.group === 'falco-pipeline-guarded').length === 3, 'all three dead-lettered');
     } finally {
@@ -98,9 +96,9 @@ describe('forwarding through the event engine: a consumer group of pipeline work
     const atGate = new Promise<void>((resolve) => (reached = resolve));
     const gated = () => pipeline<{ n: number }>('gated').modify(async (data) => (reached(), await released, data)).apply(inc).apply(inc);
     const forwarding: EventForwarding = { stream, keys: KEYS };
-    const worker = await gated().worker({ platform, state, forwarding });
+    const worker = await gated().worker({ platform: platform(), state, forwarding });
     try {
-      const requestId = await gated().submit({ n: 0 }, { platform, state, forwarding });
+      const requestId = await gated().submit({ n: 0 }, { platform: platform(), state, forwarding });
       await atGate;
       const controls = gated();
       await controls.pause(requestId, { state });

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { Platform } from '../../../src/index.js';
-import { createPlatform } from '../../../platforms/index.js';
 import { openStateManager, openStore } from '../../../stores/index.js';
 import { runKillable } from '../../helpers/killable-child.js';
 import { suiteTempDir } from '../../helpers/temp-dir.js';
@@ -12,6 +10,7 @@ import { suiteCallbackServer } from './callback-server.js';
 import { facesPipeline } from './faces.js';
 import { SpanRecorder, type RecordedSpan } from './span-recorder.js';
 import { TRACE_KEYS, tracedPipeline } from './traced.js';
+import { suiteLocalPlatform } from './local-platform.js';
 
 const CHILD = fileURLToPath(new URL('../../fixtures/pipeline-trace-child.js', import.meta.url));
 
@@ -20,15 +19,11 @@ const named = (spans: readonly RecordedSpan[], name: string) => spans.filter((sp
 describe('tracing: one trace per request', () => {
   const server = suiteCallbackServer();
   const dir = suiteTempDir('falco-pipeline-trace-');
-  let platform: Platform;
-  before(async () => {
-    platform = await createPlatform('local');
-  });
-  after(() => platform.close());
+  const platform = suiteLocalPlatform();
 
   it('a span per phase and per step under the request, the functions’ invocation spans under their step', async () => {
     const recorder = new SpanRecorder();
-    const { requestId } = await facesPipeline({ sync: false, callback: server.url('/traced') }).run({ image: 'a face' }, { platform, tracerProvider: recorder });
+    const { requestId } = await facesPipeline({ sync: false, callback: server.url('/traced') }).run({ image: 'a face' }, { platform: platform(), tracerProvider: recorder });
     const spans = recorder.spans;
     const [request] = named(spans, 'falco.pipeline.request');
     assert.ok(request);
@@ -61,7 +56,7 @@ describe('tracing: one trace per request', () => {
     const store = await openStore(storeUrl);
     const state = await openStateManager(stateUrl);
     await store.createWorkspace('pipelines');
-    const requestId = await traced.submit({ n: 0 }, { platform, state, forwarding: { stream: store.events('pipelines'), keys: TRACE_KEYS }, tracerProvider: recorder });
+    const requestId = await traced.submit({ n: 0 }, { platform: platform(), state, forwarding: { stream: store.events('pipelines'), keys: TRACE_KEYS }, tracerProvider: recorder });
     await traced.pause(requestId, { state }); // each process resumes it for one phase
     await Promise.all([store.close(), state.close()]);
 
