@@ -13,6 +13,7 @@ import { joinLatency } from './cases/join-latency.js';
 import { localColdStart, localThroughput } from './cases/local-platform.js';
 import { makespan } from './cases/makespan.js';
 import { payloads } from './cases/payloads.js';
+import { pipelineBench } from './cases/pipeline.js';
 import { pipelineState } from './cases/pipeline-state.js';
 import { redisEvents } from './cases/redis-events.js';
 import { scale } from './cases/scale.js';
@@ -20,7 +21,7 @@ import { taskDispatch } from './cases/task-dispatch.js';
 import { triggerEngine } from './cases/trigger-engine.js';
 import { printTable, type Benchmark, type Row } from './report.js';
 
-const benchmarks: Benchmark[] = [executorOverhead, makespan, congestion, localThroughput, localColdStart, payloads, httpInvoke, scale, redisEvents, triggerEngine, joinLatency, futuresMap, codeReplay, taskDispatch, flowCompile, pipelineState];
+const benchmarks: Benchmark[] = [executorOverhead, makespan, congestion, localThroughput, localColdStart, payloads, httpInvoke, scale, redisEvents, triggerEngine, joinLatency, futuresMap, codeReplay, taskDispatch, flowCompile, pipelineBench, pipelineState];
 
 const options = new Command('bench')
   .option('--quick', 'every benchmark at a small size (CI runs this so the benchmarks never rot)')

@@ -42,23 +42,8 @@ export { withBuilders } from './builders/registry.js';
 export { WORKFLOW_FAILED, WORKFLOW_SUCCEEDED } from './builders/outcome.js';
 export { runWorkflow, type CompiledWorkflow, type WorkflowRunOptions } from './builders/run.js';
 
-// Pipelines: signed forwarding, replay guard, callback URLs and header redaction (flows/pipeline/signing*).
-export { ReplayError, SignatureError, type SignatureErrorKind } from './pipeline/errors.js';
-export type { ReceivedHeaders, ReplayGuard, RequestSigner, SignatureHeaders, SigningKeys } from './pipeline/forwarding-types.js';
-export {
-  createSigner,
-  DEFAULT_MAX_AGE_MS,
-  DEFAULT_MAX_CLOCK_SKEW_MS,
-  ISSUED_AT_HEADER,
-  KEY_ID_HEADER,
-  MIN_SECRET_BYTES,
-  SIGNATURE_HEADER,
-  unsignedForwarding,
-  type SignerOptions,
-} from './pipeline/signing.js';
-export { DEFAULT_REPLAY_TTL_MS, StateReplayGuard } from './pipeline/signing-replay.js';
-export { checkCallbackUrl } from './pipeline/signing-callback.js';
-export { redactHeaders, type HeaderRecord } from './pipeline/signing-headers.js';
+// Pipelines (flows/pipeline).
+export * from './pipeline/index.js';
 export type { StateManager } from '../stores/ports/state.js';
 // The workflow REST API, its client and the console page (flows/console).
 export { serveWorkflowApi, WORKFLOW_ACTIONS, type WorkflowAction, type WorkflowApi, type WorkflowApiOptions } from './console/server.js';

@@ -1,4 +1,4 @@
-import { FatalError } from '../../src/errors.js';
+import { AbortedError, FalcoError, FatalError, type ErrorClass, type FalcoErrorOptions } from '../../src/errors.js';
 
 /**
  * Why a forwarded request was refused: `missing` (not signed), `unknownKey` (signed with a key id
@@ -24,5 +24,25 @@ export class ReplayError extends FatalError {
     readonly position: number,
   ) {
     super(`request "${requestId}" was already delivered at position ${position}: a second delivery is refused (a replay, or a retry of a step that already ran)`);
+  }
+}
+
+/** A request ended failed: the message names the pipeline, the request and the step; `cause` is the step's own error where this process saw it. */
+export class PipelineFailedError extends FatalError {}
+
+/** A request was stopped (`stop(requestId)`) before it ended. */
+export class PipelineStoppedError extends AbortedError {}
+
+/** A forwarded request that cannot be read or whose signature does not hold: it is dead-lettered, never run. */
+export class ForwardedRequestError extends FatalError {}
+
+/** A step of a request failed: the message names the step; `errorClass` is the failure's (a function's own error is `function`). */
+export class StepFailedError extends FalcoError {
+  constructor(
+    readonly errorClass: ErrorClass,
+    message: string,
+    options: FalcoErrorOptions = {},
+  ) {
+    super(message, options);
   }
 }

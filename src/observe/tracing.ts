@@ -1,4 +1,4 @@
-import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { now } from '../clock.js';
 import type { EventBus, FalcoEvents } from '../events.js';
 import type { Invocation } from '../invocation.js';
@@ -7,6 +7,8 @@ import { finalAttempt } from './final-attempt.js';
 export interface TracingOptions {
   /** Default: the global provider, a no-op until an OpenTelemetry SDK registers one. */
   readonly tracerProvider?: TracerProvider;
+  /** The context the run's (or, without a run, each phase's) span starts in: a pipeline step's span, say. Default: the active context. */
+  readonly parent?: Context;
 }
 
 /** The tracer's name, as it appears in a tracing backend's instrumentation scope. */
@@ -20,6 +22,7 @@ export const TRACER_NAME = 'falco';
  */
 export class RunTracer {
   readonly #provider: TracerProvider | undefined;
+  readonly #parent: Context | undefined;
   #run: Span | undefined;
   #runId: string | undefined;
   readonly #phases = new Map<string, Span>();
@@ -27,6 +30,7 @@ export class RunTracer {
 
   constructor(options: TracingOptions = {}) {
     this.#provider = options.tracerProvider;
+    this.#parent = options.parent;
   }
 
   attach(events: EventBus<FalcoEvents>): () => void {
@@ -34,10 +38,11 @@ export class RunTracer {
     const off = [
       events.on('run:start', ({ runId, phases }) => {
         this.#runId = runId;
-        this.#run = tracer.startSpan('falco.run', { attributes: { 'falco.run.id': runId, 'falco.run.phases': [...phases] } });
+        this.#run = tracer.startSpan('falco.run', { attributes: { 'falco.run.id': runId, 'falco.run.phases': [...phases] } }, this.#parent);
       }),
       events.on('phase:start', ({ phase, size, deployment }) => {
-        const parent = this.#run ? trace.setSpan(context.active(), this.#run) : context.active();
+        const base = this.#parent ?? context.active();
+        const parent = this.#run ? trace.setSpan(base, this.#run) : base;
         const attributes: Attributes = {
           'falco.phase': phase,
           'falco.phase.size': size,

@@ -1,0 +1,24 @@
+/** Pipelines (after Faasflow): modify / apply / applyEach / callback / onFailure / finally, phases forwarded in process or through the event engine. */
+export { pipeline, Pipeline, type ControlOptions, type PipelineOptions, type PipelineResult, type RunOptions as PipelineRunOptions, type SubmitOptions } from './pipeline.js';
+export type { ApplyEachOptions, ApplyOptions, CallbackOptions, EmbeddedState, FailureHandler, FinalState, FinallyHandler, StepContext } from './steps.js';
+export { checkForwarding, PIPELINE_REQUEST_TYPE, type EventForwarding } from './forwarding.js';
+export type { PhaseTiming, RequestState, RequestStatus } from './ledger.js';
+export type { PipelineRequest } from './request.js';
+export { ForwardedRequestError, PipelineFailedError, PipelineStoppedError, StepFailedError } from './errors.js';
+// Signed forwarding, the replay guard, callback URLs and header redaction.
+export { ReplayError, SignatureError, type SignatureErrorKind } from './errors.js';
+export type { ReceivedHeaders, ReplayGuard, RequestSigner, SignatureHeaders, SigningKeys } from './forwarding-types.js';
+export {
+  createSigner,
+  DEFAULT_MAX_AGE_MS,
+  DEFAULT_MAX_CLOCK_SKEW_MS,
+  ISSUED_AT_HEADER,
+  KEY_ID_HEADER,
+  MIN_SECRET_BYTES,
+  SIGNATURE_HEADER,
+  unsignedForwarding,
+  type SignerOptions,
+} from './signing.js';
+export { DEFAULT_REPLAY_TTL_MS, StateReplayGuard } from './signing-replay.js';
+export { checkCallbackUrl } from './signing-callback.js';
+export { redactHeaders, type HeaderRecord } from './signing-headers.js';
