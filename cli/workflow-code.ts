@@ -79,8 +79,8 @@ export function addWorkflowCodeCommands(workflow: Command): Command {
       .argument('<id>', 'the run id')
       .option('--module <file>', 'the workflow module (default: the one the run was started from)')
       .option('--keep-failed', 'keep the failures the log holds instead of running those calls again')
-      .action(async (id: string, flags: HostFlags & { module?: string; keepFailed?: boolean; api?: string; token?: string }) => {
-        if (flags.api !== undefined) return resumeServiceWorkflow(id, { api: flags.api, ...(flags.token === undefined ? {} : { token: flags.token }) });
+      .action(async (id: string, flags: HostFlags & { module?: string; keepFailed?: boolean; api?: string; apiToken?: string }) => {
+        if (flags.api !== undefined) return resumeServiceWorkflow(id, { api: flags.api, ...(flags.apiToken === undefined ? {} : { apiToken: flags.apiToken }) });
         await withRuns(flags, async (store, log) => {
           const history = await readRun(log, id);
           const module = flags.module ?? history.started!.module;

@@ -84,12 +84,13 @@ export function addWorkflowServiceCommands(workflow: Command): Command {
 export function resumeThroughApi(command: Command): Command {
   return command
     .addOption(new Option('--api <url>', 'resume a paused workflow of the workflow API (falco console) instead of hosting a workflow as code').env('FALCO_API'))
-    .addOption(new Option('--token <token>', "the API's token, if it has one (prefer FALCO_API_TOKEN: a flag shows in ps)").env('FALCO_API_TOKEN'));
+    .addOption(new Option('--api-token <token>', "with --api: the API's token, if it has one (prefer FALCO_API_TOKEN: a flag shows in ps; --token is the platform's here)").env('FALCO_API_TOKEN'));
 }
 
 /** Resumes a paused workflow through the API; prints its summary line. */
-export async function resumeServiceWorkflow(id: string, flags: { readonly api: string; readonly token?: string }): Promise<void> {
-  process.stdout.write(summaryLine(await withClient(flags, (client) => client.resume(id))));
+export async function resumeServiceWorkflow(id: string, flags: { readonly api: string; readonly apiToken?: string }): Promise<void> {
+  const api = { api: flags.api, ...(flags.apiToken === undefined ? {} : { token: flags.apiToken }) };
+  process.stdout.write(summaryLine(await withClient(api, (client) => client.resume(id))));
 }
 
 function withApi(command: Command): Command {

@@ -120,7 +120,7 @@ describe('a workflow as code whose coordinator is SIGKILLed at random moments', 
     const counter = join(cwd, 'counter');
     process.env.FALCO_COUNTER = counter;
     const allowance = new Allowance(url, counter);
-    const args = ['run', MODULE, '--store', url, '--id', RUN, '--input', INPUT];
+    const args = ['run', MODULE, '--workflow', 'crashy', '--store', url, '--id', RUN, '--input', INPUT];
     let kills = 0;
     while (kills < KILLS || !allowance.published) {
       // Kills land anywhere in the run; past the tenth, only to publish the event the run waits for, each later than the one before.
@@ -179,7 +179,7 @@ describe('a workflow as code whose coordinator is SIGKILLed at random moments', 
         wakesSeen = wakes;
         activations++;
         // `run` with the id of a run logged before resumes it.
-        const { ended } = await coordinator(['run', MODULE, '--once', '--store', redis.url, '--id', RUN, '--input', INPUT], cwd, kills < KILLS ? Math.floor(Math.random() * 800) : undefined);
+        const { ended } = await coordinator(['run', MODULE, '--workflow', 'crashy', '--once', '--store', redis.url, '--id', RUN, '--input', INPUT], cwd, kills < KILLS ? Math.floor(Math.random() * 800) : undefined);
         again = ended === 'killed';
         if (again) {
           kills++;

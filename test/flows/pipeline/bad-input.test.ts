@@ -26,6 +26,19 @@ describe('pipelines refuse bad input with a clear error', () => {
     assert.equal(modified, 0, 'nothing ran');
   });
 
+  it('state past the embedded cap, or a value JSON cannot carry, fails the step with a clear error', async () => {
+    const tooLarge = pipeline<{ n: number }>('big-state').modify((data, { state }) => (state.set('image', 'x'.repeat(70_000)), data));
+    await assert.rejects(tooLarge.run({ n: 1 }, { platform: platform() }), (error: unknown) => {
+      assert.match(String((error as Error).message), /key "image" would make the state carried with the request \d+ bytes, past its cap of 65536/);
+      return true;
+    });
+    const notJson = pipeline<{ n: number }>('date-state').modify((data, { state }) => (state.set('at', new Date() as never), data));
+    await assert.rejects(notJson.run({ n: 1 }, { platform: platform() }), (error: unknown) => {
+      assert.match(String((error as Error).message), /pipeline state: .*Date.*the state travels with the request as JSON/);
+      return true;
+    });
+  });
+
   it('an apply of something that is not a deployable is refused when the pipeline is built', () => {
     assert.throws(() => pipeline('not-deployable').apply({ name: 'x' } as unknown as Deployable), refusedWith(ConfigError, /apply\(\) takes a deployable made with deployable\(/));
     assert.throws(() => pipeline<unknown[]>('not-deployable').applyEach(undefined as unknown as Deployable), refusedWith(ConfigError, /applyEach\(\) takes a deployable/));
