@@ -26,8 +26,11 @@ export class StateReplayGuard implements ReplayGuard {
   async claim(requestId: string, position: number): Promise<boolean> {
     if (!(Number.isSafeInteger(position) && position >= 0)) throw new ConfigError(`the position of request "${requestId}" must be a whole number from 0, not ${String(position)}`);
     const namespace = `delivered:${requestId}`;
+    const key = String(position);
+    // A refused replay only reads: `init` restarts the namespace's TTL, and a replayer must not keep a claim alive.
+    if ((await this.#state.get(namespace, key)) !== undefined) return false;
     await this.#state.init(namespace, { ttlMs: this.#ttlMs });
-    return this.#state.compareAndSet(namespace, String(position), undefined, true);
+    return this.#state.compareAndSet(namespace, key, undefined, true);
   }
 
   /** Claims the pair, or throws a `ReplayError` if it was claimed before. */
