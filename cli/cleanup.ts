@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { cleanupPlatform, PLATFORM_NAMES } from '../platforms/index.js';
-import { ConfigError, describeError } from '../src/index.js';
+import { ConfigError } from '../src/errors.js';
+import { describeError } from '../src/observe/describe-error.js';
 import { EXIT_FAILURE } from './exit-codes.js';
 import { addConnectionOptions, platformName, platformOptions, type ConnectionFlags } from './connection.js';
 

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { ConfigError } from '../src/index.js';
+import { ConfigError } from '../src/errors.js';
 
 /** The flags that say where a platform is and how to reach it, as in the example. */
 export interface ConnectionFlags {

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { compileFlow, EmbeddedWorkflows, serveWorkflowApi, Workflows, type TaskBatchKind, type TaskKind, type WorkflowService } from '../flows/index.js';
 import type { FlowGraph } from '../flows/tasks/graph.js';
-import { ConfigError } from '../src/index.js';
+import { ConfigError } from '../src/errors.js';
 import { openStore } from '../stores/open.js';
 import { importModule } from './import-module.js';
 import { port } from './parse-args.js';

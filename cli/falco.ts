@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { ConfigError, describeError } from '../src/index.js';
+import { ConfigError } from '../src/errors.js';
+import { describeError } from '../src/observe/describe-error.js';
 import { cleanupCommand } from './cleanup.js';
 import { consoleCommand } from './console.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit-codes.js';

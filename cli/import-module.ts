@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigError, describeError } from '../src/index.js';
+import { ConfigError } from '../src/errors.js';
+import { describeError } from '../src/observe/describe-error.js';
 
 /** Imports a JavaScript module named on the command line (resolved from the working directory); `what` names it in errors. */
 export async function importModule(path: string, what: string): Promise<Record<string, unknown>> {

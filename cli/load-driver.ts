@@ -1,4 +1,6 @@
-import { ConfigError, describeError, Driver } from '../src/index.js';
+import { Driver } from '../src/driver.js';
+import { ConfigError } from '../src/errors.js';
+import { describeError } from '../src/observe/describe-error.js';
 import { importModule } from './import-module.js';
 
 type DriverClass = new () => Driver;

@@ -1,6 +1,6 @@
 import { closeSync, constants, openSync, statSync, unlinkSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ConfigError } from '../src/index.js';
+import { ConfigError } from '../src/errors.js';
 
 /**
  * Fails before anything runs when an output file cannot be written, rather than after the run:

@@ -1,6 +1,11 @@
 import { statSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { ConfigError, formatSummary, PRICE_TABLES, readRecords, RunStats, writeReport } from '../src/index.js';
+import { ConfigError } from '../src/errors.js';
+import { formatSummary } from '../src/observe/format-summary.js';
+import { PRICE_TABLES } from '../src/observe/pricing.js';
+import { readRecords } from '../src/observe/read-records.js';
+import { writeReport } from '../src/observe/report/index.js';
+import { RunStats } from '../src/observe/run-stats.js';
 import { checkOutputPaths } from './output-paths.js';
 import { positiveInt } from './parse-args.js';
 

@@ -2,20 +2,16 @@ import { writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { createExecutor, EXECUTOR_NAMES } from '../executors/index.js';
 import { createPlatform, PLATFORM_NAMES } from '../platforms/index.js';
-import {
-  AbortedError,
-  ConfigError,
-  describeError,
-  FileJournal,
-  formatSummary,
-  observe,
-  PRICE_TABLES,
-  recordFormatOf,
-  type Driver,
-  type Journal,
-  type Observation,
-  type RunSummary,
-} from '../src/index.js';
+import type { Driver } from '../src/driver.js';
+import { AbortedError, ConfigError } from '../src/errors.js';
+import { FileJournal } from '../src/journal/file-journal.js';
+import type { Journal } from '../src/journal/journal.js';
+import { describeError } from '../src/observe/describe-error.js';
+import { formatSummary } from '../src/observe/format-summary.js';
+import { observe, type Observation } from '../src/observe/observe.js';
+import { PRICE_TABLES } from '../src/observe/pricing.js';
+import { recordFormatOf } from '../src/observe/record-writers.js';
+import type { RunSummary } from '../src/observe/summary.js';
 import { addConnectionOptions, platformName, platformOptions, type ConnectionFlags } from './connection.js';
 import { loadDriver } from './load-driver.js';
 import { EXIT_FAILURE, EXIT_USAGE } from './exit-codes.js';

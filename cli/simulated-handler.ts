@@ -1,4 +1,4 @@
-import { ConfigError } from '../src/index.js';
+import { ConfigError } from '../src/errors.js';
 import { importModule } from './import-module.js';
 
 /**

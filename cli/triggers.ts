@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { createExecutor, EXECUTOR_NAMES } from '../executors/index.js';
 import { ActionWorker, serveEvents, TriggerService, Workspaces, type TriggerRecord, type TriggerSpec } from '../flows/index.js';
 import { createPlatform, PLATFORM_NAMES } from '../platforms/index.js';
-import { ConfigError } from '../src/index.js';
+import { ConfigError } from '../src/errors.js';
 import { openStore } from '../stores/open.js';
 import type { WorkspaceStore } from '../stores/ports/workspace.js';
 import { addConnectionOptions, platformName, platformOptions, type ConnectionFlags } from './connection.js';

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { createExecutor, EXECUTOR_NAMES } from '../executors/index.js';
 import { cancelRun, createRun, isWorkflow, newRunId, readRun, runCoordinatorOnce, summarize, WorkflowWorker, type AnyWorkflow, type RunOutcome } from '../flows/index.js';
 import { createPlatform, PLATFORM_NAMES } from '../platforms/index.js';
-import { ConfigError } from '../src/index.js';
+import { ConfigError } from '../src/errors.js';
 import { openWorkflowLog } from '../stores/open-log.js';
 import { openStore } from '../stores/open.js';
 import type { WorkflowLog } from '../stores/ports/workflow-log.js';

@@ -5,7 +5,7 @@ import { WorkflowClient } from '../flows/console/client.js';
 import { compileFlowFile } from '../flows/littleflow/file.js';
 import type { FlowGraph } from '../flows/tasks/graph.js';
 import type { TaskRun, WorkflowDetail, WorkflowSummary } from '../flows/tasks/service-types.js';
-import { ConfigError } from '../src/index.js';
+import { ConfigError } from '../src/errors.js';
 import type { Json } from '../stores/ports/workspace.js';
 
 /** Where `falco console` listens by default, and so where these commands look for it. */

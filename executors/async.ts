@@ -1,16 +1,12 @@
 import { z } from 'zod';
-import {
-  BaseExecutor,
-  commonExecutorSchema,
-  ConfigError,
-  parseExecutorOptions,
-  sleep,
-  type CongestionController,
-  type CongestionOptions,
-  type PhaseExecution,
-  type Platform,
-  type PlatformCall,
-} from '../src/index.js';
+import type { PlatformCall } from '../src/call.js';
+import { sleep } from '../src/clock.js';
+import type { CongestionController } from '../src/congestion/controller.js';
+import type { CongestionOptions } from '../src/congestion/index.js';
+import { ConfigError } from '../src/errors.js';
+import { BaseExecutor, commonExecutorSchema, parseExecutorOptions } from '../src/executor.js';
+import type { PhaseExecution } from '../src/phase-execution.js';
+import type { Platform } from '../src/platform.js';
 import { checkPacing, pacing, pacingOptions } from './pacing.js';
 import { runWindowed } from './windowed.js';
 

@@ -1,14 +1,10 @@
 import { z } from 'zod';
-import {
-  BaseExecutor,
-  commonExecutorSchema,
-  fixedConcurrency,
-  parseExecutorOptions,
-  sleep,
-  type CongestionController,
-  type Invocation,
-  type PhaseExecution,
-} from '../src/index.js';
+import { sleep } from '../src/clock.js';
+import type { CongestionController } from '../src/congestion/controller.js';
+import { fixedConcurrency } from '../src/congestion/fixed.js';
+import { BaseExecutor, commonExecutorSchema, parseExecutorOptions } from '../src/executor.js';
+import type { Invocation } from '../src/invocation.js';
+import type { PhaseExecution } from '../src/phase-execution.js';
 
 const schema = commonExecutorSchema.extend({
   /** Invocations per batch; all of a batch run at once. */

@@ -1,12 +1,8 @@
-import {
-  BaseExecutor,
-  commonExecutorSchema,
-  parseExecutorOptions,
-  type CongestionController,
-  type CongestionOptions,
-  type PhaseExecution,
-  type Platform,
-} from '../src/index.js';
+import type { CongestionController } from '../src/congestion/controller.js';
+import type { CongestionOptions } from '../src/congestion/index.js';
+import { BaseExecutor, commonExecutorSchema, parseExecutorOptions } from '../src/executor.js';
+import type { PhaseExecution } from '../src/phase-execution.js';
+import type { Platform } from '../src/platform.js';
 import { checkPacing, pacing, pacingOptions } from './pacing.js';
 import { runWindowed } from './windowed.js';
 

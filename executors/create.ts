@@ -1,4 +1,5 @@
-import { ConfigError, type Executor } from '../src/index.js';
+import { ConfigError } from '../src/errors.js';
+import type { Executor } from '../src/executor.js';
 import { AsyncExecutor } from './async.js';
 import { BatchedExecutor } from './batched.js';
 import { ConcurrentExecutor } from './concurrent.js';

@@ -1,12 +1,9 @@
 import { z } from 'zod';
-import {
-  congestionSchema,
-  ConfigError,
-  createCongestionController,
-  parseOptions,
-  type CongestionController,
-  type Platform,
-} from '../src/index.js';
+import type { CongestionController } from '../src/congestion/controller.js';
+import { congestionSchema, createCongestionController } from '../src/congestion/index.js';
+import { ConfigError } from '../src/errors.js';
+import { parseOptions } from '../src/options.js';
+import type { Platform } from '../src/platform.js';
 
 /** Options of the executors whose pacing the user may choose: a concurrency, or a congestion controller. */
 export const pacingOptions = {

@@ -1,12 +1,7 @@
-import {
-  BaseExecutor,
-  commonExecutorSchema,
-  fixedConcurrency,
-  parseExecutorOptions,
-  type CommonExecutorOptions,
-  type CongestionController,
-  type PhaseExecution,
-} from '../src/index.js';
+import type { CongestionController } from '../src/congestion/controller.js';
+import { fixedConcurrency } from '../src/congestion/fixed.js';
+import { BaseExecutor, commonExecutorSchema, parseExecutorOptions, type CommonExecutorOptions } from '../src/executor.js';
+import type { PhaseExecution } from '../src/phase-execution.js';
 
 export type SequentialExecutorOptions = CommonExecutorOptions;
 

@@ -1,4 +1,4 @@
-import type { PhaseExecution } from '../src/index.js';
+import type { PhaseExecution } from '../src/phase-execution.js';
 
 /**
  * Starts the phase's invocations in order, keeping at most `window()` of them open (in flight,

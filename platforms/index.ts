@@ -1,4 +1,5 @@
-import { ConfigError, type Platform } from '../src/index.js';
+import { ConfigError } from '../src/errors.js';
+import type { Platform } from '../src/platform.js';
 import type { CleanupResult } from './shared/cleanup.js';
 
 export const PLATFORM_NAMES = ['local', 'simulated', 'openwhisk', 'lambda', 'gcf'] as const;

@@ -1,7 +1,8 @@
 import { v2 } from '@google-cloud/functions';
 import { GoogleAuth, type AuthClient, type JWTInput } from 'google-auth-library';
 import { readFile } from 'node:fs/promises';
-import { ConfigError, redact } from '../../src/index.js';
+import { ConfigError } from '../../src/errors.js';
+import { redact } from '../../src/secrets.js';
 import { transportOf, type ResolvedGcfOptions } from './options.js';
 
 const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';

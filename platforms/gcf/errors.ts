@@ -1,15 +1,5 @@
-import {
-  AbortedError,
-  FalcoError,
-  FatalError,
-  isConnectionError,
-  redact,
-  ThrottledError,
-  TimeoutError,
-  toFalcoError,
-  TransientError,
-  type FalcoErrorOptions,
-} from '../../src/index.js';
+import { AbortedError, FalcoError, FatalError, isConnectionError, ThrottledError, TimeoutError, toFalcoError, TransientError, type FalcoErrorOptions } from '../../src/errors.js';
+import { redact } from '../../src/secrets.js';
 
 /** gRPC status names by code; the API's errors carry one (the REST transport sends the name in the body). */
 const GRPC_STATUS = [

@@ -1,5 +1,7 @@
 import type { protos } from '@google-cloud/functions';
-import { ConfigError, type Deployable, type Deployment } from '../../src/index.js';
+import type { Deployable } from '../../src/deployable.js';
+import { ConfigError } from '../../src/errors.js';
+import type { Deployment } from '../../src/platform.js';
 import { falcoRuntimeId, type GcfRuntime } from './runtimes.js';
 
 export type CloudFunction = protos.google.cloud.functions.v2.IFunction;

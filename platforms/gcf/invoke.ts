@@ -1,17 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
-import {
-  errorFromHttpStatus,
-  FatalError,
-  FunctionError,
-  isConnectionError,
-  parseRetryAfter,
-  redact,
-  TransientError,
-  type FalcoError,
-  type InvokeResult,
-  type PlatformTimings,
-} from '../../src/index.js';
+import { errorFromHttpStatus, FatalError, FunctionError, isConnectionError, parseRetryAfter, TransientError, type FalcoError, type PlatformTimings } from '../../src/errors.js';
+import type { InvokeResult } from '../../src/platform.js';
+import { redact } from '../../src/secrets.js';
 import { EXCERPT_CHARS, excerpt, failureOf } from './errors.js';
 
 export interface FunctionCall {

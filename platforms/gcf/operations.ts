@@ -1,4 +1,5 @@
-import { sleep, TimeoutError } from '../../src/index.js';
+import { sleep } from '../../src/clock.js';
+import { TimeoutError } from '../../src/errors.js';
 
 /** The part of google-gax's long-running operation this adapter uses. */
 export interface PolledOperation {

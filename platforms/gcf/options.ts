@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseOptions } from '../../src/index.js';
+import { parseOptions } from '../../src/options.js';
 
 const projectIdSchema = z
   .string()

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DeploymentError, type Deployable } from '../../src/index.js';
+import type { Deployable } from '../../src/deployable.js';
+import { DeploymentError } from '../../src/errors.js';
 import { codeFile, codeFiles, zipCode, type CodeFiles } from '../shared/package.js';
 import type { GcfRuntime } from './runtimes.js';
 import { NODE_WRAPPER } from './wrapper-node.js';

@@ -1,21 +1,9 @@
 import { Agent } from 'undici';
-import {
-  DeploymentError,
-  errorFromHttpStatus,
-  FatalError,
-  isConnectionError,
-  redact,
-  toFalcoError,
-  TransientError,
-  type CallOptions,
-  type CongestionOptions,
-  type Deployable,
-  type Deployment,
-  type FalcoError,
-  type InvokeOptions,
-  type InvokeResult,
-  type Platform,
-} from '../../src/index.js';
+import type { CongestionOptions } from '../../src/congestion/index.js';
+import type { Deployable } from '../../src/deployable.js';
+import { DeploymentError, errorFromHttpStatus, FatalError, isConnectionError, toFalcoError, TransientError, type FalcoError } from '../../src/errors.js';
+import type { CallOptions, Deployment, InvokeOptions, InvokeResult, Platform } from '../../src/platform.js';
+import { redact } from '../../src/secrets.js';
 import { deploymentName } from '../shared/names.js';
 import { connect, type Connection } from './connection.js';
 import { apiError, failureOf, isNotFound } from './errors.js';

@@ -1,4 +1,5 @@
-import { sleep, toFalcoError } from '../../src/index.js';
+import { sleep } from '../../src/clock.js';
+import { toFalcoError } from '../../src/errors.js';
 import type { Connection } from './connection.js';
 import { apiError, failureOf, isNotFound } from './errors.js';
 import { abortable, awaitOperation } from './operations.js';

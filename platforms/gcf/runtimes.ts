@@ -1,4 +1,5 @@
-import { ConfigError, parseRuntimeId, type Language } from '../../src/index.js';
+import { ConfigError } from '../../src/errors.js';
+import { parseRuntimeId, type Language } from '../../src/runtime.js';
 
 /** falco's runtime ids and the Cloud Functions (2nd gen) runtimes they deploy to. */
 const GCF_RUNTIMES: Readonly<Record<string, string>> = {

@@ -1,6 +1,7 @@
 import type { protos } from '@google-cloud/functions';
 import type { Dispatcher } from 'undici';
-import { DeploymentError, errorFromHttpStatus, FalcoError, isConnectionError, redact, TransientError } from '../../src/index.js';
+import { DeploymentError, errorFromHttpStatus, FalcoError, isConnectionError, TransientError } from '../../src/errors.js';
+import { redact } from '../../src/secrets.js';
 import type { Connection } from './connection.js';
 import { apiError, excerpt, failureOf } from './errors.js';
 import { abortable } from './operations.js';

@@ -1,7 +1,7 @@
 import { paginateListFunctions } from '@aws-sdk/client-lambda';
 import { z } from 'zod';
 import { FALCO_NAME_PREFIX, isFalcoName } from '../shared/names.js';
-import { parseOptions } from '../../src/index.js';
+import { parseOptions } from '../../src/options.js';
 import { removeEach, type CleanupResult } from '../shared/cleanup.js';
 import { controlClient } from './clients.js';
 import { lambdaError } from './errors.js';

@@ -6,7 +6,8 @@ import {
   type CreateFunctionRequest,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { DeploymentError, now, sleep, type FalcoError } from '../../src/index.js';
+import { now, sleep } from '../../src/clock.js';
+import { DeploymentError, type FalcoError } from '../../src/errors.js';
 import { lambdaError } from './errors.js';
 
 /** Lambda's refusals of the function itself (code, configuration): the deployable must change. */

@@ -1,5 +1,7 @@
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
-import { ConfigError, type Deployable, type Deployment } from '../../src/index.js';
+import type { Deployable } from '../../src/deployable.js';
+import { ConfigError } from '../../src/errors.js';
+import type { Deployment } from '../../src/platform.js';
 import { falcoRuntime } from './runtimes.js';
 
 /** Tags keep what Lambda cannot say about a function: falco's runtime id and whether it is idempotent. */

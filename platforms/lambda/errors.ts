@@ -1,19 +1,5 @@
-import {
-  ConfigError,
-  DeploymentError,
-  errorFromHttpStatus,
-  FalcoError,
-  FatalError,
-  FunctionError,
-  isConnectionError,
-  parseRetryAfter,
-  redact,
-  ThrottledError,
-  TimeoutError,
-  toFalcoError,
-  TransientError,
-  type PlatformTimings,
-} from '../../src/index.js';
+import { ConfigError, DeploymentError, errorFromHttpStatus, FalcoError, FatalError, FunctionError, isConnectionError, parseRetryAfter, ThrottledError, TimeoutError, toFalcoError, TransientError, type PlatformTimings } from '../../src/errors.js';
+import { redact } from '../../src/secrets.js';
 
 /** Lambda's limit on a synchronous (RequestResponse) request and response: 6 MB. */
 export const SYNC_PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;

@@ -1,5 +1,6 @@
 import { InvokeCommand, type InvocationResponse, type LambdaClient } from '@aws-sdk/client-lambda';
-import type { Deployment, InvokeOptions, InvokeResult, PlatformTimings } from '../../src/index.js';
+import type { PlatformTimings } from '../../src/errors.js';
+import type { Deployment, InvokeOptions, InvokeResult } from '../../src/platform.js';
 import { functionErrorFrom, lambdaError, PayloadTooLargeError, SYNC_PAYLOAD_LIMIT_BYTES } from './errors.js';
 import { timingsFromLogTail } from './report.js';
 

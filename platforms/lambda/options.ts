@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseOptions } from '../../src/index.js';
+import { parseOptions } from '../../src/options.js';
 
 /**
  * Secrets are only checked for presence: a failed check quotes the value it got, and a secret

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { codeFiles, zipCode } from '../shared/package.js';
-import { parseRuntimeId, type Deployable } from '../../src/index.js';
+import type { Deployable } from '../../src/deployable.js';
+import { parseRuntimeId } from '../../src/runtime.js';
 import { NODE_HANDLER } from './wrappers/node-handler.js';
 import { PYTHON_HANDLER } from './wrappers/python-handler.js';
 

@@ -1,17 +1,11 @@
 import { GetFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { deploymentName } from '../shared/names.js';
-import {
-  ConfigError,
-  now,
-  type CallOptions,
-  type CongestionOptions,
-  type Deployable,
-  type Deployment,
-  type InvokeOptions,
-  type InvokeResult,
-  type Platform,
-} from '../../src/index.js';
+import { now } from '../../src/clock.js';
+import type { CongestionOptions } from '../../src/congestion/index.js';
+import type { Deployable } from '../../src/deployable.js';
+import { ConfigError } from '../../src/errors.js';
+import type { CallOptions, Deployment, InvokeOptions, InvokeResult, Platform } from '../../src/platform.js';
 import { controlClient, iamClient, invokeClient } from './clients.js';
 import { createFunction, limitConcurrency, waitUntilActive, type DeployCall } from './deploy.js';
 import { deploymentFromLambda, deploymentTags, lambdaDeployment, lambdaLimits } from './deployment.js';

@@ -1,4 +1,4 @@
-import type { PlatformTimings } from '../../src/index.js';
+import type { PlatformTimings } from '../../src/errors.js';
 
 /**
  * Reads Lambda's REPORT line from a base64 log tail (`X-Amz-Log-Result`):

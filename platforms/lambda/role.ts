@@ -9,7 +9,7 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import { paginateListFunctions, type LambdaClient } from '@aws-sdk/client-lambda';
-import { DeploymentError } from '../../src/index.js';
+import { DeploymentError } from '../../src/errors.js';
 import { grantBasicExecution } from './basic-execution.js';
 import { lambdaError } from './errors.js';
 

@@ -1,5 +1,6 @@
 import type { Runtime } from '@aws-sdk/client-lambda';
-import { ConfigError, parseRuntimeId } from '../../src/index.js';
+import { ConfigError } from '../../src/errors.js';
+import { parseRuntimeId } from '../../src/runtime.js';
 
 /** Lambda's runtime for each falco runtime; bare `python:3` gets the newest Python falco knows. */
 const LAMBDA_RUNTIMES: Readonly<Record<string, Runtime>> = {

@@ -1,4 +1,5 @@
-import { ConfigError, findNonJsonValue } from '../../src/index.js';
+import { ConfigError } from '../../src/errors.js';
+import { findNonJsonValue } from '../../src/json.js';
 
 /**
  * The JSON text a function receives: the deployment's params merged under the input (the input

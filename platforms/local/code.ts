@@ -1,7 +1,9 @@
 import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { ConfigError, type Deployable, DeploymentError, FatalError, parseRuntimeId } from '../../src/index.js';
+import type { Deployable } from '../../src/deployable.js';
+import { ConfigError, DeploymentError, FatalError } from '../../src/errors.js';
+import { parseRuntimeId } from '../../src/runtime.js';
 import { codeFiles, dirEntryFile } from '../shared/package.js';
 import { unzipTo } from '../shared/unzip.js';
 import { codeDirPrefix } from './leftovers.js';

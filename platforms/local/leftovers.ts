@@ -1,7 +1,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeploymentError } from '../../src/index.js';
+import { DeploymentError } from '../../src/errors.js';
 import { type CleanupResult, removeEach } from '../shared/cleanup.js';
 
 /** `falco-local-<pid>-<random>`: the pid of the process that deployed the function says whose it is. */

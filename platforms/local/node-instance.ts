@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { DeploymentError } from '../../src/index.js';
+import { DeploymentError } from '../../src/errors.js';
 import { childrenBuffer, trackedChildren } from './children.js';
 import { functionEnv, memoryMessage, type Crash, type Instance, type InstanceHandlers, type InstanceSpec } from './instance.js';
 import { decodeInit, decodeReply, protocolBroken } from './messages.js';

@@ -1,17 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import {
-  AbortedError,
-  type CallOptions,
-  type CongestionOptions,
-  type Deployable,
-  type Deployment,
-  FatalError,
-  type InvokeOptions,
-  type InvokeResult,
-  parseRuntimeId,
-  type Platform,
-  type Submission,
-} from '../../src/index.js';
+import type { CongestionOptions } from '../../src/congestion/index.js';
+import type { Deployable } from '../../src/deployable.js';
+import { AbortedError, FatalError } from '../../src/errors.js';
+import type { CallOptions, Deployment, InvokeOptions, InvokeResult, Platform, Submission } from '../../src/platform.js';
+import { parseRuntimeId } from '../../src/runtime.js';
 import { deploymentName } from '../shared/names.js';
 import { argsText } from './args.js';
 import { defaultInstanceCap } from './capacity.js';

@@ -1,4 +1,5 @@
-import { FatalError, type InvokeResult, ThrottledError } from '../../src/index.js';
+import { FatalError, ThrottledError } from '../../src/errors.js';
+import type { InvokeResult } from '../../src/platform.js';
 import type { InstanceFactory } from './instance.js';
 import { type PoolContext, Slot } from './slot.js';
 import { WaitingCalls } from './waiting.js';

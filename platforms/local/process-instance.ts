@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
-import { DeploymentError } from '../../src/index.js';
+import { DeploymentError } from '../../src/errors.js';
 import { Channel } from './channel.js';
 import type { Crash, Instance, InstanceHandlers, InstanceSpec } from './instance.js';
 import { killGroup } from './process-group.js';

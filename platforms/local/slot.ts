@@ -1,12 +1,6 @@
-import {
-  AbortedError,
-  type FalcoError,
-  FunctionError,
-  type InvokeResult,
-  now,
-  type PlatformTimings,
-  TimeoutError,
-} from '../../src/index.js';
+import { now } from '../../src/clock.js';
+import { AbortedError, type FalcoError, FunctionError, type PlatformTimings, TimeoutError } from '../../src/errors.js';
+import type { InvokeResult } from '../../src/platform.js';
 import { memoryMessage, type Crash, type Instance, type InstanceFactory, type InstanceHandlers } from './instance.js';
 import { excerpt } from './messages.js';
 import { monotonicMs, type Failure, type Reply, type Success } from './protocol.js';

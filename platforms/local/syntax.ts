@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { DeploymentError, type Language } from '../../src/index.js';
+import { DeploymentError } from '../../src/errors.js';
+import type { Language } from '../../src/runtime.js';
 import { checkNodeSyntax } from '../shared/node-loader.js';
 import type { LocalCode } from './code.js';
 

@@ -1,4 +1,5 @@
-import { AbortedError, type FalcoError, type InvokeResult, ThrottledError } from '../../src/index.js';
+import { AbortedError, type FalcoError, ThrottledError } from '../../src/errors.js';
+import type { InvokeResult } from '../../src/platform.js';
 import type { Slot } from './slot.js';
 
 /**

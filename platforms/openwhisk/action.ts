@@ -1,4 +1,6 @@
-import { parseRuntimeId, type Deployable, type Deployment, type Language } from '../../src/index.js';
+import type { Deployable } from '../../src/deployable.js';
+import type { Deployment } from '../../src/platform.js';
+import { parseRuntimeId, type Language } from '../../src/runtime.js';
 import { codeFile, codeFiles, DEFAULT_ENTRY_FILE, zipCode, type CodeFiles } from '../shared/package.js';
 
 interface KeyValue {

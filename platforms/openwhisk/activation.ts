@@ -1,13 +1,6 @@
-import {
-  DeploymentError,
-  FatalError,
-  FunctionError,
-  now,
-  TimeoutError,
-  TransientError,
-  type InvokeResult,
-  type PlatformTimings,
-} from '../../src/index.js';
+import { now } from '../../src/clock.js';
+import { DeploymentError, FatalError, FunctionError, TimeoutError, TransientError, type PlatformTimings } from '../../src/errors.js';
+import type { InvokeResult } from '../../src/platform.js';
 
 /** An activation record as the OpenWhisk API returns it (the fields falco reads). */
 export interface Activation {

@@ -1,5 +1,5 @@
 import { Agent, errors as undiciErrors, request } from 'undici';
-import { TimeoutError } from '../../src/index.js';
+import { TimeoutError } from '../../src/errors.js';
 import { isActivation, type Activation } from './activation.js';
 import type { Connection } from './connection.js';
 import { aborted, classifyFailure, type FailureContext } from './errors.js';

@@ -1,4 +1,5 @@
-import { toFalcoError, type CallOptions } from '../../src/index.js';
+import { toFalcoError } from '../../src/errors.js';
+import type { CallOptions } from '../../src/platform.js';
 import { removeEach, type CleanupResult } from '../shared/cleanup.js';
 import { isFalcoName } from '../shared/names.js';
 import { OpenWhiskClient } from './client.js';

@@ -1,5 +1,5 @@
 import openwhisk from 'openwhisk';
-import { DeploymentError, TimeoutError } from '../../src/index.js';
+import { DeploymentError, TimeoutError } from '../../src/errors.js';
 import type { ActionBody, StoredAction } from './action.js';
 import { OpenWhiskAgent } from './agent.js';
 import { resolveConnection, type Connection } from './connection.js';

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../src/index.js';
+import { ConfigError } from '../../src/errors.js';
 import type { OpenWhiskSettings } from './options.js';
 import { defaultWskpropsPath, readWskprops } from './wskprops.js';
 

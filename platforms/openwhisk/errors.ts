@@ -1,16 +1,5 @@
-import {
-  AbortedError,
-  errorFromHttpStatus,
-  FalcoError,
-  FatalError,
-  isConnectionError,
-  parseRetryAfter,
-  redact,
-  toFalcoError,
-  TransientError,
-  type FalcoErrorOptions,
-} from '../../src/index.js';
-import { messageOf } from '../../src/errors.js';
+import { AbortedError, errorFromHttpStatus, FalcoError, FatalError, isConnectionError, messageOf, parseRetryAfter, toFalcoError, TransientError, type FalcoErrorOptions } from '../../src/errors.js';
+import { redact } from '../../src/secrets.js';
 import type { Seen } from './agent.js';
 
 export interface FailureContext {

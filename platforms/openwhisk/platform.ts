@@ -1,19 +1,8 @@
-import {
-  ConfigError,
-  FalcoError,
-  FatalError,
-  now,
-  sleep,
-  TimeoutError,
-  type CallOptions,
-  type CongestionOptions,
-  type Deployable,
-  type Deployment,
-  type InvokeOptions,
-  type InvokeResult,
-  type Platform,
-  type Submission,
-} from '../../src/index.js';
+import { now, sleep } from '../../src/clock.js';
+import type { CongestionOptions } from '../../src/congestion/index.js';
+import type { Deployable } from '../../src/deployable.js';
+import { ConfigError, FalcoError, FatalError, TimeoutError } from '../../src/errors.js';
+import type { CallOptions, Deployment, InvokeOptions, InvokeResult, Platform, Submission } from '../../src/platform.js';
 import { deploymentName } from '../shared/names.js';
 import { actionBody, deploymentOf } from './action.js';
 import { activationOutcome, isActivation } from './activation.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '../../src/index.js';
+import { ConfigError } from '../../src/errors.js';
 
 /** The file `wsk` keeps its settings in: `$WSK_CONFIG_FILE`, else `~/.wskprops`. */
 export function defaultWskpropsPath(): string {

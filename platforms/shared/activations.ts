@@ -1,4 +1,5 @@
-import { FatalError, type InvokeResult } from '../../src/index.js';
+import { FatalError } from '../../src/errors.js';
+import type { InvokeResult } from '../../src/platform.js';
 
 type Entry = { readonly deployment: string } & ({ done: false } | { done: true; result: InvokeResult } | { done: true; error: unknown });
 

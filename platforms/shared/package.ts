@@ -1,7 +1,9 @@
 import archiver from 'archiver';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join, posix } from 'node:path';
-import { DeploymentError, parseRuntimeId, type Deployable, type Language } from '../../src/index.js';
+import type { Deployable } from '../../src/deployable.js';
+import { DeploymentError } from '../../src/errors.js';
+import { parseRuntimeId, type Language } from '../../src/runtime.js';
 import { unzipFiles } from './unzip.js';
 
 /** The file an action's entry point lives in, when the deployable does not say. */

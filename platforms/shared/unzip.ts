@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import yauzl from 'yauzl';
-import { DeploymentError } from '../../src/index.js';
+import { DeploymentError } from '../../src/errors.js';
 
 /** One file of a zip: its content and permission bits. */
 export interface ZipFile {

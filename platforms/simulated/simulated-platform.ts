@@ -1,22 +1,9 @@
 import { z } from 'zod';
-import {
-  deployable as checkDeployable,
-  FatalError,
-  FunctionError,
-  parseOptions,
-  realClock,
-  ThrottledError,
-  TimeoutError,
-  TransientError,
-  type CallOptions,
-  type Clock,
-  type Deployable,
-  type Deployment,
-  type InvokeOptions,
-  type InvokeResult,
-  type Platform,
-  type Submission,
-} from '../../src/index.js';
+import { realClock, type Clock } from '../../src/clock.js';
+import { deployable as checkDeployable, type Deployable } from '../../src/deployable.js';
+import { FatalError, FunctionError, ThrottledError, TimeoutError, TransientError } from '../../src/errors.js';
+import { parseOptions } from '../../src/options.js';
+import type { CallOptions, Deployment, InvokeOptions, InvokeResult, Platform, Submission } from '../../src/platform.js';
 import { Activations } from '../shared/activations.js';
 import { deploymentName } from '../shared/names.js';
 import { drawLatency, latencySchema, type Latency } from './latency.js';

@@ -1,4 +1,5 @@
-import { journalKey, JournalError, type Journal, type JournalRecord } from '../../src/index.js';
+import { JournalError } from '../../src/journal/file-journal.js';
+import { journalKey, type Journal, type JournalRecord } from '../../src/journal/journal.js';
 import { openRedis, parseRedisUrl, runKey, safeUrl, type RedisClient, type RedisConnectionOptions } from './connection.js';
 
 /** How many records one HSCAN step returns while loading. */
