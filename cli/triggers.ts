@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { createExecutor, EXECUTOR_NAMES } from '../executors/index.js';
-import { ActionWorker, serveEvents, TriggerService, Workspaces, type TriggerRecord, type TriggerSpec } from '../flows/index.js';
+import { ActionWorker, COORDINATOR_DEPLOYMENT, coordinatorDeployable, serveEvents, TriggerService, Workspaces, type TriggerRecord, type TriggerSpec } from '../flows/index.js';
 import { createPlatform, PLATFORM_NAMES } from '../platforms/index.js';
+import type { Deployable } from '../src/deployable.js';
 import { ConfigError } from '../src/errors.js';
 import { openStore } from '../stores/open.js';
 import type { WorkspaceStore } from '../stores/ports/workspace.js';
@@ -77,6 +78,7 @@ interface ServeFlags extends StoreFlags, ConnectionFlags {
   readonly platform?: string;
   readonly executor: string;
   readonly concurrency?: number;
+  readonly coordinatorEnv?: string[];
 }
 
 function serveCommand(): Command {
@@ -93,7 +95,8 @@ function serveCommand(): Command {
     .option('--triggers <file>', 'add the triggers in this JSON file first')
     .addOption(new Option('-p, --platform <name>', 'where invoke actions run (default: local)').choices(PLATFORM_NAMES))
     .addOption(new Option('-e, --executor <name>', 'how invoke commands are pushed through').choices(EXECUTOR_NAMES).default('concurrent'))
-    .option('-c, --concurrency <n>', 'invocations in flight at once', positiveInt);
+    .option('-c, --concurrency <n>', 'invocations in flight at once', positiveInt)
+    .option('--coordinator-env <names...>', "environment variables this process passes to the coordinator function of workflows as code (it sees only its own): those the workflow's module reads");
   return addConnectionOptions(command).action(async (workspace: string, flags: ServeFlags) => {
     const specs = flags.triggers ? await readSpecs(flags.triggers) : undefined;
     const store = await openStore(flags.store);
@@ -105,7 +108,8 @@ function serveCommand(): Command {
       if (specs) await workspaces.addTriggers(workspace, specs);
       const service = await TriggerService.start({ store, workspace });
       const executor = createExecutor(flags.executor, flags.concurrency === undefined ? {} : { concurrency: flags.concurrency });
-      const worker = await ActionWorker.start({ store, workspace, platform, executor });
+      const deployments: Record<string, Deployable> = flags.store === 'memory:' ? {} : { [COORDINATOR_DEPLOYMENT]: coordinatorDeployable(flags.store, passedEnv(flags.coordinatorEnv)) };
+      const worker = await ActionWorker.start({ store, workspace, platform, executor, deployments });
       const http = await serveEvents({ workspaces, workspace, port: flags.port, host: flags.listen });
       process.stdout.write(`falco: serving workspace ${workspace} on ${http.url}\n`);
       await new Promise<void>((resolve) => {
@@ -159,3 +163,8 @@ function describe(record: TriggerRecord): string {
   return `${spec.id}\t${spec.condition.name}\t${spec.action.name}\tfired ${record.fired}\t${spec.transient === false ? 'persistent' : 'transient'}\n`;
 }
 
+
+/** The named variables of this process's environment (a name not set is left out). */
+function passedEnv(names: readonly string[] = []): Record<string, string> {
+  return Object.fromEntries(names.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]!]])));
+}

@@ -1,13 +1,13 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { createExecutor, EXECUTOR_NAMES } from '../executors/index.js';
-import { cancelRun, createRun, isWorkflow, newRunId, readRun, runCoordinatorOnce, summarize, WorkflowWorker, type AnyWorkflow, type RunOutcome } from '../flows/index.js';
+import { cancelRun, coordinatorDeployable, createRun, functionWake, newRunId, pickWorkflow, readRun, runCoordinatorOnce, summarize, WorkflowWorker, type AnyWorkflow, type RunOutcome } from '../flows/index.js';
 import { createPlatform, PLATFORM_NAMES } from '../platforms/index.js';
 import { ConfigError } from '../src/errors.js';
 import { openWorkflowLog } from '../stores/open-log.js';
 import { openStore } from '../stores/open.js';
 import type { WorkflowLog } from '../stores/ports/workflow-log.js';
-import type { Json, WorkspaceStore } from '../stores/ports/workspace.js';
+import type { Json, NamedRef, WorkspaceStore } from '../stores/ports/workspace.js';
 import { addConnectionOptions, platformName, platformOptions, type ConnectionFlags } from './connection.js';
 import { EXIT_FAILURE, EXIT_OK } from './exit-codes.js';
 import { importModule } from './import-module.js';
@@ -26,6 +26,17 @@ interface HostFlags extends StoreFlags, ConnectionFlags {
   readonly concurrency?: number;
   /** Run the coordinator once and exit when it suspends (another process serves the workspace). */
   readonly once?: boolean;
+  /** Where the coordinator runs between wakes: hosted here, once per command, or as a function the run's action worker invokes. */
+  readonly coordinator?: 'host' | 'once' | 'function';
+}
+
+/** How the run's coordinator is woken when it ran once here: undefined when it is hosted in this process. */
+function onceWake(flags: HostFlags, runId: string): { wake?: NamedRef } | undefined {
+  const mode = flags.coordinator ?? (flags.once ? 'once' : 'host');
+  if (mode === 'host') return undefined;
+  if (mode === 'once') return {};
+  coordinatorDeployable(flags.store);
+  return { wake: functionWake(runId) };
 }
 
 /** Adds `run`, `status`, `cancel` and `resume` for workflows as code to a `workflow` command. */
@@ -38,14 +49,15 @@ export function addWorkflowCodeCommands(workflow: Command): Command {
       .option('--input <json>', 'the workflow input, as JSON (default: null)', parseJson, null)
       .option('--workflow <name>', 'which exported workflow to run, when the module exports several')
       .action(async (module: string, flags: HostFlags & { id?: string; input: unknown; workflow?: string }) => {
-        const workflow = pick(await importModule(module, 'the workflow module'), flags.workflow, module);
+        const workflow = pickWorkflow(await importModule(module, 'the workflow module'), flags.workflow, module);
         const runId = flags.id ?? newRunId(workflow.name);
         process.stdout.write(`falco: workflow run ${runId}\n`);
         await withRuns(flags, async (store, log) => {
           const input = flags.input as Json;
-          if (flags.once) {
+          const wake = onceWake(flags, runId);
+          if (wake) {
             await createRun(log, runId, { kind: 'started', workflow: workflow.name, input, module: resolve(module) });
-            return report(await runCoordinatorOnce({ store, log, workflow, runId }));
+            return report(await runCoordinatorOnce({ store, log, workflow, runId, ...wake }));
           }
           // The command line cannot know the module's input type: the workflow checks what it gets.
           return host(store, log, flags, workflow, (worker) => worker.start(workflow, input as never, { runId, module: resolve(module) }));
@@ -85,8 +97,9 @@ export function addWorkflowCodeCommands(workflow: Command): Command {
           const history = await readRun(log, id);
           const module = flags.module ?? history.started!.module;
           if (module === undefined) throw new ConfigError(`run ${id} was not started from a module: give it with --module FILE`);
-          const workflow = pick(await importModule(module, 'the workflow module'), history.started!.workflow, module);
-          if (flags.once) return report(await runCoordinatorOnce({ store, log, workflow, runId: id }));
+          const workflow = pickWorkflow(await importModule(module, 'the workflow module'), history.started!.workflow, module);
+          const wake = onceWake(flags, id);
+          if (wake) return report(await runCoordinatorOnce({ store, log, workflow, runId: id, ...wake }));
           return host(store, log, flags, workflow, (worker) => worker.resume(id, { retryFailed: !flags.keepFailed }));
         });
       }),
@@ -104,7 +117,14 @@ function hostOptions(command: Command): Command {
       .addOption(new Option('-p, --platform <name>', 'where the functions run (default: local)').choices(PLATFORM_NAMES))
       .addOption(new Option('-e, --executor <name>', 'how invoke commands are pushed through').choices(EXECUTOR_NAMES).default('concurrent'))
       .option('-c, --concurrency <n>', 'invocations in flight at once', positiveInt)
-      .option('--once', 'run the coordinator once and exit when it suspends; another process serves the run (falco triggers serve <id>)'),
+      .option('--once', 'the same as --coordinator once')
+      .addOption(
+        new Option(
+          '--coordinator <mode>',
+          'host: the coordinator runs in this process until the run ends; once: it runs once and this command exits when it suspends, and something runs it again on its wake event; ' +
+            'function: it runs once here, then each wake invokes it as a function through the action worker of `falco triggers serve <id>` (nothing runs while the run waits)',
+        ).choices(['host', 'once', 'function']),
+      ),
   );
 }
 
@@ -130,20 +150,6 @@ function report(outcome: 'suspended' | RunOutcome): void {
   }
   process.stdout.write(`${JSON.stringify(outcome)}\n`);
   process.exitCode = outcome.status === 'succeeded' ? EXIT_OK : EXIT_FAILURE;
-}
-
-/** The workflow a module exports: by name, else its default export, else the only one. */
-function pick(exports: Record<string, unknown>, name: string | undefined, module: string): AnyWorkflow {
-  const workflows = Object.values(exports).filter(isWorkflow);
-  if (name !== undefined) {
-    const named = workflows.find((workflow) => workflow.name === name);
-    if (!named) throw new ConfigError(`${module} exports no workflow named "${name}" (it exports ${workflows.map((w) => `"${w.name}"`).join(', ') || 'none'})`);
-    return named;
-  }
-  if (isWorkflow(exports.default)) return exports.default;
-  if (workflows.length === 1) return workflows[0]!;
-  if (workflows.length === 0) throw new ConfigError(`${module} exports no workflow: export one made with defineWorkflow(name, async (ctx, input) => ...)`);
-  throw new ConfigError(`${module} exports ${workflows.length} workflows (${workflows.map((w) => `"${w.name}"`).join(', ')}): pick one with --workflow NAME`);
 }
 
 async function withRuns<T>(flags: StoreFlags, use: (store: WorkspaceStore, log: WorkflowLog) => Promise<T>): Promise<T> {

@@ -2,7 +2,7 @@
 export { TriggerEngine, type BatchOutcome, type Rejected } from './triggers/engine.js';
 export { Registry, type ResolvedTrigger } from './triggers/registry.js';
 export { createRegistry } from './triggers/builtins.js';
-export { DeploymentNotKnownError, DuplicateRegistrationError, TriggerDefinitionError } from './triggers/errors.js';
+export { DeliveryCapError, DeploymentNotKnownError, DuplicateRegistrationError, TriggerDefinitionError } from './triggers/errors.js';
 export { ActionWorker, resultEventId, type ActionWorkerOptions } from './triggers/action-worker.js';
 export { compareEntryIds } from './triggers/entry-id.js';
 export { TriggerIndex } from './triggers/trigger-index.js';

@@ -4,7 +4,7 @@ import { FalcoError, toFalcoError } from '../../src/errors.js';
 import { errorInfo } from '../../src/invocation.js';
 import { findNonJsonValue } from '../../src/json.js';
 import { makeEvent } from '../../stores/ports/event.js';
-import type { Json, TriggerSpec, WorkspaceStore } from '../../stores/ports/workspace.js';
+import type { Json, NamedRef, TriggerSpec, WorkspaceStore } from '../../stores/ports/workspace.js';
 import { JOIN_EXPECTED_TYPE } from '../triggers/conditions/join.js';
 import type { Registry } from '../triggers/registry.js';
 import { CodeContext } from './context.js';
@@ -23,6 +23,8 @@ export interface ActivationOptions {
   readonly startChild?: ChildStarter;
   /** What the inbox saw while the activation read it (a cancel, say). */
   readonly signals: InboxSignals;
+  /** What the run's wake trigger does when what the code waits for has ended: publish `falco.code.wake` (a hosting worker reads it) by default. */
+  readonly wake?: NamedRef;
 }
 
 export type ActivationOutcome = { readonly status: 'finished'; readonly finished: FinishedRecord } | { readonly status: 'suspended' };
@@ -120,7 +122,7 @@ async function armWake(state: RunState, waits: readonly PendingWait[], options: 
     id: 'wake',
     activation: [...slots.flatMap((slot) => completionFilters(run, slot, OPS[slot[0]!]!, history.epochOf(slot))), { type: JOIN_EXPECTED_TYPE, subject: `${run}/wake` }],
     condition: { name: 'join' },
-    action: { name: 'publish', options: { type: WAKE, subject: run } },
+    action: options.wake ?? { name: 'publish', options: { type: WAKE, subject: run } },
     transient: true,
   };
   const marker = await putTriggers(options.store, options.registry, run, [spec]);

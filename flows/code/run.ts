@@ -3,7 +3,7 @@ import type { Platform } from '../../src/platform.js';
 import { MemoryWorkflowLog } from '../../stores/memory/workflow-log.js';
 import { MemoryWorkspaceStore } from '../../stores/memory/workspace-store.js';
 import type { WorkflowLog } from '../../stores/ports/workflow-log.js';
-import type { WorkspaceStore } from '../../stores/ports/workspace.js';
+import type { NamedRef, WorkspaceStore } from '../../stores/ports/workspace.js';
 import { createRegistry } from '../triggers/builtins.js';
 import type { Registry } from '../triggers/registry.js';
 import { activate } from './activation.js';
@@ -50,6 +50,8 @@ export interface CoordinatorOnceOptions {
   readonly workflow: AnyWorkflow;
   readonly runId: string;
   readonly registry?: Registry;
+  /** What wakes the coordinator again (see `ActivationOptions.wake`); `functionWake(runId)` invokes it as a function. */
+  readonly wake?: NamedRef;
 }
 
 /**
@@ -70,7 +72,7 @@ export async function runCoordinatorOnce(options: CoordinatorOnceOptions): Promi
       if (finished) state.history.apply(finished);
     }
     if (state.history.finished) return outcomeOf(runId, state.history);
-    const outcome = await activate(state, options.workflow, { store, inbox, registry: options.registry ?? createRegistry(), signals });
+    const outcome = await activate(state, options.workflow, { store, inbox, registry: options.registry ?? createRegistry(), signals, ...(options.wake ? { wake: options.wake } : {}) });
     return outcome.status === 'suspended' ? 'suspended' : outcomeOf(runId, state.history);
   } finally {
     await inbox.close();

@@ -3,13 +3,14 @@ import { EventBus, type FalcoEvents } from '../../src/events.js';
 import { toFalcoError } from '../../src/errors.js';
 import type { Executor } from '../../src/executor.js';
 import { createInvocations, errorInfo, type Invocation } from '../../src/invocation.js';
+import type { Deployable } from '../../src/deployable.js';
 import type { Deployment, Platform } from '../../src/platform.js';
 import { makeEvent, type FalcoEvent } from '../../stores/ports/event.js';
 import type { ConsumerOptions, Delivery, EventConsumer } from '../../stores/ports/event-stream.js';
 import type { WorkspaceStore } from '../../stores/ports/workspace.js';
 import { INVOCATION_FAILED, INVOCATION_SUCCEEDED, INVOKE_COMMAND_TYPE, invokeCommand, toDeployable, type InvokeCommand } from './commands.js';
 import { ConsumerLoop, type LoopOptions } from './consumer-loop.js';
-import { DeploymentNotKnownError } from './errors.js';
+import { DeliveryCapError, DeploymentNotKnownError } from './errors.js';
 
 export interface ActionWorkerOptions extends LoopOptions {
   readonly store: WorkspaceStore;
@@ -17,8 +18,11 @@ export interface ActionWorkerOptions extends LoopOptions {
   readonly platform: Platform;
   /** How a batch of invocations is pushed through (retries, congestion control). @default new ConcurrentExecutor() */
   readonly executor?: Executor;
-  /** Deployments `invoke` may name (`{ deployment: "name" }`); other names are looked up on the platform. */
-  readonly deployments?: Readonly<Record<string, Deployment>>;
+  /**
+   * Functions `invoke` may name (`{ deployment: "name" }`): a deployment, or a deployable this worker
+   * deploys when a command first names it (and removes on stop). Other names are looked up on the platform.
+   */
+  readonly deployments?: Readonly<Record<string, Deployment | Deployable>>;
   /** @default "falco-actions" */
   readonly group?: string;
   /** @default "worker" */
@@ -27,6 +31,9 @@ export interface ActionWorkerOptions extends LoopOptions {
   /** Commands running at once; past this, the worker reads no more until some have ended. @default 10000 */
   readonly maxInFlight?: number;
 }
+
+/** How often a command may be handed out before it is given up: the consumer default. */
+const DEFAULT_MAX_DELIVERIES = 5;
 
 interface Job {
   readonly delivery: Delivery;
@@ -94,7 +101,12 @@ export class ActionWorker {
 
   #open(): Promise<EventConsumer> {
     const { store, workspace, group = 'falco-actions', consumer = 'worker', consumerOptions } = this.#options;
-    return store.commands(workspace).consumer(group, consumer, { ...consumerOptions, start: '0' });
+    // One delivery past the cap reaches this worker, which reports the command failed and dead-letters it; the stream's own cap is the backstop.
+    return store.commands(workspace).consumer(group, consumer, { ...consumerOptions, maxDeliveries: this.#cap + 1, start: '0' });
+  }
+
+  get #cap(): number {
+    return this.#options.consumerOptions?.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
   }
 
   async #handle(deliveries: Delivery[]): Promise<void> {
@@ -114,6 +126,10 @@ export class ActionWorker {
       }
       const command = parsed.data;
       if (this.#inFlight.has(command.idempotencyKey)) continue;
+      if (delivery.deliveries > this.#cap) {
+        await this.#giveUp({ delivery, command }, `handed out ${delivery.deliveries - 1} times and never finished (cap ${this.#cap}): the action worker running it stopped each time (a crash, a kill, or a function that takes it down)`);
+        continue;
+      }
       if (keys.has(command.idempotencyKey)) {
         duplicates.push(delivery.entryId);
         continue;
@@ -135,6 +151,13 @@ export class ActionWorker {
         });
       this.#running.add(running);
     }
+  }
+
+  /** Reports a command that keeps taking its worker down as failed, so whatever waits for it sees why, and moves it to the dead letters. */
+  async #giveUp(job: Job, reason: string): Promise<void> {
+    const error = errorInfo(new DeliveryCapError(`invoke ${job.command.idempotencyKey}: ${reason}`));
+    await this.#options.store.events(job.command.reportTo).publish([resultEvent(job.command, { status: 'failed', error })]);
+    await this.#loop.consumer.deadLetter([job.delivery], reason);
   }
 
   /** Publishes the result events, then acknowledges their commands. */
@@ -164,23 +187,25 @@ export class ActionWorker {
   }
 
   #deployment(command: InvokeCommand): Promise<Deployment> {
-    if (command.deployable) {
-      const key = JSON.stringify(command.deployable);
-      let deployment = this.#deployed.get(key);
-      if (!deployment) {
-        deployment = this.#options.platform.deploy(toDeployable(command.deployable));
-        deployment.catch(() => this.#deployed.delete(key));
-        this.#deployed.set(key, deployment);
-      }
-      return deployment;
-    }
+    if (command.deployable) return this.#deployOnce(`deployable:${JSON.stringify(command.deployable)}`, () => toDeployable(command.deployable!));
     const name = command.deployment!;
     const known = this.#options.deployments?.[name];
+    if (known && 'code' in known) return this.#deployOnce(`name:${name}`, () => known);
     if (known) return Promise.resolve(known);
     return this.#options.platform.fetchDeployment(name).then((found) => {
       if (!found) throw new DeploymentNotKnownError(`no deployment named "${name}" on platform "${this.#options.platform.name}": deploy it first, or pass it in ActionWorker's deployments`);
       return found;
     });
+  }
+
+  #deployOnce(key: string, make: () => Deployable): Promise<Deployment> {
+    let deployment = this.#deployed.get(key);
+    if (!deployment) {
+      deployment = Promise.resolve().then(() => this.#options.platform.deploy(make()));
+      deployment.catch(() => this.#deployed.delete(key));
+      this.#deployed.set(key, deployment);
+    }
+    return deployment;
   }
 
   async #removeDeployed(): Promise<void> {

@@ -1,4 +1,4 @@
-import { ConfigError, DeploymentError } from '../../src/errors.js';
+import { ConfigError, DeploymentError, FatalError } from '../../src/errors.js';
 
 /** A trigger that cannot be added: an unknown condition or action, options its schema refuses, a malformed spec. */
 export class TriggerDefinitionError extends ConfigError {}
@@ -8,3 +8,6 @@ export class DuplicateRegistrationError extends ConfigError {}
 
 /** An `invoke` names a deployment the action worker was not given and the platform does not have. */
 export class DeploymentNotKnownError extends DeploymentError {}
+
+/** A command was handed out as often as the delivery cap allows and never finished: each worker running it died. */
+export class DeliveryCapError extends FatalError {}

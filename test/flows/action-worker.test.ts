@@ -93,4 +93,30 @@ describe('action worker on the local platform', () => {
     const dead = await store.commands('ws').deadLetters();
     assert.match(dead[0]!.reason, /malformed invoke command: .*workspace/);
   });
+
+  it('gives up a command whose workers kept dying past the delivery cap: reports it failed with the reason, dead-letters it, never runs it', async () => {
+    const store = new MemoryWorkspaceStore();
+    await store.createWorkspace('ws');
+    const { platform, deploys } = counted(local);
+    const consumerOptions = { maxDeliveries: 2, visibilityTimeoutMs: 60_000 };
+    await store.commands('ws').publish([{ specversion: '1.0', id: 'c', source: 'test', type: 'falco.command.invoke', data: { deployable: square, workspace: 'ws', trigger: 't', key: 'k', idempotencyKey: 'ws/t/k', input: { n: 3 }, reportTo: 'ws' } }]);
+    // Two workers under the worker's name took it and died before acknowledging (each restart reads its own pending entries again).
+    for (let died = 0; died < 2; died++) {
+      const dying = await store.commands('ws').consumer('falco-actions', 'worker', { maxDeliveries: 3, start: '0' });
+      assert.equal((await dying.read({ blockMs: 0 })).length, 1);
+      await dying.close();
+    }
+    const worker = await ActionWorker.start({ store, workspace: 'ws', platform, consumerOptions });
+    await eventually(async () => (await eventsOfType(store.events('ws'), 'falco.invocation.')).length === 1, 'the command was reported');
+    await worker.stop();
+    const [failed] = await eventsOfType(store.events('ws'), 'falco.invocation.');
+    assert.equal(failed!.type, 'falco.invocation.failed');
+    assert.equal(failed!.subject, 'ws/t/k');
+    const error = (failed!.data as { error: { name: string; message: string } }).error;
+    assert.equal(error.name, 'DeliveryCapError');
+    assert.match(error.message, /invoke ws\/t\/k: handed out 2 times and never finished \(cap 2\)/);
+    assert.match((await store.commands('ws').deadLetters())[0]!.reason, /never finished \(cap 2\)/);
+    assert.equal(deploys(), 0, 'the function was never run');
+    assert.deepEqual((await store.commands('ws').info()).groups.find((g) => g.name === 'falco-actions')?.pending, 0);
+  });
 });
