@@ -27,6 +27,12 @@ export interface EventForwarding {
   /** This process's consumer in the group; a restarted worker with the same name picks up what it held. @default `worker-<pid>` */
   readonly consumer?: string;
   readonly consumerOptions?: ConsumerOptions;
+  /**
+   * Where the data between phases travels: inside each forwarded request (`request`), or only in the
+   * state store (`state`: the request's status keeps the next phase's request there anyway, for
+   * resume), so the stream carries a reference and large data is written once per phase. @default 'request'
+   */
+  readonly data?: 'request' | 'state';
 }
 
 interface ForwardedData {
@@ -42,6 +48,9 @@ export function checkForwarding(forwarding: EventForwarding, pipeline: string): 
   if (!forwarding.keys && !forwarding.signer && forwarding.unsigned !== true) {
     throw new ConfigError(`pipeline "${pipeline}": forwarded requests must be signed: give forwarding.keys ({ keys: { <id>: <secret> }, signWith: <id> }) or a forwarding.signer, or set forwarding.unsigned: true where nothing else can write to the stream`);
   }
+  if (forwarding.data !== undefined && forwarding.data !== 'request' && forwarding.data !== 'state') {
+    throw new ConfigError(`pipeline "${pipeline}": forwarding.data must be "request" or "state", not ${JSON.stringify(forwarding.data)}`);
+  }
   signerOf(forwarding);
 }
 
@@ -50,8 +59,8 @@ export function signerOf(forwarding: EventForwarding): RequestSigner {
   return forwarding.signer ?? (forwarding.keys || !forwarding.unsigned ? createSigner(forwarding.keys) : unsignedForwarding());
 }
 
-export function requestEvent(request: PipelineRequest, signer: RequestSigner): FalcoEvent<ForwardedData> {
-  const body = encodeRequest(request);
+export function requestEvent(request: PipelineRequest, signer: RequestSigner, dataIn: EventForwarding['data'] = 'request'): FalcoEvent<ForwardedData> {
+  const body = encodeRequest(dataIn === 'state' ? { ...request, data: null, dataInState: true } : request);
   const data: ForwardedData = { body, signature: signer.sign(Buffer.from(body)) };
   return makeEvent({ id: `${request.requestId}/${request.phase}`, source: `falco.pipeline/${request.pipeline}`, type: PIPELINE_REQUEST_TYPE, subject: request.requestId, data });
 }

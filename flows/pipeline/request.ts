@@ -18,6 +18,8 @@ export interface PipelineRequest {
   readonly trace?: string;
   /** When the request was submitted, in ms since the epoch. */
   readonly submittedAt: number;
+  /** The data was left out of the forwarded body: the request's status in the state store holds it (`forwarding.data: 'state'`). */
+  readonly dataInState?: true;
 }
 
 const requestSchema = z
@@ -30,6 +32,7 @@ const requestSchema = z
     state: z.record(z.string(), z.json()),
     trace: z.string().optional(),
     submittedAt: z.number(),
+    dataInState: z.literal(true).optional(),
   })
   .strict();
 

@@ -263,5 +263,5 @@ export class PipelineRequests {
 /** Forwarding through a stream: the request published as one (signed) event. */
 function publisher(forwarding: EventForwarding): Forward {
   const signer = signerOf(forwarding);
-  return (request) => forwarding.stream.publish([requestEvent(request, signer)]);
+  return (request) => forwarding.stream.publish([requestEvent(request, signer, forwarding.data)]);
 }

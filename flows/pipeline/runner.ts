@@ -68,14 +68,15 @@ export class PhaseRunner {
     this.#running.get(requestId)?.abort(reason);
   }
 
-  async handle(request: PipelineRequest): Promise<void> {
+  async handle(forwarded: PipelineRequest): Promise<void> {
     const { ledger } = this.#options;
-    const status = await ledger.get(request.requestId);
+    const status = await ledger.get(forwarded.requestId);
     if (!status) {
-      throw new ForwardedRequestError(`request "${request.requestId}" of pipeline "${request.pipeline}" has no status in the state store: every worker must share the store the request was submitted with`);
+      throw new ForwardedRequestError(`request "${forwarded.requestId}" of pipeline "${forwarded.pipeline}" has no status in the state store: every worker must share the store the request was submitted with`);
     }
-    if (status.state === 'stopped') return this.#endStopped(status, request);
-    if (FINAL_STATES.has(status.state) || status.phase !== request.phase) return; // done before: a repeat
+    if (status.state === 'stopped') return this.#endStopped(status, forwarded);
+    if (FINAL_STATES.has(status.state) || status.phase !== forwarded.phase) return; // done before: a repeat
+    const request = forwarded.dataInState ? dataFromState(forwarded, status) : forwarded;
     if (status.state === 'paused' && !(await this.#park(request))) return;
     const phase = this.#definition.phases[request.phase];
     if (!phase) throw new ForwardedRequestError(`request "${request.requestId}" asks for phase ${request.phase}; pipeline "${this.#definition.name}" has ${this.#definition.phases.length}`);
@@ -263,6 +264,15 @@ export class PhaseRunner {
     }
     return deployment;
   }
+}
+
+/** A request forwarded without its data (`forwarding.data: 'state'`), with the data its status keeps for the phase. */
+function dataFromState(forwarded: PipelineRequest, status: RequestStatus): PipelineRequest {
+  const { dataInState: _, ...request } = forwarded;
+  if (status.next?.phase !== forwarded.phase) {
+    throw new ForwardedRequestError(`request "${forwarded.requestId}" was forwarded without its data, and its status holds none for phase ${forwarded.phase}`);
+  }
+  return { ...request, data: status.next.data };
 }
 
 function checkJson(value: Json, what: string): void {

@@ -46,6 +46,17 @@ describe('forwarding through the event engine: a consumer group of pipeline work
     }
   });
 
+  it("with data: 'state' the stream carries no data, the request's status does, and the result is the same", async () => {
+    const state = new MemoryStateManager();
+    const carried = pipeline<{ n: number }>('carried').apply(inc, { sync: false }).modify(({ n }) => ({ n: n * 10 })).apply(inc);
+    const { output, requestId } = await carried.run({ n: 1 }, { platform: platform(), state, forwarding: { stream, keys: KEYS, data: 'state' } });
+    assert.deepEqual(output, { n: 21 });
+    const bodies = (await allEvents(stream)).filter((event) => event.subject === requestId).map((event) => JSON.parse((event.data as { body: string }).body) as { data: unknown; dataInState?: boolean });
+    assert.equal(bodies.length, 2);
+    assert.ok(bodies.every((body) => body.data === null && body.dataInState === true), 'no forwarded request carries the data');
+    await assert.rejects(() => carried.run({ n: 1 }, { platform: platform(), state, forwarding: { stream, keys: KEYS, data: 'status' as 'state' } }), /forwarding.data must be "request" or "state", not "status"/);
+  });
+
   it('run() through the stream works as in process, and a request delivered again after it ended runs nothing', async () => {
     const state = new MemoryStateManager();
     let calls = 0;
