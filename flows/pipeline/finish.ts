@@ -1,6 +1,6 @@
 import { messageOf } from '../../src/errors.js';
 import type { PipelineDefinition } from './definition.js';
-import { RequestState } from './embedded-state.js';
+import { CarriedState } from './carried-state.js';
 import { PipelineFailedError, PipelineStoppedError } from './errors.js';
 import { FINAL_STATES, type RequestLedger, type RequestStatus } from './ledger.js';
 import type { FinalState, JsonObject } from './steps.js';
@@ -40,7 +40,7 @@ export async function runFinally(definition: PipelineDefinition, ledger: Request
       requestId: status.requestId,
       position: definition.steps.length,
       query: carried.query,
-      state: new RequestState(carried.state),
+      state: new CarriedState(status.requestId, carried.state),
     });
   } catch (error) {
     outcome = { failed: messageOf(error) };

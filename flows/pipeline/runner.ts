@@ -8,7 +8,7 @@ import { RunTracer } from '../../src/observe/tracing.js';
 import type { Deployment, Platform } from '../../src/platform.js';
 import { sendCallback, secretsOf } from './callback.js';
 import type { PipelineDefinition } from './definition.js';
-import { RequestState } from './embedded-state.js';
+import { CarriedState } from './carried-state.js';
 import { ForwardedRequestError, PipelineFailedError, StepFailedError } from './errors.js';
 import { runFinally } from './finish.js';
 import { FINAL_STATES, type RequestLedger, type RequestStatus } from './ledger.js';
@@ -159,7 +159,7 @@ export class PhaseRunner {
       { attributes: { 'falco.pipeline': definition.name, 'falco.pipeline.request_id': request.requestId, 'falco.pipeline.phase': phase.index } },
       contextOf(request.trace),
     );
-    const state = new RequestState(request.state);
+    const state = new CarriedState(request.requestId, request.state);
     const carried = (data: Json, phaseIndex: number): PipelineRequest => ({ ...request, phase: phaseIndex, data, state: state.toJSON() });
     let data = request.data;
     try {

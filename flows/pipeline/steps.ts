@@ -13,10 +13,10 @@ export interface StepContext {
   /** The request's query (`run(input, { query })`), as Faasflow's `context.Query`. */
   readonly query: Readonly<Record<string, string>>;
   /** State that travels with the request from phase to phase (Faasflow's embedded state): JSON values by key. */
-  readonly state: EmbeddedState;
+  readonly state: StepState;
 }
 
-export interface EmbeddedState {
+export interface StepState {
   get<T extends Json = Json>(key: string): T | undefined;
   /** Values must be JSON: anything else is a `ConfigError` naming the key. */
   set(key: string, value: Json): void;

@@ -65,13 +65,18 @@ export class EmbeddedState extends MemoryStateManager {
   }
 
   #checkSize(requestId: string, values: ReadonlyMap<string, Json>, key: string): void {
-    const bytes = jsonBytes(values);
-    if (bytes > this.maxBytes) {
-      throw new StateTooLargeError(
-        `state key "${key}" would make the embedded state of request "${requestId}" ${bytes} bytes, past its cap of ${this.maxBytes} bytes: ` +
-          'keep large values in a file or Redis state manager (openStateManager("file:DIR" or "redis://host:port")), or raise maxBytes',
-      );
-    }
+    checkEmbeddedSize(requestId, Object.fromEntries(values), key, this.maxBytes);
+  }
+}
+
+/** Refuses state that, with `key` written, would take more than `maxBytes` as JSON: a `StateTooLargeError` naming the key, the size and the cap. */
+export function checkEmbeddedSize(requestId: string, values: Readonly<Record<string, Json>>, key: string, maxBytes = DEFAULT_EMBEDDED_MAX_BYTES): void {
+  const bytes = Buffer.byteLength(JSON.stringify(values));
+  if (bytes > maxBytes) {
+    throw new StateTooLargeError(
+      `state key "${key}" would make the embedded state of request "${requestId}" ${bytes} bytes, past its cap of ${maxBytes} bytes: ` +
+        'keep large values in the data, or in a file or Redis state manager (openStateManager("file:DIR" or "redis://host:port")), or raise maxBytes',
+    );
   }
 }
 

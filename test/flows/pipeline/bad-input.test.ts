@@ -29,12 +29,12 @@ describe('pipelines refuse bad input with a clear error', () => {
   it('state past the embedded cap, or a value JSON cannot carry, fails the step with a clear error', async () => {
     const tooLarge = pipeline<{ n: number }>('big-state').modify((data, { state }) => (state.set('image', 'x'.repeat(70_000)), data));
     await assert.rejects(tooLarge.run({ n: 1 }, { platform: platform() }), (error: unknown) => {
-      assert.match(String((error as Error).message), /key "image" would make the state carried with the request \d+ bytes, past its cap of 65536/);
+      assert.match(String((error as Error).message), /state key "image" would make the embedded state of request "[^"]+" \d+ bytes, past its cap of 65536 bytes: keep large values in the data/);
       return true;
     });
     const notJson = pipeline<{ n: number }>('date-state').modify((data, { state }) => (state.set('at', new Date() as never), data));
     await assert.rejects(notJson.run({ n: 1 }, { platform: platform() }), (error: unknown) => {
-      assert.match(String((error as Error).message), /pipeline state: .*Date.*the state travels with the request as JSON/);
+      assert.match(String((error as Error).message), /state key "at" of request "[^"]+" cannot be kept: .*Date.*state holds JSON values only/);
       return true;
     });
   });
