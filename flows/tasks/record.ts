@@ -68,7 +68,7 @@ export function summaryOf(record: WorkflowRecord): WorkflowSummary {
 export function taskRunOf(record: WorkflowRecord, node: string): TaskRun {
   const run = record.nodes[node]!;
   const name = record.graph.nodes.find((n) => n.id === node)!.name;
-  const optional = { startedAt: run.startedAt, endedAt: run.endedAt, input: run.input, output: run.output, error: run.error };
+  const optional = { startedAt: run.startedAt, endedAt: run.endedAt, input: run.input, output: run.output, error: run.error, attempts: run.attempts };
   return { node, name, state: run.state, attempt: run.attempt, ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)) };
 }
 

@@ -27,6 +27,8 @@ export interface TaskRun {
   readonly input?: Json;
   readonly output?: Json;
   readonly error?: ErrorInfo;
+  /** A `falco:<function>` task's attempt records, as falco's executor made them (platform timings, errors, retries). */
+  readonly attempts?: readonly Json[];
 }
 
 export interface WorkflowDetail extends WorkflowSummary {

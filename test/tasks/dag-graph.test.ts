@@ -25,6 +25,11 @@ describe('graphOfDag: falco DAGs on the workflow service, invoking through a pla
       assert.equal(detail.state, 'finished', JSON.stringify(detail.error));
       assert.deepEqual(detail.output, { n: 18 }, 'x = 6, y = 12, sum = 18');
       assert.ok(detail.tasks.every((t) => t.state === 'succeeded'));
+      for (const task of detail.tasks) {
+        const [attempt] = (task.attempts ?? []) as Array<{ attempt?: number; submittedAt?: number; errorClass?: string }>;
+        assert.equal(task.attempts?.length, 1, `task ${task.node} carries the executor's attempt record`);
+        assert.deepEqual([attempt?.attempt, typeof attempt?.submittedAt, attempt?.errorClass], [1, 'number', undefined]);
+      }
     } finally {
       await service.close();
       await falco.remove();
@@ -42,6 +47,7 @@ describe('graphOfDag: falco DAGs on the workflow service, invoking through a pla
       const detail = await settled(service, 'neg-1');
       assert.equal(detail.state, 'failed');
       assert.match(detail.tasks[0]!.error!.message, /negative/);
+      assert.equal((detail.tasks[0]!.attempts as Array<{ errorClass?: string }> | undefined)?.at(-1)?.errorClass, 'function', 'the failed attempt is recorded');
       assert.match(detail.error!.message, /task "x" \(falco:double\) failed/);
     } finally {
       await service.close();
