@@ -8,7 +8,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createExecutor, EXECUTOR_NAMES } from '../executors/index.js';
-import { createPlatform, PLATFORM_NAMES } from '../platforms/index.js';
+import { createPlatform, parsePlatformName, PLATFORM_NAMES } from '../platforms/index.js';
 import { deployable, type Deployable } from '../src/deployable.js';
 import { Driver } from '../src/driver.js';
 import { ConfigError } from '../src/errors.js';
@@ -100,7 +100,7 @@ async function main(): Promise<number> {
     concurrency?: number;
     invocations: number;
   }>();
-  const platformName = options.platform ?? (options.host ? 'openwhisk' : 'local');
+  const platformName = parsePlatformName(options.platform ?? (options.host ? 'openwhisk' : 'local'));
   const platformOptions = Object.fromEntries(
     Object.entries({
       host: options.host,

@@ -9,14 +9,18 @@ import type { Executor, PhaseRun } from './executor.js';
 import { createInvocations, invocationMaker, type Invocation } from './invocation.js';
 import type { Journal } from './journal/journal.js';
 import { JournalSession, type ResumeOptions } from './journal/resume.js';
-import { ExecutionPlan, isRequestSource, type Phase, type PhaseContext, type RequestSource } from './plan.js';
+import { ExecutionPlan, isRequestSource, type AnyPhase, type Phase, type PhaseContext, type PhaseInput, type PhaseOutput, type RequestSource } from './plan.js';
 import { countStatuses, type PhaseResult } from './phase-result.js';
 import type { CallOptions, Deployment, Platform } from './platform.js';
 import type { Runtime } from './runtime.js';
 
-export interface RunResult {
+/** One typed `PhaseResult` per phase of the plan: a tuple for a plan built from a tuple. */
+export type PhaseResults<Phases extends readonly AnyPhase[]> = { -readonly [K in keyof Phases]: PhaseResult<PhaseInput<Phases[K]>, PhaseOutput<Phases[K]>> };
+
+/** What a run produced: the result of each phase, in plan order, typed by the plan's phases. */
+export interface RunResult<Phases extends readonly AnyPhase[] = readonly AnyPhase[]> {
   readonly runId: string;
-  readonly phases: PhaseResult[];
+  readonly phases: PhaseResults<Phases>;
   readonly startedAt: number;
   readonly endedAt: number;
 }
@@ -64,6 +68,9 @@ export interface RunOptions {
 
 /** What `execute` takes beyond the executor and platform: the run's options that shape its phases. */
 export type DriverExecuteOptions = CallOptions & Pick<RunOptions, 'runId' | 'journal' | 'resume' | 'continueOnFailure' | 'records' | 'budget' | 'memoryRetry'>;
+
+/** The phases of the plan a driver's `executionPlan()` returns. */
+export type PlanPhasesOf<D extends { executionPlan(): ExecutionPlan | Promise<ExecutionPlan> }> = Awaited<ReturnType<D['executionPlan']>>['phases'];
 
 /** A phase larger than this streams its records by default when the run has a journal. */
 const KEEP_RECORDS_UP_TO = 100_000;
@@ -120,7 +127,7 @@ export abstract class Driver<I = unknown> {
     }
   }
 
-  async execute(executor: Executor, platform: Platform, options: DriverExecuteOptions = {}): Promise<RunResult> {
+  async execute(executor: Executor, platform: Platform, options: DriverExecuteOptions = {}): Promise<RunResult<PlanPhasesOf<this>>> {
     const plan = await this.#executionPlan();
     const startedAt = now();
     this.results.length = 0;
@@ -144,7 +151,9 @@ export abstract class Driver<I = unknown> {
     } finally {
       stopJournaling?.();
     }
-    return { runId: options.runId ?? randomUUID(), phases: [...this.results], startedAt, endedAt: now() };
+    // The results are the plan's phases', in its order: what PhaseResults<> says of them.
+    const phases = [...this.results] as PhaseResults<PlanPhasesOf<this>>;
+    return { runId: options.runId ?? randomUUID(), phases, startedAt, endedAt: now() };
   }
 
   async #executePhase(
@@ -267,7 +276,7 @@ export abstract class Driver<I = unknown> {
    * deploy → execute → remove. Remove always runs; its failure is reported without hiding the run's own.
    * A signal already aborted fails the run with an AbortedError before anything is deployed.
    */
-  async run({ platform, executor, signal, runId = randomUUID(), ...options }: RunOptions): Promise<RunResult> {
+  async run({ platform, executor, signal, runId = randomUUID(), ...options }: RunOptions): Promise<RunResult<PlanPhasesOf<this>>> {
     if (signal?.aborted) throw abortedError(signal.reason, `run "${runId}"`);
     if (this.#running) throw new ConfigError('run() was called while this driver is still running: await the first run, or use another driver');
     this.#running = true;
@@ -278,12 +287,12 @@ export abstract class Driver<I = unknown> {
     }
   }
 
-  async #run(platform: Platform, executor: Executor, options: DriverExecuteOptions & { runId: string }): Promise<RunResult> {
+  async #run(platform: Platform, executor: Executor, options: DriverExecuteOptions & { runId: string }): Promise<RunResult<PlanPhasesOf<this>>> {
     const { runId, journal } = options;
     this.#plan = undefined;
     this.results.length = 0;
     this.events.emit('run:start', { runId, phases: (await this.#executionPlan()).phases.map((p) => p.id) });
-    let result: RunResult;
+    let result: RunResult<PlanPhasesOf<this>>;
     try {
       await this.deploy(platform, options);
       result = await this.execute(executor, platform, options);
