@@ -26,14 +26,14 @@ export interface RunResult<Phases extends readonly AnyPhase[] = readonly AnyPhas
 }
 
 export interface RunOptions {
-  /** Names the run in events and records; a random UUID by default. */
+  /** Names the run in events and records. @default a random UUID */
   readonly runId?: string;
   /**
    * Keeps every final record as it completes. Run again with the same journal and what is done is
    * skipped, its outputs reused: `FileJournal.forRun(runId)` is the embedded store.
    */
   readonly journal?: Journal;
-  /** What a run with a journal reruns: by default everything but the invocations that succeeded. */
+  /** What a run with a journal reruns. @default everything but the invocations that succeeded */
   readonly resume?: ResumeOptions;
   /**
    * `keep`: each phase result holds every record. `stream`: a phase lets each record go once it has
@@ -41,6 +41,7 @@ export interface RunOptions {
    * counts; its outputs are read back from the journal (`readOutputs`). By default a phase streams
    * when the run has a journal and the phase has more than 100,000 invocations or takes them from
    * an iterable; it keeps its records otherwise.
+   * @default 'stream' past 100,000 invocations or from an iterable when there is a journal, else 'keep'
    */
   readonly records?: 'keep' | 'stream';
   /**
@@ -58,9 +59,12 @@ export interface RunOptions {
   /**
    * Start each phase even when invocations of the phase before it did not succeed (default false:
    * the run stops with a PhaseNotStartedError). A phase's own `continueOnFailure` wins.
+   * @default false
    */
   readonly continueOnFailure?: boolean;
+  /** Where the functions run: `await createPlatform('local')`, say. */
   readonly platform: Platform;
+  /** How each phase's invocations are pushed through the platform (a phase's own `executor` wins). */
   readonly executor: Executor;
   /** Aborting stops the run; deployments are removed all the same. */
   readonly signal?: AbortSignal;
