@@ -27,14 +27,14 @@ export interface RunResult<Phases extends readonly AnyPhase[] = readonly AnyPhas
 
 export interface RunOptions {
   /** Names the run in events and records. @default a random UUID */
-  readonly runId?: string;
+  readonly runId?: string | undefined;
   /**
    * Keeps every final record as it completes. Run again with the same journal and what is done is
    * skipped, its outputs reused: `FileJournal.forRun(runId)` is the embedded store.
    */
-  readonly journal?: Journal;
+  readonly journal?: Journal | undefined;
   /** What a run with a journal reruns. @default everything but the invocations that succeeded */
-  readonly resume?: ResumeOptions;
+  readonly resume?: ResumeOptions | undefined;
   /**
    * `keep`: each phase result holds every record. `stream`: a phase lets each record go once it has
    * ended (its `invocation:end` event has reached the journal and any record writers) and keeps
@@ -43,31 +43,31 @@ export interface RunOptions {
    * an iterable; it keeps its records otherwise.
    * @default 'stream' past 100,000 invocations or from an iterable when there is a journal, else 'keep'
    */
-  readonly records?: 'keep' | 'stream';
+  readonly records?: 'keep' | 'stream' | undefined;
   /**
    * A spending limit in US dollars: once the running cost estimate would pass it, no more attempts
    * go out and the invocations not yet run end `aborted`, saying why. `pricing` names the price
    * table on platforms without one (local, simulated), e.g. `{ usd: 5, pricing: { as: 'lambda' } }`.
    */
-  readonly budget?: BudgetOptions;
+  readonly budget?: BudgetOptions | undefined;
   /**
    * An invocation that ran out of memory (see the README for how each platform says so) is tried
    * again on the phase's function deployed with twice the memory, and again with twice that, up to
    * `maxMB`. Those attempts carry `memoryMB` on the record; the bigger deployments are removed with the rest.
    */
-  readonly memoryRetry?: MemoryRetryOptions;
+  readonly memoryRetry?: MemoryRetryOptions | undefined;
   /**
    * Start each phase even when invocations of the phase before it did not succeed (default false:
    * the run stops with a PhaseNotStartedError). A phase's own `continueOnFailure` wins.
    * @default false
    */
-  readonly continueOnFailure?: boolean;
+  readonly continueOnFailure?: boolean | undefined;
   /** Where the functions run: `await createPlatform('local')`, say. */
   readonly platform: Platform;
   /** How each phase's invocations are pushed through the platform (a phase's own `executor` wins). */
   readonly executor: Executor;
   /** Aborting stops the run; deployments are removed all the same. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** What `execute` takes beyond the executor and platform: the run's options that shape its phases. */

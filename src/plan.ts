@@ -38,14 +38,14 @@ export interface Phase<I = unknown, O = unknown, Previous = unknown> {
   /** The requests, or a function that builds them from the phases before (map, then reduce). */
   readonly invocations: InvocationSource<I, Previous>;
   /** The function this phase calls; defaults to the driver runtime's `makeDeployment()`. */
-  readonly deployable?: Deployable<I, O>;
+  readonly deployable?: Deployable<I, O> | undefined;
   /** Overrides the run's executor for this phase. */
-  readonly executor?: Executor;
+  readonly executor?: Executor | undefined;
   /**
    * Start this phase even when invocations of the phase before it did not succeed, on the outputs
    * of those that did. Overrides the run's `continueOnFailure` (default false: the run stops).
    */
-  readonly continueOnFailure?: boolean;
+  readonly continueOnFailure?: boolean | undefined;
 }
 
 /** Any phase, whatever its types: what a plan holds. */
