@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import { AsyncExecutor, BatchedExecutor, ConcurrentExecutor, SequentialExecutor } from '../../executors/index.js';
 import { deployable, retryPolicy, type CongestionOptions, type DeployableOptions, type RetryOptions } from '../../src/index.js';
+import type { Expect, MatchesSchema } from '../../src/schema-check.js';
 
 new ConcurrentExecutor({ concurrency: 8, retry: { maxAttempts: 2, retryOn: ['throttled'] }, speculation: { multiple: 4 } });
 new ConcurrentExecutor({ congestion: { kind: 'aimd', initial: 4, max: 64 } });
@@ -27,3 +29,15 @@ declare const attempts: number | undefined;
 retryPolicy({ maxAttempts: attempts });
 
 export { congestion, options, retry };
+
+// MatchesSchema, which checks every options interface against its schema, catches each kind of drift.
+const schema = z.object({ maxAttempts: z.number().default(4), jitter: z.boolean().optional() }).strict();
+type _Same = Expect<MatchesSchema<{ readonly maxAttempts?: number; readonly jitter?: boolean }, typeof schema>>;
+// @ts-expect-error: an option the schema does not have
+type _Extra = Expect<MatchesSchema<{ readonly maxAttempts?: number; readonly jitter?: boolean; readonly factor?: number }, typeof schema>>;
+// @ts-expect-error: an option the interface lost
+type _Missing = Expect<MatchesSchema<{ readonly maxAttempts?: number }, typeof schema>>;
+// @ts-expect-error: required, where the schema has a default
+type _Required = Expect<MatchesSchema<{ readonly maxAttempts: number; readonly jitter?: boolean }, typeof schema>>;
+// @ts-expect-error: a type the schema refuses
+type _Type = Expect<MatchesSchema<{ readonly maxAttempts?: string; readonly jitter?: boolean }, typeof schema>>;
