@@ -1,6 +1,6 @@
 // Each line after an `// error:` comment must fail to compile with a message containing its text;
-// nothing else here may fail. The type tests (`*.test-d.ts`) say the same of these and more with
-// @ts-expect-error; this file also says why each misspelling fails.
+// nothing else here may fail. The type tests (`*.test-d.ts`) assert these and more with expected-error
+// directives; this file also says why each misspelling fails.
 import { ConcurrentExecutor } from '../../../executors/index.js';
 import { cleanupPlatform, createPlatform } from '../../../platforms/index.js';
 import { retryPolicy } from '../../../src/index.js';
