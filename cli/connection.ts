@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { parsePlatformName, type PlatformName } from '../platforms/index.js';
 import { ConfigError } from '../src/errors.js';
 
 /** The flags that say where a platform is and how to reach it, as in the example. */
@@ -38,8 +39,8 @@ export function addConnectionOptions(command: Command): Command {
 }
 
 /** The platform's name: the one asked for, or OpenWhisk when a host is given, or the local platform. */
-export function platformName(flags: ConnectionFlags & { platform?: string }): string {
-  return flags.platform ?? (flags.host ? 'openwhisk' : 'local');
+export function platformName(flags: ConnectionFlags & { platform?: string }): PlatformName {
+  return parsePlatformName(flags.platform ?? (flags.host ? 'openwhisk' : 'local'));
 }
 
 /**

@@ -8,7 +8,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createExecutor, EXECUTOR_NAMES } from '../executors/index.js';
-import { createPlatform, PLATFORM_NAMES } from '../platforms/index.js';
+import { createPlatform, parsePlatformName, PLATFORM_NAMES } from '../platforms/index.js';
 import { ConfigError, deployable, describeError, Driver, ExecutionPlan, type Deployable, type InvocationRequest, type Runtime } from '../src/index.js';
 
 // The falco command's exit codes: 0 every invocation succeeded, 1 some failed or the run failed, 2 bad usage.
@@ -94,7 +94,7 @@ async function main(): Promise<number> {
     concurrency?: number;
     invocations: number;
   }>();
-  const platformName = options.platform ?? (options.host ? 'openwhisk' : 'local');
+  const platformName = parsePlatformName(options.platform ?? (options.host ? 'openwhisk' : 'local'));
   const platformOptions = Object.fromEntries(
     Object.entries({
       host: options.host,

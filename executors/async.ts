@@ -2,12 +2,12 @@ import { z } from 'zod';
 import type { PlatformCall } from '../src/call.js';
 import { sleep } from '../src/clock.js';
 import type { CongestionController } from '../src/congestion/controller.js';
-import type { CongestionOptions } from '../src/congestion/index.js';
 import { ConfigError } from '../src/errors.js';
-import { BaseExecutor, commonExecutorSchema, parseExecutorOptions } from '../src/executor.js';
+import { BaseExecutor, commonExecutorSchema, parseExecutorOptions, type CommonExecutorOptions } from '../src/executor.js';
 import type { PhaseExecution } from '../src/phase-execution.js';
 import type { Platform } from '../src/platform.js';
-import { checkPacing, pacing, pacingOptions } from './pacing.js';
+import type { Expect, MatchesSchema } from '../src/schema-check.js';
+import { checkPacing, pacing, pacingOptions, type PacingOptions } from './pacing.js';
 import { runWindowed } from './windowed.js';
 
 const schema = commonExecutorSchema.extend({
@@ -21,7 +21,19 @@ const schema = commonExecutorSchema.extend({
   pollFactor: z.number().min(1, 'must be at least 1').default(1.5),
 });
 
-export type AsyncExecutorOptions = Omit<z.input<typeof schema>, 'congestion'> & { congestion?: CongestionOptions };
+/** The async executor's options: the common ones, the pacing of its requests (submits and polls, not the running functions), and its polling. */
+export interface AsyncExecutorOptions extends CommonExecutorOptions, PacingOptions {
+  /** The most invocations submitted and not yet collected. @default see `defaultMaxActive` */
+  readonly maxActive?: number | undefined;
+  /** The first wait before polling a submitted call, in milliseconds; later waits grow by `pollFactor`. @default 50 */
+  readonly pollIntervalMs?: number | undefined;
+  /** The longest wait between two polls of one call, in milliseconds. @default 2000 */
+  readonly maxPollIntervalMs?: number | undefined;
+  /** How much longer each wait between polls is than the one before; at least 1. @default 1.5 */
+  readonly pollFactor?: number | undefined;
+}
+
+type _Check = Expect<MatchesSchema<AsyncExecutorOptions, typeof schema>>;
 
 /**
  * Submit and collect: each invocation is submitted as a non-blocking call and its result is

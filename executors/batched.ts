@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { sleep } from '../src/clock.js';
 import type { CongestionController } from '../src/congestion/controller.js';
 import { fixedConcurrency } from '../src/congestion/fixed.js';
-import { BaseExecutor, commonExecutorSchema, parseExecutorOptions } from '../src/executor.js';
+import { BaseExecutor, commonExecutorSchema, parseExecutorOptions, type CommonExecutorOptions } from '../src/executor.js';
 import type { Invocation } from '../src/invocation.js';
 import type { PhaseExecution } from '../src/phase-execution.js';
+import type { Expect, MatchesSchema } from '../src/schema-check.js';
 
 const schema = commonExecutorSchema.extend({
   /** Invocations per batch; all of a batch run at once. */
@@ -13,7 +14,15 @@ const schema = commonExecutorSchema.extend({
   pauseMs: z.number().min(0, 'must be 0 or more').default(0),
 });
 
-export type BatchedExecutorOptions = z.input<typeof schema>;
+/** The batched executor's options: the common ones, and its batches. */
+export interface BatchedExecutorOptions extends CommonExecutorOptions {
+  /** Invocations per batch; all of a batch run at once. @default 100 */
+  readonly batchSize?: number | undefined;
+  /** Pause between the end of one batch and the start of the next, in milliseconds. @default 0 */
+  readonly pauseMs?: number | undefined;
+}
+
+type _Check = Expect<MatchesSchema<BatchedExecutorOptions, typeof schema>>;
 
 /** Runs the phase in batches; each batch starts when the one before has ended (retries included). */
 export class BatchedExecutor extends BaseExecutor {

@@ -1,14 +1,17 @@
 import type { CongestionController } from '../src/congestion/controller.js';
-import type { CongestionOptions } from '../src/congestion/index.js';
-import { BaseExecutor, commonExecutorSchema, parseExecutorOptions } from '../src/executor.js';
+import { BaseExecutor, commonExecutorSchema, parseExecutorOptions, type CommonExecutorOptions } from '../src/executor.js';
 import type { PhaseExecution } from '../src/phase-execution.js';
 import type { Platform } from '../src/platform.js';
-import { checkPacing, pacing, pacingOptions } from './pacing.js';
+import type { Expect, MatchesSchema } from '../src/schema-check.js';
+import { checkPacing, pacing, pacingOptions, type PacingOptions } from './pacing.js';
 import { runWindowed } from './windowed.js';
 
 const schema = commonExecutorSchema.extend(pacingOptions);
 
-export type ConcurrentExecutorOptions = Omit<import('zod').input<typeof schema>, 'congestion'> & { congestion?: CongestionOptions };
+/** The concurrent executor's options: the common ones, and its pacing. */
+export interface ConcurrentExecutorOptions extends CommonExecutorOptions, PacingOptions {}
+
+type _Check = Expect<MatchesSchema<ConcurrentExecutorOptions, typeof schema>>;
 
 /**
  * Calls in flight at once, up to `concurrency` or as congestion control allows (by default the

@@ -3,7 +3,8 @@ import { fixedConcurrency } from '../src/congestion/fixed.js';
 import { BaseExecutor, commonExecutorSchema, parseExecutorOptions, type CommonExecutorOptions } from '../src/executor.js';
 import type { PhaseExecution } from '../src/phase-execution.js';
 
-export type SequentialExecutorOptions = CommonExecutorOptions;
+/** The sequential executor takes only the common options. */
+export interface SequentialExecutorOptions extends CommonExecutorOptions {}
 
 /** One invocation at a time, in plan order; each ends (retries included) before the next starts. */
 export class SequentialExecutor extends BaseExecutor {

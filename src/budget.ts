@@ -4,6 +4,7 @@ import type { Attempt } from './invocation.js';
 import { billedMs, priceTableFor, vcpusFor, type PriceTable, type PricingOptions } from './observe/pricing.js';
 import { parseOptions } from './options.js';
 import type { Deployment } from './platform.js';
+import type { Expect, MatchesSchema } from './schema-check.js';
 
 const budgetSchema = z
   .object({
@@ -14,7 +15,15 @@ const budgetSchema = z
   })
   .strict();
 
-export type BudgetOptions = z.input<typeof budgetSchema>;
+/** A run's spending limit: once the running cost estimate would pass `usd`, no more attempts go out. */
+export interface BudgetOptions {
+  /** The most the run may cost, in US dollars, by the running estimate of `falco/observe`'s price tables. */
+  readonly usd: number;
+  /** Which prices the estimate uses: needed on platforms without a table of their own (local, simulated), e.g. `{ as: 'lambda' }`. @default the platform's table */
+  readonly pricing?: PricingOptions | undefined;
+}
+
+type _Check = Expect<MatchesSchema<BudgetOptions, typeof budgetSchema>>;
 
 /**
  * A run's spending limit. Before each attempt goes out, the guard checks that what has been spent

@@ -9,61 +9,72 @@ import type { Executor, PhaseRun } from './executor.js';
 import { createInvocations, invocationMaker, type Invocation } from './invocation.js';
 import type { Journal } from './journal/journal.js';
 import { JournalSession, type ResumeOptions } from './journal/resume.js';
-import { ExecutionPlan, isRequestSource, type Phase, type PhaseContext, type RequestSource } from './plan.js';
+import { ExecutionPlan, isRequestSource, type AnyPhase, type Phase, type PhaseContext, type PhaseInput, type PhaseOutput, type RequestSource } from './plan.js';
 import { countStatuses, type PhaseResult } from './phase-result.js';
 import type { CallOptions, Deployment, Platform } from './platform.js';
 import type { Runtime } from './runtime.js';
 
-export interface RunResult {
+/** One typed `PhaseResult` per phase of the plan: a tuple for a plan built from a tuple. */
+export type PhaseResults<Phases extends readonly AnyPhase[]> = { -readonly [K in keyof Phases]: PhaseResult<PhaseInput<Phases[K]>, PhaseOutput<Phases[K]>> };
+
+/** What a run produced: the result of each phase, in plan order, typed by the plan's phases. */
+export interface RunResult<Phases extends readonly AnyPhase[] = readonly AnyPhase[]> {
   readonly runId: string;
-  readonly phases: PhaseResult[];
+  readonly phases: PhaseResults<Phases>;
   readonly startedAt: number;
   readonly endedAt: number;
 }
 
 export interface RunOptions {
-  /** Names the run in events and records; a random UUID by default. */
-  readonly runId?: string;
+  /** Names the run in events and records. @default a random UUID */
+  readonly runId?: string | undefined;
   /**
    * Keeps every final record as it completes. Run again with the same journal and what is done is
    * skipped, its outputs reused: `FileJournal.forRun(runId)` is the embedded store.
    */
-  readonly journal?: Journal;
-  /** What a run with a journal reruns: by default everything but the invocations that succeeded. */
-  readonly resume?: ResumeOptions;
+  readonly journal?: Journal | undefined;
+  /** What a run with a journal reruns. @default everything but the invocations that succeeded */
+  readonly resume?: ResumeOptions | undefined;
   /**
    * `keep`: each phase result holds every record. `stream`: a phase lets each record go once it has
    * ended (its `invocation:end` event has reached the journal and any record writers) and keeps
    * counts; its outputs are read back from the journal (`readOutputs`). By default a phase streams
    * when the run has a journal and the phase has more than 100,000 invocations or takes them from
    * an iterable; it keeps its records otherwise.
+   * @default 'stream' past 100,000 invocations or from an iterable when there is a journal, else 'keep'
    */
-  readonly records?: 'keep' | 'stream';
+  readonly records?: 'keep' | 'stream' | undefined;
   /**
    * A spending limit in US dollars: once the running cost estimate would pass it, no more attempts
    * go out and the invocations not yet run end `aborted`, saying why. `pricing` names the price
    * table on platforms without one (local, simulated), e.g. `{ usd: 5, pricing: { as: 'lambda' } }`.
    */
-  readonly budget?: BudgetOptions;
+  readonly budget?: BudgetOptions | undefined;
   /**
    * An invocation that ran out of memory (see the README for how each platform says so) is tried
    * again on the phase's function deployed with twice the memory, and again with twice that, up to
    * `maxMB`. Those attempts carry `memoryMB` on the record; the bigger deployments are removed with the rest.
    */
-  readonly memoryRetry?: MemoryRetryOptions;
+  readonly memoryRetry?: MemoryRetryOptions | undefined;
   /**
    * Start each phase even when invocations of the phase before it did not succeed (default false:
    * the run stops with a PhaseNotStartedError). A phase's own `continueOnFailure` wins.
+   * @default false
    */
-  readonly continueOnFailure?: boolean;
+  readonly continueOnFailure?: boolean | undefined;
+  /** Where the functions run: `await createPlatform('local')`, say. */
   readonly platform: Platform;
+  /** How each phase's invocations are pushed through the platform (a phase's own `executor` wins). */
   readonly executor: Executor;
   /** Aborting stops the run; deployments are removed all the same. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** What `execute` takes beyond the executor and platform: the run's options that shape its phases. */
 export type DriverExecuteOptions = CallOptions & Pick<RunOptions, 'runId' | 'journal' | 'resume' | 'continueOnFailure' | 'records' | 'budget' | 'memoryRetry'>;
+
+/** The phases of the plan a driver's `executionPlan()` returns. */
+export type PlanPhasesOf<D extends { executionPlan(): ExecutionPlan | Promise<ExecutionPlan> }> = Awaited<ReturnType<D['executionPlan']>>['phases'];
 
 /** A phase larger than this streams its records by default when the run has a journal. */
 const KEEP_RECORDS_UP_TO = 100_000;
@@ -120,7 +131,7 @@ export abstract class Driver<I = unknown> {
     }
   }
 
-  async execute(executor: Executor, platform: Platform, options: DriverExecuteOptions = {}): Promise<RunResult> {
+  async execute(executor: Executor, platform: Platform, options: DriverExecuteOptions = {}): Promise<RunResult<PlanPhasesOf<this>>> {
     const plan = await this.#executionPlan();
     const startedAt = now();
     this.results.length = 0;
@@ -144,7 +155,9 @@ export abstract class Driver<I = unknown> {
     } finally {
       stopJournaling?.();
     }
-    return { runId: options.runId ?? randomUUID(), phases: [...this.results], startedAt, endedAt: now() };
+    // The results are the plan's phases', in its order: what PhaseResults<> says of them.
+    const phases = [...this.results] as PhaseResults<PlanPhasesOf<this>>;
+    return { runId: options.runId ?? randomUUID(), phases, startedAt, endedAt: now() };
   }
 
   async #executePhase(
@@ -267,7 +280,7 @@ export abstract class Driver<I = unknown> {
    * deploy → execute → remove. Remove always runs; its failure is reported without hiding the run's own.
    * A signal already aborted fails the run with an AbortedError before anything is deployed.
    */
-  async run({ platform, executor, signal, runId = randomUUID(), ...options }: RunOptions): Promise<RunResult> {
+  async run({ platform, executor, signal, runId = randomUUID(), ...options }: RunOptions): Promise<RunResult<PlanPhasesOf<this>>> {
     if (signal?.aborted) throw abortedError(signal.reason, `run "${runId}"`);
     if (this.#running) throw new ConfigError('run() was called while this driver is still running: await the first run, or use another driver');
     this.#running = true;
@@ -278,12 +291,12 @@ export abstract class Driver<I = unknown> {
     }
   }
 
-  async #run(platform: Platform, executor: Executor, options: DriverExecuteOptions & { runId: string }): Promise<RunResult> {
+  async #run(platform: Platform, executor: Executor, options: DriverExecuteOptions & { runId: string }): Promise<RunResult<PlanPhasesOf<this>>> {
     const { runId, journal } = options;
     this.#plan = undefined;
     this.results.length = 0;
     this.events.emit('run:start', { runId, phases: (await this.#executionPlan()).phases.map((p) => p.id) });
-    let result: RunResult;
+    let result: RunResult<PlanPhasesOf<this>>;
     try {
       await this.deploy(platform, options);
       result = await this.execute(executor, platform, options);

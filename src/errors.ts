@@ -22,15 +22,16 @@ export interface PlatformTimings {
   /** How long the function ran, as the platform measured it, in milliseconds. */
   durationMs?: number;
   billedDurationMs?: number;
-  /** Time spent initialising a new instance; present only on cold starts. */
-  initDurationMs?: number;
+  /** Time spent initialising a new instance; present only on cold starts (undefined where the platform did not say). */
+  initDurationMs?: number | undefined;
   coldStart?: boolean;
   memoryUsedMB?: number;
 }
 
+/** What a falco error carries besides its message; a field absent or undefined is not known. */
 export interface FalcoErrorOptions {
   cause?: unknown;
-  timings?: PlatformTimings;
+  timings?: PlatformTimings | undefined;
 }
 
 export abstract class FalcoError extends Error {
@@ -55,7 +56,7 @@ export class FunctionError extends FalcoError {
    */
   readonly outOfMemory: boolean;
 
-  constructor(message: string, options: FalcoErrorOptions & { errorType?: string; outOfMemory?: boolean } = {}) {
+  constructor(message: string, options: FalcoErrorOptions & { errorType?: string | undefined; outOfMemory?: boolean | undefined } = {}) {
     super(message, options);
     this.errorType = options.errorType;
     this.outOfMemory = options.outOfMemory ?? false;
@@ -73,7 +74,7 @@ export class ThrottledError extends FalcoError {
   /** The platform's hint of when to come back (`Retry-After`), in milliseconds. */
   readonly retryAfterMs: number | undefined;
 
-  constructor(message: string, options: FalcoErrorOptions & { retryAfterMs?: number } = {}) {
+  constructor(message: string, options: FalcoErrorOptions & { retryAfterMs?: number | undefined } = {}) {
     super(message, options);
     this.retryAfterMs = options.retryAfterMs;
   }
@@ -205,7 +206,7 @@ export function parseRetryAfter(value: string | null | undefined, nowMs = Date.n
 export function errorFromHttpStatus(
   status: number,
   message: string,
-  options: FalcoErrorOptions & { retryAfterMs?: number } = {},
+  options: FalcoErrorOptions & { retryAfterMs?: number | undefined } = {},
 ): FalcoError {
   if (status === 429) return new ThrottledError(message, options);
   if (status === 408 || status === 504) return new TimeoutError(message, options);

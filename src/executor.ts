@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import type { EventBus, FalcoEvents } from './events.js';
 import type { Invocation } from './invocation.js';
+import type { CommonExecutorOptions } from './executor-options.js';
 import { parseOptions } from './options.js';
+import type { Expect, MatchesSchema } from './schema-check.js';
 import { blockingCall, type PlatformCall } from './call.js';
 import type { Budget } from './budget.js';
 import type { MemoryRetry } from './memory-retry.js';
@@ -61,7 +63,8 @@ export const commonExecutorSchema = z.object({
   speculation: speculationSchema.optional(),
 });
 
-export type CommonExecutorOptions = z.input<typeof commonExecutorSchema>;
+export type { CommonExecutorOptions } from './executor-options.js';
+type _Check = Expect<MatchesSchema<CommonExecutorOptions, typeof commonExecutorSchema>>;
 type CommonExecutorSettings = z.output<typeof commonExecutorSchema>;
 
 /** Parses an executor's options with its schema (strict: unknown options are errors). */

@@ -3,6 +3,7 @@ export { now, realClock, sleep, type Clock } from './clock.js';
 export type { MemoryRetry, MemoryRetryOptions } from './memory-retry.js';
 export { deployable, type Code, type Deployable, type DeployableOptions } from './deployable.js';
 export { Driver, type DriverExecuteOptions, type RunOptions, type RunResult } from './driver.js';
+export type { PhaseResults, PlanPhasesOf } from './driver.js';
 export { deployableDigest } from './deployable-digest.js';
 export {
   AbortedError,
@@ -65,10 +66,12 @@ export {
   type PidSettings,
   type SlotLimit,
 } from './congestion/index.js';
+export type { AimdCongestionOptions, FixedCongestionOptions, PidCongestionOptions, RateCongestionOptions } from './congestion/index.js';
 export { PhaseExecution, type PendingInvocations } from './phase-execution.js';
 export { speculationSchema, type SpeculationOptions } from './speculation.js';
 export { countStatuses, outputsOf, readOutputs, type PhaseResult, type StoredRecords } from './phase-result.js';
 export { ExecutionPlan, type InvocationSource, type Phase, type PhaseContext, type RequestSource } from './plan.js';
+export { plan, type AnyPhase, type ChainedPhases, type PhaseInput, type PhaseOutput } from './plan.js';
 export type { CallOptions, Deployment, InvokeOptions, InvokeResult, Platform, Submission } from './platform.js';
 export { retryPolicy, type RetryOptions, type RetryPolicy } from './retry.js';
 export { KNOWN_RUNTIME_IDS, parseRuntimeId, type Language, type Runtime, type RuntimeId, type RuntimeOptions } from './runtime.js';

@@ -15,7 +15,7 @@ export interface ErrorInfo {
   readonly name: string;
   readonly message: string;
   /** The function's own error type, where the platform reports one. */
-  readonly type?: string;
+  readonly type?: string | undefined;
 }
 
 /** One try at running an invocation. Times are milliseconds on falco's monotonic clock. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseOptions } from './options.js';
 import type { Deployment } from './platform.js';
+import type { Expect, MatchesSchema } from './schema-check.js';
 
 const memoryRetrySchema = z
   .object({
@@ -9,7 +10,13 @@ const memoryRetrySchema = z
   })
   .strict();
 
-export type MemoryRetryOptions = z.input<typeof memoryRetrySchema>;
+/** A run's `memoryRetry`: an out-of-memory invocation is retried with twice the memory, and again, up to `maxMB`. */
+export interface MemoryRetryOptions {
+  /** The most memory a retry may ask for, in MB, 128 to 10240; each retry doubles the memory of the one before. */
+  readonly maxMB: number;
+}
+
+type _Check = Expect<MatchesSchema<MemoryRetryOptions, typeof memoryRetrySchema>>;
 
 /**
  * Out-of-memory retry as an executor gets it: the limit, and how to get the phase's function

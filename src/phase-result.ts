@@ -40,8 +40,11 @@ export function countStatuses(invocations: readonly Invocation[]): PhaseResult['
   return counts;
 }
 
-/** The outputs of a phase's succeeded invocations, in plan order. A phase whose records streamed: see `readOutputs`. */
-export function outputsOf<O = unknown>(result: PhaseResult<unknown, unknown>): O[] {
+/**
+ * The outputs of a phase's succeeded invocations, in plan order, typed by the phase's output type.
+ * A phase whose records streamed: see `readOutputs`.
+ */
+export function outputsOf<O>(result: PhaseResult<unknown, O>): O[] {
   checkResult(result, 'outputsOf');
   if (result.records === 'streamed') {
     throw new PlanError(
@@ -51,7 +54,7 @@ export function outputsOf<O = unknown>(result: PhaseResult<unknown, unknown>): O
   }
   const outputs: O[] = [];
   for (const invocation of result.invocations) {
-    if (invocation.status === 'succeeded') outputs.push(invocation.output as O);
+    if (invocation.status === 'succeeded') outputs.push(invocation.output!);
   }
   return outputs;
 }
@@ -60,10 +63,10 @@ export function outputsOf<O = unknown>(result: PhaseResult<unknown, unknown>): O
  * The outputs of a phase's succeeded invocations, one at a time: from its kept records (in plan
  * order) or, for a phase whose records streamed, read back from the run's journal (in the order they ended).
  */
-export async function* readOutputs<O = unknown>(result: PhaseResult<unknown, unknown>): AsyncIterable<O> {
+export async function* readOutputs<O>(result: PhaseResult<unknown, O>): AsyncIterable<O> {
   checkResult(result, 'readOutputs');
   if (result.records === 'kept') {
-    yield* outputsOf<O>(result);
+    yield* outputsOf(result);
     return;
   }
   if (!result.stored) {
@@ -73,7 +76,7 @@ export async function* readOutputs<O = unknown>(result: PhaseResult<unknown, unk
     );
   }
   for await (const invocation of result.stored.read()) {
-    if (invocation.status === 'succeeded') yield invocation.output as O;
+    if (invocation.status === 'succeeded') yield invocation.output!;
   }
 }
 

@@ -16,7 +16,7 @@ export interface Deployment {
 
 export interface CallOptions {
   /** Platforms must honour it: stop waiting and reject as soon as it aborts. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface InvokeOptions extends CallOptions {

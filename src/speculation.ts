@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { now } from './clock.js';
+import type { Expect, MatchesSchema } from './schema-check.js';
 
 export const speculationSchema = z
   .object({
@@ -14,7 +15,19 @@ export const speculationSchema = z
   })
   .strict();
 
-export type SpeculationOptions = z.input<typeof speculationSchema>;
+/** Straggler mitigation: when an attempt runs far longer than the phase's median, a copy is launched and the first answer wins. */
+export interface SpeculationOptions {
+  /** An attempt running longer than this multiple of the phase's median duration is launched again; at least 1. @default 3 */
+  readonly multiple?: number | undefined;
+  /** Attempts that must have finished before the median is trusted. @default 20 */
+  readonly minSamples?: number | undefined;
+  /** Never speculate on an attempt younger than this, in milliseconds, whatever the median. @default 200 */
+  readonly floorMs?: number | undefined;
+  /** The most speculative copies, as a share (0 to 1) of the attempts started. @default 0.1 */
+  readonly maxShare?: number | undefined;
+}
+
+type _Check = Expect<MatchesSchema<SpeculationOptions, typeof speculationSchema>>;
 export type SpeculationSettings = z.output<typeof speculationSchema>;
 
 /** An attempt under watch: `copy` launches its speculative twin. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { SequentialExecutor } from '../../executors/index.js';
 import { pipeline, type EventForwarding } from '../../flows/index.js';
 import { createPlatform } from '../../platforms/index.js';
-import { deployable, Driver, ExecutionPlan, outputsOf, type Platform, type Runtime } from '../../src/index.js';
+import { deployable, Driver, ExecutionPlan, outputsOf, type PhaseContext, type Platform, type Runtime } from '../../src/index.js';
 import { quantile } from '../../src/observe/distribution.js';
 import { MemoryStateManager, openStateManager, openStore, type StateManager, type WorkspaceStore } from '../../stores/index.js';
 import { openRedis } from '../../stores/redis/index.js';
@@ -25,7 +25,7 @@ class FiveCalls extends Driver<{ n: number }> {
       Array.from({ length: STEPS }, (_, i) => ({
         id: `call-${i}`,
         deployable: inc,
-        invocations: ({ previous }: { previous?: Parameters<typeof outputsOf>[0] }) => [{ input: previous ? outputsOf<{ n: number }>(previous)[0]! : { n: 0 } }],
+        invocations: ({ previous }: PhaseContext<{ n: number }>) => [{ input: previous ? outputsOf(previous)[0]! : { n: 0 } }],
       })),
     );
   }

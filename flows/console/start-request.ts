@@ -7,7 +7,7 @@ import { WorkflowApiError } from './errors.js';
 export interface StartRequest {
   readonly graph?: FlowGraph;
   readonly flow?: string;
-  readonly input?: Json;
+  readonly input?: Json | undefined;
   readonly id?: string;
 }
 

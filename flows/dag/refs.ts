@@ -36,7 +36,7 @@ export function dagInput(path = ''): JsonObject {
 export interface Ref {
   readonly kind: RefKind;
   /** `$output` and `$error`: the task named. */
-  readonly task?: string;
+  readonly task?: string | undefined;
   readonly path: readonly string[];
   readonly text: string;
 }

@@ -26,7 +26,7 @@ export interface RequestStatus {
   readonly endedAt?: number;
   readonly timings: readonly PhaseTiming[];
   /** The request the next phase runs from; kept while paused, so `resume` can forward it. */
-  readonly next?: PipelineRequest;
+  readonly next?: PipelineRequest | undefined;
   /** Whether `next` was handed to the forwarder (false while paused, or if a forward failed half-way). */
   readonly forwarded: boolean;
   readonly output?: Json;

@@ -1,5 +1,35 @@
 import { z } from 'zod';
 import { parseOptions } from '../../src/options.js';
+import type { Expect, MatchesSchema } from '../../src/schema-check.js';
+
+/** Where and as whom to reach Google Cloud Functions (v2); shared by the platform and `cleanupGcf`. */
+export interface GcfOptions {
+  /** The Google Cloud project id. @default GOOGLE_CLOUD_PROJECT, GCLOUD_PROJECT, the key's project_id, then Application Default Credentials */
+  readonly projectId?: string | undefined;
+  /** The same as `projectId`, as the CLI's `--project` and gcloud's `--project` call it; give one of the two. */
+  readonly project?: string | undefined;
+  /** The region functions are deployed in. @default 'us-central1' */
+  readonly region?: string | undefined;
+  /**
+   * A key as its JSON file holds it (service account, authorized user, ...). Only its shape is
+   * checked, so that no message ever quotes it. @default `keyFilename`, else GOOGLE_APPLICATION_CREDENTIALS, else Application Default Credentials
+   */
+  readonly credentials?: Readonly<Record<string, unknown>> | undefined;
+  /** A key file's path; give either this or `credentials`. */
+  readonly keyFilename?: string | undefined;
+  /** The API's base URL in one option, e.g. `http://127.0.0.1:8080`: sets apiEndpoint, protocol and REST. @default Google's */
+  readonly endpoint?: string | undefined;
+  /** `host` or `host:port` of the API, for private endpoints and tests. @default Google's */
+  readonly apiEndpoint?: string | undefined;
+  /** Plain `http` only with `apiEndpoint` and REST (`fallback: true`), for tests. @default 'https' */
+  readonly protocol?: 'https' | 'http' | undefined;
+  /** True: REST (HTTP/1.1 JSON) instead of gRPC. @default false */
+  readonly fallback?: boolean | undefined;
+  /** Keep-alive sockets to each function, and the ceiling of the executors' default AIMD window. @default 100 (the instances a function may scale to unless told otherwise) */
+  readonly maxSockets?: number | undefined;
+  /** How long creating or deleting a function may take, in milliseconds; real deployments take minutes. @default 600000 */
+  readonly operationTimeoutMs?: number | undefined;
+}
 
 const projectIdSchema = z
   .string()
@@ -54,7 +84,7 @@ export const gcfOptionsSchema = z
   })
   .transform(({ project, ...options }) => ({ ...options, projectId: options.projectId ?? project }));
 
-export type GcfOptions = z.input<typeof gcfOptionsSchema>;
+type _Check = Expect<MatchesSchema<GcfOptions, typeof gcfOptionsSchema>>;
 export type ResolvedGcfOptions = z.output<typeof gcfOptionsSchema>;
 
 export function parseGcfOptions(options: GcfOptions | undefined): ResolvedGcfOptions {

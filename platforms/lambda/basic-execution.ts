@@ -1,4 +1,5 @@
 import { AttachRolePolicyCommand, PutRolePolicyCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { sendOptions } from './clients.js';
 
 /** AWS's managed policy for it: the only permission falco's functions get, writing their logs to CloudWatch. */
 const BASIC_EXECUTION_POLICY = 'policy/service-role/AWSLambdaBasicExecutionRole';
@@ -20,14 +21,12 @@ const BASIC_EXECUTION_DOCUMENT = JSON.stringify({
 export async function grantBasicExecution(iam: IAMClient, roleArn: string, roleName: string, signal: AbortSignal | undefined): Promise<void> {
   const partition = roleArn.split(':')[1] ?? 'aws';
   try {
-    await iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: `arn:${partition}:iam::aws:${BASIC_EXECUTION_POLICY}` }), {
-      abortSignal: signal,
-    });
+    await iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: `arn:${partition}:iam::aws:${BASIC_EXECUTION_POLICY}` }), sendOptions(signal));
   } catch (error) {
     if ((error as Error).name !== 'NoSuchEntityException') throw error;
     await iam.send(
       new PutRolePolicyCommand({ RoleName: roleName, PolicyName: BASIC_EXECUTION_INLINE_POLICY, PolicyDocument: BASIC_EXECUTION_DOCUMENT }),
-      { abortSignal: signal },
+      sendOptions(signal),
     );
   }
 }

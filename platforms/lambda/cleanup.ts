@@ -5,7 +5,8 @@ import { parseOptions } from '../../src/options.js';
 import { removeEach, type CleanupResult } from '../shared/cleanup.js';
 import { controlClient } from './clients.js';
 import { lambdaError } from './errors.js';
-import { connectionSchema, secretsOf } from './options.js';
+import type { Expect, MatchesSchema } from '../../src/schema-check.js';
+import { connectionSchema, secretsOf, type LambdaConnectionOptions } from './options.js';
 import { deleteFunction } from './remove.js';
 
 const cleanupSchema = connectionSchema
@@ -15,7 +16,15 @@ const cleanupSchema = connectionSchema
   })
   .strict();
 
-export type CleanupLambdaOptions = z.input<typeof cleanupSchema> & { readonly signal?: AbortSignal };
+/** What `cleanupLambda` deletes, and where. */
+export interface CleanupLambdaOptions extends LambdaConnectionOptions {
+  /** Only functions whose name starts with this; it must itself start with falco's prefix. @default 'falco-' */
+  readonly prefix?: string | undefined;
+  /** Aborting stops the clean-up between deletions. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+type _Check = Expect<MatchesSchema<Omit<CleanupLambdaOptions, 'signal'>, typeof cleanupSchema>>;
 
 /**
  * Finds functions falco deployed and never removed (a killed run, say) by their name, and deletes

@@ -8,13 +8,23 @@ import type { connectionSchema } from './options.js';
 
 type Connection = z.output<typeof connectionSchema>;
 
-function baseConfig(options: Connection) {
+function baseConfig({ region, endpoint, credentials, profile }: Connection) {
   return {
-    ...(options.region ? { region: options.region } : {}),
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-    ...(options.profile ? { profile: options.profile } : {}),
+    ...(region ? { region } : {}),
+    ...(endpoint ? { endpoint } : {}),
+    ...(credentials ? { credentials: withoutUndefined(credentials) } : {}),
+    ...(profile ? { profile } : {}),
   };
+}
+
+/** A send's options: the SDK's types take no `abortSignal: undefined`. */
+export function sendOptions(signal: AbortSignal | undefined): { abortSignal?: AbortSignal } {
+  return signal ? { abortSignal: signal } : {};
+}
+
+/** The credentials without a session token's key where there is none: the SDK's types take no `sessionToken: undefined`. */
+function withoutUndefined({ sessionToken, ...keys }: NonNullable<Connection['credentials']>): { accessKeyId: string; secretAccessKey: string; sessionToken?: string } {
+  return sessionToken ? { ...keys, sessionToken } : keys;
 }
 
 /**

@@ -9,6 +9,7 @@ import {
 import { now, sleep } from '../../src/clock.js';
 import { DeploymentError, type FalcoError } from '../../src/errors.js';
 import { lambdaError } from './errors.js';
+import { sendOptions } from './clients.js';
 
 /** Lambda's refusals of the function itself (code, configuration): the deployable must change. */
 const REJECTED = new Set([
@@ -34,7 +35,7 @@ export interface DeployCall {
 export async function createFunction(request: CreateFunctionRequest, call: DeployCall): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await call.client.send(new CreateFunctionCommand(request), { abortSignal: call.signal });
+      await call.client.send(new CreateFunctionCommand(request), sendOptions(call.signal));
       return;
     } catch (error) {
       const waitMs = Math.min(attempt * 1000, call.deadline - now());
@@ -51,7 +52,7 @@ export async function limitConcurrency(name: string, maxInstances: number, call:
   try {
     await call.client.send(
       new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: maxInstances }),
-      { abortSignal: call.signal },
+      sendOptions(call.signal),
     );
   } catch (error) {
     throw deployError(error, `reserving ${maxInstances} concurrent instances for "${name}"`, call.secrets);
@@ -63,7 +64,7 @@ export async function waitUntilActive(name: string, call: DeployCall): Promise<v
   const maxWaitTime = Math.max(1, Math.ceil((call.deadline - now()) / 1000));
   try {
     await waitUntilFunctionActiveV2(
-      { client: call.client, maxWaitTime, ...(call.signal ? { abortSignal: call.signal } : {}) },
+      { client: call.client, maxWaitTime, ...(call.signal ? sendOptions(call.signal) : {}) },
       { FunctionName: name },
     );
   } catch (error) {

@@ -3,6 +3,7 @@ import type { PlatformTimings } from '../../src/errors.js';
 import type { Deployment, InvokeOptions, InvokeResult } from '../../src/platform.js';
 import { functionErrorFrom, lambdaError, PayloadTooLargeError, SYNC_PAYLOAD_LIMIT_BYTES } from './errors.js';
 import { timingsFromLogTail } from './report.js';
+import { sendOptions } from './clients.js';
 
 export interface InvokeSettings {
   readonly client: LambdaClient;
@@ -33,7 +34,7 @@ export async function invokeFunction<O>(
         Payload: payload,
         ...(settings.logTail ? { LogType: 'Tail' as const } : {}),
       }),
-      { abortSignal: options.signal },
+      sendOptions(options.signal),
     );
   } catch (error) {
     throw lambdaError(error, `invoking "${deployment.name}"`, settings.secrets);

@@ -6,7 +6,7 @@ import type { CongestionOptions } from '../../src/congestion/index.js';
 import type { Deployable } from '../../src/deployable.js';
 import { ConfigError } from '../../src/errors.js';
 import type { CallOptions, Deployment, InvokeOptions, InvokeResult, Platform } from '../../src/platform.js';
-import { controlClient, iamClient, invokeClient } from './clients.js';
+import { controlClient, iamClient, invokeClient, sendOptions } from './clients.js';
 import { createFunction, limitConcurrency, waitUntilActive, type DeployCall } from './deploy.js';
 import { deploymentFromLambda, deploymentTags, lambdaDeployment, lambdaLimits } from './deployment.js';
 import { lambdaError } from './errors.js';
@@ -101,9 +101,7 @@ export class LambdaPlatform implements Platform {
   async fetchDeployment(name: string, options: CallOptions = {}): Promise<Deployment | undefined> {
     this.#checkOpen();
     try {
-      const { Configuration, Tags } = await this.#client.send(new GetFunctionCommand({ FunctionName: name }), {
-        abortSignal: options.signal,
-      });
+      const { Configuration, Tags } = await this.#client.send(new GetFunctionCommand({ FunctionName: name }), sendOptions(options.signal));
       return Configuration ? deploymentFromLambda(name, Configuration, Tags) : undefined;
     } catch (error) {
       if ((error as Error).name === 'ResourceNotFoundException') return undefined;

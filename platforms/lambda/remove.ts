@@ -1,5 +1,6 @@
 import { DeleteFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { lambdaError } from './errors.js';
+import { sendOptions } from './clients.js';
 
 /** Deletes a function; one that is already gone counts as deleted. */
 export async function deleteFunction(
@@ -9,7 +10,7 @@ export async function deleteFunction(
   secrets: readonly string[],
 ): Promise<void> {
   try {
-    await client.send(new DeleteFunctionCommand({ FunctionName: name }), { abortSignal: signal });
+    await client.send(new DeleteFunctionCommand({ FunctionName: name }), sendOptions(signal));
   } catch (error) {
     if ((error as Error).name === 'ResourceNotFoundException') return;
     throw lambdaError(error, `deleting function "${name}"`, secrets);

@@ -12,6 +12,7 @@ import { paginateListFunctions, type LambdaClient } from '@aws-sdk/client-lambda
 import { DeploymentError } from '../../src/errors.js';
 import { grantBasicExecution } from './basic-execution.js';
 import { lambdaError } from './errors.js';
+import { sendOptions } from './clients.js';
 
 const TRUST_POLICY = JSON.stringify({
   Version: '2012-10-17',
@@ -93,7 +94,7 @@ export class ExecutionRole {
           Description: 'Execution role of the functions falco deploys: basic execution (logs) only',
           Tags: [{ Key: 'falco', Value: 'true' }],
         }),
-        { abortSignal: signal },
+        sendOptions(signal),
       );
       arn = created.Role?.Arn;
     } catch (error) {
@@ -116,7 +117,7 @@ export class ExecutionRole {
 
   async #get(signal: AbortSignal | undefined): Promise<string | undefined> {
     try {
-      const { Role } = await this.#options.iam().send(new GetRoleCommand({ RoleName: this.#options.roleName }), { abortSignal: signal });
+      const { Role } = await this.#options.iam().send(new GetRoleCommand({ RoleName: this.#options.roleName }), sendOptions(signal));
       return Role?.Arn;
     } catch (error) {
       if ((error as Error).name === 'NoSuchEntityException') return undefined;
@@ -142,15 +143,15 @@ export class ExecutionRole {
     try {
       for await (const page of paginateListAttachedRolePolicies({ client: iam }, { RoleName })) {
         for (const policy of page.AttachedPolicies ?? []) {
-          await iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn: policy.PolicyArn }), { abortSignal: signal });
+          await iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn: policy.PolicyArn }), sendOptions(signal));
         }
       }
       for await (const page of paginateListRolePolicies({ client: iam }, { RoleName })) {
         for (const PolicyName of page.PolicyNames ?? []) {
-          await iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName }), { abortSignal: signal });
+          await iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName }), sendOptions(signal));
         }
       }
-      await iam.send(new DeleteRoleCommand({ RoleName }), { abortSignal: signal });
+      await iam.send(new DeleteRoleCommand({ RoleName }), sendOptions(signal));
     } catch (error) {
       throw this.#error(error, `deleting the execution role "${RoleName}"`);
     }

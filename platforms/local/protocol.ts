@@ -28,8 +28,8 @@ export interface Failure extends Measured {
   /** `error`: main threw; `nonjson`: its result is not JSON; `memory`: it ran out of memory. */
   readonly kind: 'error' | 'nonjson' | 'memory';
   readonly message: string;
-  readonly errorType?: string;
-  readonly stack?: string;
+  readonly errorType?: string | undefined;
+  readonly stack?: string | undefined;
 }
 
 /**

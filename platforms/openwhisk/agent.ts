@@ -4,7 +4,7 @@ import { Socket } from 'node:net';
 
 /** What the agent saw of one request that the client does not pass on: headers and the socket's error. */
 export interface Seen {
-  status?: number;
+  status?: number | undefined;
   retryAfter?: string;
   /**
    * The network error's code (ECONNREFUSED, a certificate error ...), which the client drops. Only

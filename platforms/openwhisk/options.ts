@@ -1,5 +1,30 @@
 import { z } from 'zod';
 import { parseOptions } from '../../src/options.js';
+import type { Expect, MatchesSchema } from '../../src/schema-check.js';
+
+/** Where and as whom to reach OpenWhisk, and how hard to push it. */
+export interface OpenWhiskOptions {
+  /** The API host, with or without scheme (`https://` is assumed). @default `__OW_API_HOST`, else `APIHOST` in .wskprops */
+  readonly host?: string | undefined;
+  /** The `uuid:key` auth token. Never logged nor quoted in errors. @default `__OW_API_KEY`, else `AUTH` in .wskprops */
+  readonly token?: string | undefined;
+  /** The namespace actions are deployed in. @default `__OW_NAMESPACE`, else `NAMESPACE` in .wskprops, else `_` (the token's own) */
+  readonly namespace?: string | undefined;
+  /** Skip TLS certificate verification. Only for a host you trust. @default false */
+  readonly insecure?: boolean | undefined;
+  /** The wsk properties file. @default `$WSK_CONFIG_FILE`, then `~/.wskprops` */
+  readonly wskprops?: string | undefined;
+  /** Requests in flight at once: the keep-alive agent's sockets, and the ceiling of the default AIMD pacing. @default 64 */
+  readonly concurrency?: number | undefined;
+  /** Activations one container may run at once (OpenWhisk's `limits.concurrency`). @default the server's default */
+  readonly actionConcurrency?: number | undefined;
+  /** How long to wait for a TCP (and TLS) connection before calling the host unreachable, in milliseconds. @default 5000 */
+  readonly connectTimeoutMs?: number | undefined;
+  /** The longest any one HTTP request may take, in milliseconds; covers OpenWhisk's 60 s blocking window. @default 90000 */
+  readonly requestTimeoutMs?: number | undefined;
+  /** First wait between polls of an activation a blocking call handed back unfinished (HTTP 202), in milliseconds. @default 100 */
+  readonly pollIntervalMs?: number | undefined;
+}
 
 const schema = z
   .object({
@@ -26,7 +51,7 @@ const schema = z
   })
   .strict();
 
-export type OpenWhiskOptions = z.input<typeof schema>;
+type _Check = Expect<MatchesSchema<OpenWhiskOptions, typeof schema>>;
 export type OpenWhiskSettings = z.output<typeof schema>;
 
 export function parseOpenWhiskOptions(options: OpenWhiskOptions | undefined): OpenWhiskSettings {

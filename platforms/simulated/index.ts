@@ -1,2 +1,3 @@
-export { SimulatedPlatform, type SimulatedPlatformOptions } from './simulated-platform.js';
+export { SimulatedPlatform } from './simulated-platform.js';
+export type { SimulatedPlatformOptions } from './options.js';
 export type { Latency } from './latency.js';

@@ -1,5 +1,3 @@
-import { z } from 'zod';
-import { realClock, type Clock } from '../../src/clock.js';
 import { deployable as checkDeployable, type Deployable } from '../../src/deployable.js';
 import { FatalError, FunctionError, ThrottledError, TimeoutError, TransientError } from '../../src/errors.js';
 import { parseOptions } from '../../src/options.js';
@@ -7,45 +5,9 @@ import type { CallOptions, Deployment, InvokeOptions, InvokeResult, Platform, Su
 import { Activations } from '../shared/activations.js';
 import { deploymentName } from '../shared/names.js';
 import { drawLatency, latencySchema, type Latency } from './latency.js';
+import { parseSimulatedOptions, type SimulatedPlatformOptions, type SimulatedSettings } from './options.js';
 import { keyedRandom } from './random.js';
 
-const rate = z.number().min(0, 'must be a rate between 0 and 1').max(1, 'must be a rate between 0 and 1');
-
-const optionsSchema = z
-  .object({
-    /** How long each call takes. */
-    latency: latencySchema.default({ distribution: 'fixed', ms: 10 }),
-    /** Same seed, same fates: which calls fail, straggle or hang, and how long each takes. */
-    seed: z.number().int().default(1),
-    /** Share of attempts that fail with a transient error (a 5xx). */
-    transientErrorRate: rate.default(0),
-    /** Share of invocations whose function fails (for every attempt: it is the function's nature). */
-    functionErrorRate: rate.default(0),
-    /** Share of attempts that never answer; they end at the function's timeout. */
-    hangRate: rate.default(0),
-    /** Share of attempts that take `stragglerFactor` times their latency. */
-    stragglerRate: rate.default(0),
-    stragglerFactor: z.number().min(1).default(10),
-    /** The platform's hidden concurrency limit: calls past it are throttled at once. */
-    concurrencyCap: z.number().int().positive().optional(),
-    /** The Retry-After hint sent with a throttled call, in ms. */
-    retryAfterMs: z.number().min(0).optional(),
-    /** Extra latency of an instance's first call; instances stay warm once started. */
-    coldStartMs: z.number().min(0).default(0),
-    /**
-     * The memory the function needs, in MB (for every input, or per input): a call on a deployment
-     * with less fails as out of memory, as a real platform would report it.
-     */
-    memoryNeededMB: z.union([z.number().positive(), z.custom<(input: unknown) => number>((v) => typeof v === 'function', 'must be a number or a function')]).optional(),
-    /** Where the platform's time comes from: falco's clock, or a simulated one that runs faster than time. */
-    clock: z.custom<Clock>((v) => typeof (v as Clock | undefined)?.sleep === 'function', 'must be a Clock { now, sleep }').default(realClock),
-    /** The function: output from input. Defaults to echoing the input. */
-    handler: z.custom<(input: unknown) => unknown>((v) => typeof v === 'function', 'must be a function').optional(),
-  })
-  .strict();
-
-export type SimulatedPlatformOptions = z.input<typeof optionsSchema>;
-type Settings = z.output<typeof optionsSchema>;
 
 interface SimulatedDeployment extends Deployment {
   idle: number;
@@ -59,7 +21,7 @@ export class SimulatedPlatform implements Platform {
   readonly name = 'simulated';
   /** It stands in for a cloud platform, whose account limit the user does not know. */
   readonly defaultCongestion = { kind: 'aimd', max: 10_000 } as const;
-  #settings: Settings;
+  #settings: SimulatedSettings;
   readonly #deployments = new Map<string, SimulatedDeployment>();
   readonly #activations = new Activations();
   #inFlight = 0;
@@ -68,7 +30,7 @@ export class SimulatedPlatform implements Platform {
   #throttled = 0;
 
   constructor(options: SimulatedPlatformOptions = {}) {
-    this.#settings = parseOptions(optionsSchema, options, 'SimulatedPlatform');
+    this.#settings = parseSimulatedOptions(options);
   }
 
   /** What the platform saw: calls, throttled calls, and the most calls in flight at once. */

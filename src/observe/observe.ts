@@ -8,14 +8,15 @@ import type { RunSummary } from './summary.js';
 import { RunTracer, type TracingOptions } from './tracing.js';
 
 export interface ObserveOptions {
-  /** Progress on standard error; `false` for none. Default: bars on a terminal, lines otherwise. */
+  /** Progress on standard error; `false` for none. @default bars on a terminal, lines otherwise */
   readonly progress?: ProgressOptions | false;
-  /** Stream every invocation's record to these files as it ends (`.jsonl` or `.csv`). */
+  /** Stream every invocation's record to these files as it ends (`.jsonl` or `.csv`). @default none */
   readonly records?: string | readonly string[];
-  /** Write the HTML report here on `close()`. */
+  /** Write the HTML report here on `close()`. @default none */
   readonly report?: string | ({ readonly path: string } & ReportOptions);
-  /** OpenTelemetry spans: on by default, a no-op until an SDK is registered; `false` for none. */
+  /** OpenTelemetry spans, a no-op until an SDK is registered; `false` for none. @default on */
   readonly tracing?: TracingOptions | false;
+  /** The price tables the cost estimate uses. @default the platform's own (none for local and simulated) */
   readonly pricing?: PricingOptions;
 }
 

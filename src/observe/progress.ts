@@ -5,11 +5,11 @@ import type { Invocation } from '../invocation.js';
 import { formatCount, formatMs, formatRate } from './format.js';
 
 export interface ProgressOptions {
-  /** `auto` (the default): bars on a terminal, plain lines otherwise. `off` prints nothing. */
+  /** `auto`: bars on a terminal, plain lines otherwise. `off` prints nothing. @default 'auto' */
   readonly mode?: 'auto' | 'bars' | 'lines' | 'off';
-  /** Where progress goes; standard error by default, so standard output keeps the results. */
+  /** Where progress goes; standard error, so standard output keeps the results. @default process.stderr */
   readonly stream?: NodeJS.WritableStream & { isTTY?: boolean };
-  /** How often a plain line is printed per running phase; default 5000 ms. */
+  /** How often a plain line is printed per running phase, in milliseconds. @default 5000 */
   readonly intervalMs?: number;
 }
 

@@ -5,9 +5,9 @@ import type { Invocation } from '../invocation.js';
 import { finalAttempt } from './final-attempt.js';
 
 export interface TracingOptions {
-  /** Default: the global provider, a no-op until an OpenTelemetry SDK registers one. */
+  /** Where the spans go. @default the global provider, a no-op until an OpenTelemetry SDK registers one */
   readonly tracerProvider?: TracerProvider;
-  /** The context the run's (or, without a run, each phase's) span starts in: a pipeline step's span, say. Default: the active context. */
+  /** The context the run's (or, without a run, each phase's) span starts in: a pipeline step's span, say. @default the active context */
   readonly parent?: Context;
 }
 

@@ -32,15 +32,15 @@ export function expectationMiss(expect: Checkpoint['expect'], firedOf: (id: stri
 /** Which events activate a trigger: by `type`, and by `subject` where given. */
 export interface EventFilter {
   readonly type: string;
-  readonly subject?: string;
+  readonly subject?: string | undefined;
   /** `exact` (the default) compares whole strings; `prefix` matches a type or subject that starts with the one given. */
-  readonly match?: 'exact' | 'prefix';
+  readonly match?: 'exact' | 'prefix' | undefined;
 }
 
 /** A condition or action by its registered name, with JSON options: never code. */
 export interface NamedRef {
   readonly name: string;
-  readonly options?: JsonObject;
+  readonly options?: JsonObject | undefined;
 }
 
 /** A trigger as a user defines it: when (activation, condition), what (action), with what state (context). */
@@ -50,9 +50,9 @@ export interface TriggerSpec {
   readonly condition: NamedRef;
   readonly action: NamedRef;
   /** The trigger's initial context; conditions and actions read and change it. @default {} */
-  readonly context?: JsonObject;
+  readonly context?: JsonObject | undefined;
   /** A transient trigger is removed once it fires; a persistent one fires again. @default true */
-  readonly transient?: boolean;
+  readonly transient?: boolean | undefined;
 }
 
 /** A trigger as the store keeps it: the spec and the state the events applied so far built. */

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ConcurrentExecutor, SequentialExecutor } from '../../executors/index.js';
 import { SimulatedPlatform } from '../../platforms/simulated/index.js';
-import { AbortedError, FatalError, outputsOf } from '../../src/index.js';
+import { AbortedError, FatalError, outputsOf, type PhaseContext } from '../../src/index.js';
 import { inputs, PlanDriver } from '../helpers/drivers.js';
 import { ScriptedPlatform } from '../helpers/scripted-platform.js';
 
@@ -21,7 +21,7 @@ describe('Driver', () => {
       { id: 'map', invocations: inputs(100) },
       {
         id: 'reduce',
-        invocations: ({ previous }) => [{ input: { values: outputsOf<{ square: number }>(previous!).map((o) => o.square) } }],
+        invocations: ({ previous }: PhaseContext<{ square: number }>) => [{ input: { values: outputsOf(previous!).map((o) => o.square) } }],
       },
     ]);
     const result = await driver.run({ platform, executor: new ConcurrentExecutor({ concurrency: 10 }) });

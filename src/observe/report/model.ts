@@ -6,14 +6,15 @@ import { latencies, type RunSummary } from '../summary.js';
 import { niceStep } from './svg.js';
 
 export interface ReportOptions {
-  /** The page's heading; default "falco run <id>". */
+  /** The page's heading. @default "falco run <id>" */
   readonly title?: string;
   /**
    * The most invocations drawn on the timeline; larger runs show a systematic sample, every 2^k-th
-   * invocation of each phase. Default 2000; tooltips name the invocation up to 4096 bars a phase.
+   * invocation of each phase. Tooltips name the invocation up to 4096 bars a phase.
+   * @default 2000
    */
   readonly maxBars?: number;
-  /** Time bins of the concurrency chart. Default 400. */
+  /** Time bins of the concurrency chart. @default 400 */
   readonly concurrencyBins?: number;
 }
 
