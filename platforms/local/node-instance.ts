@@ -1,9 +1,9 @@
-import { DeploymentError } from '../../src/errors.js';
 import { childrenBuffer, trackedChildren } from './children.js';
 import { functionEnv, memoryMessage, type Crash, type Instance, type InstanceHandlers, type InstanceSpec } from './instance.js';
 import { launchWorker, type LaunchedWorker, type LauncherReport } from './launcher.js';
 import { decodeInit, decodeReply, protocolBroken } from './messages.js';
 import { killGroup } from './process-group.js';
+import { Startup } from './startup.js';
 
 /** Where the worker answers: the function can reach it too (see messages.ts). */
 const CHANNEL = "the worker thread's parentPort";
@@ -17,7 +17,7 @@ export class NodeInstance implements Instance {
   readonly #spec: InstanceSpec;
   readonly #handlers: InstanceHandlers;
   #worker: LaunchedWorker | undefined;
-  #starting: { resolve: () => void; reject: (error: Error) => void } | undefined;
+  readonly #startup: Startup;
   #killed = false;
   #ended: Promise<void> | undefined;
   readonly #children = childrenBuffer();
@@ -25,17 +25,17 @@ export class NodeInstance implements Instance {
   constructor(spec: InstanceSpec, handlers: InstanceHandlers) {
     this.#spec = spec;
     this.#handlers = handlers;
+    this.#startup = new Startup(spec.name);
   }
 
   start(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#starting = { resolve, reject };
-      const { entry, entryPoint, logs, memoryMB } = this.#spec;
-      const worker = launchWorker({ entry, entryPoint, logs, children: this.#children, env: functionEnv(this.#spec.env), memoryMB }, this.#onExit);
-      this.#worker = worker;
-      worker.port.on('message', this.#onMessage);
-      worker.port.unref(); // after the listener: adding a 'message' listener refs the port again
-    });
+    const started = this.#startup.begin();
+    const { entry, entryPoint, logs, memoryMB } = this.#spec;
+    const worker = launchWorker({ entry, entryPoint, logs, children: this.#children, env: functionEnv(this.#spec.env), memoryMB }, this.#onExit);
+    this.#worker = worker;
+    worker.port.on('message', this.#onMessage);
+    worker.port.unref(); // after the listener: adding a 'message' listener refs the port again
+    return started;
   }
 
   send(args: string): void {
@@ -50,8 +50,7 @@ export class NodeInstance implements Instance {
 
   async #end(): Promise<void> {
     this.#killed = true;
-    this.#starting?.reject(new DeploymentError(`an instance of function "${this.#spec.name}" was ended while starting`));
-    this.#starting = undefined;
+    this.#startup.killed();
     if (this.#worker) {
       this.#worker.port.close();
       await this.#worker.terminate();
@@ -60,17 +59,13 @@ export class NodeInstance implements Instance {
   }
 
   readonly #onMessage = (message: unknown): void => {
-    if (this.#starting === undefined) {
-      const reply = decodeReply(message);
-      if (reply) this.#handlers.reply(reply);
-      else this.#handlers.crashed(protocolBroken(this.#spec.name, CHANNEL, message));
+    if (this.#startup.pending) {
+      this.#startup.init(decodeInit(message), () => protocolBroken(this.#spec.name, CHANNEL, message).message);
       return;
     }
-    const init = decodeInit(message);
-    const starting = this.#starting;
-    this.#starting = undefined;
-    if (init?.init) starting.resolve();
-    else starting.reject(new DeploymentError(`function "${this.#spec.name}" cannot start: ${init?.message ?? protocolBroken(this.#spec.name, CHANNEL, message).message}`));
+    const reply = decodeReply(message);
+    if (reply) this.#handlers.reply(reply);
+    else this.#handlers.crashed(protocolBroken(this.#spec.name, CHANNEL, message));
   };
 
   readonly #onExit = ({ code, error }: LauncherReport): void => {
@@ -78,10 +73,7 @@ export class NodeInstance implements Instance {
     this.#killed = true;
     this.#worker?.port.close();
     const crash = this.#crash(code, error && Object.assign(new Error(error.message), error));
-    const starting = this.#starting;
-    this.#starting = undefined;
-    if (starting) starting.reject(new DeploymentError(`function "${this.#spec.name}" cannot start: ${crash.message}`, { cause: crash.cause }));
-    else this.#handlers.crashed(crash);
+    if (!this.#startup.ended(crash)) this.#handlers.crashed(crash);
   };
 
   #crash(code: number, error: (Error & { code?: string }) | undefined): Crash {
