@@ -10,7 +10,7 @@ import { flowCompile } from './cases/flow-compile.js';
 import { futuresMap } from './cases/futures-map.js';
 import { httpInvoke } from './cases/http-invoke.js';
 import { joinLatency } from './cases/join-latency.js';
-import { localColdStart, localThroughput } from './cases/local-platform.js';
+import { localColdStart, localMemory, localThroughput } from './cases/local-platform.js';
 import { makespan } from './cases/makespan.js';
 import { payloads } from './cases/payloads.js';
 import { pipelineBench } from './cases/pipeline.js';
@@ -21,7 +21,7 @@ import { taskDispatch } from './cases/task-dispatch.js';
 import { triggerEngine } from './cases/trigger-engine.js';
 import { printTable, type Benchmark, type Row } from './report.js';
 
-const benchmarks: Benchmark[] = [executorOverhead, makespan, congestion, localThroughput, localColdStart, payloads, httpInvoke, scale, redisEvents, triggerEngine, joinLatency, futuresMap, codeReplay, taskDispatch, flowCompile, pipelineBench, pipelineState];
+const benchmarks: Benchmark[] = [executorOverhead, makespan, congestion, localThroughput, localColdStart, localMemory, payloads, httpInvoke, scale, redisEvents, triggerEngine, joinLatency, futuresMap, codeReplay, taskDispatch, flowCompile, pipelineBench, pipelineState];
 
 const options = new Command('bench')
   .option('--quick', 'every benchmark at a small size (CI runs this so the benchmarks never rot)')

@@ -1,22 +1,54 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { Pool } from 'undici';
 import pLimit from 'p-limit';
 import { ConcurrentExecutor } from '../../executors/index.js';
 import { OpenWhiskPlatform } from '../../platforms/openwhisk/index.js';
 import { createInvocations, deployable } from '../../src/index.js';
-import { InstantRunner, OpenWhiskDouble } from '../../test/doubles/openwhisk/index.js';
 import { perSecond, timed, type Benchmark } from '../report.js';
 
 const CONCURRENCY = 128;
 
+/** Starts the double, prints where it listens, and stops when its stdin closes. */
+const DOUBLE_PROCESS = `
+import { InstantRunner, OpenWhiskDouble } from ${JSON.stringify(new URL('../../test/doubles/openwhisk/index.js', import.meta.url).href)};
+const double = await OpenWhiskDouble.start({ runner: new InstantRunner() });
+console.log(JSON.stringify({ url: double.url, token: double.token }));
+process.stdin.resume().once('end', () => void double.stop().then(() => process.exit(0)));
+`;
+
+/**
+ * The OpenWhisk double in a node process of its own, so that the server's CPU is not the
+ * benchmark's: the figure measures falco's client path against undici's on the same server.
+ */
+async function startDouble(): Promise<{ url: string; token: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', DOUBLE_PROCESS], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = once(child, 'exit');
+  const [line] = (await Promise.race([once(createInterface({ input: child.stdout }), 'line'), exited.then(([code]) => {
+    throw new Error(`the OpenWhisk double's process exited with code ${String(code)} before it listened`);
+  })])) as [string];
+  const { url, token } = JSON.parse(line) as { url: string; token: string };
+  return {
+    url,
+    token,
+    stop: async () => {
+      child.stdin.end();
+      await exited;
+    },
+  };
+}
+
 /**
  * The HTTP invoke path: blocking invokes through the OpenWhisk adapter against the REST double on
- * loopback, which answers at once, against a raw undici keep-alive loop posting the same requests.
+ * loopback (in a process of its own), which answers at once, against a raw undici keep-alive loop
+ * posting the same requests.
  */
 export const httpInvoke: Benchmark = {
   name: 'http invoke path',
   async run({ quick }) {
     const count = quick ? 2_000 : 20_000;
-    const double = await OpenWhiskDouble.start({ runner: new InstantRunner() });
+    const double = await startDouble();
     const platform = new OpenWhiskPlatform({ host: double.url, token: double.token, concurrency: CONCURRENCY });
     try {
       const deployment = await platform.deploy(deployable({ runtime: 'nodejs:20', code: { source: 'function main(a) { return a; }' }, name: 'bench' }));
@@ -49,8 +81,13 @@ export const httpInvoke: Benchmark = {
       };
       await baseline();
       await falco();
-      const base = Math.min((await timed(baseline)).ms, (await timed(baseline)).ms);
-      const mine = Math.min((await timed(falco)).ms, (await timed(falco)).ms);
+      // Taken in turns, so that a change in the machine's load falls on both alike.
+      let base = Infinity;
+      let mine = Infinity;
+      for (let round = 0; round < 3; round++) {
+        base = Math.min(base, (await timed(baseline)).ms);
+        mine = Math.min(mine, (await timed(falco)).ms);
+      }
       await pool.close();
       const ratio = base / mine;
       return [
@@ -60,8 +97,8 @@ export const httpInvoke: Benchmark = {
           value: perSecond(count, mine),
           baseline: `${perSecond(count, base)} (raw undici)`,
           ratio,
-          target: '≥ 0.70× throughput',
-          met: ratio >= 0.7,
+          target: '≥ 0.90× throughput',
+          met: ratio >= 0.9,
         },
       ];
     } finally {

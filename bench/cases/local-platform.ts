@@ -1,9 +1,12 @@
+import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { ConcurrentExecutor } from '../../executors/index.js';
 import { LocalPlatform } from '../../platforms/local/index.js';
 import { createInvocations, deployable, type Deployment, type Platform } from '../../src/index.js';
-import { ms, perSecond, timed, type Benchmark } from '../report.js';
+import { collectGarbage, ms, perSecond, timed, type Benchmark } from '../report.js';
 
 const ECHO = deployable({ runtime: 'nodejs:20', code: { source: 'function main(args) { return args; }' }, name: 'echo' });
 
@@ -51,29 +54,119 @@ export const localThroughput: Benchmark = {
   },
 };
 
-/** 100 instances started at once, against the same 100 calls once they are warm. */
+/** The function of ECHO as a bare worker thread that answers calls, as an instance does. */
+const BARE_ECHO = "const { parentPort } = require('node:worker_threads'); function main(args) { return args; } parentPort.on('message', (args) => parentPort.postMessage(JSON.stringify(main(JSON.parse(args)))));";
+
+/** The floor of a cold start: `count` bare worker threads started at once, each running the function once; then their teardown. */
+async function bareWorkers(count: number): Promise<{ startMs: number; busyMs: number; teardownMs: number }> {
+  const workers: Worker[] = [];
+  const { ms: startMs, value: busyMs } = await timed(() =>
+    loopBusy(() =>
+      Promise.all(
+        Array.from({ length: count }, (_, n) => {
+          const worker = new Worker(BARE_ECHO, { eval: true });
+          workers.push(worker);
+          const answered = once(worker, 'message');
+          worker.postMessage(JSON.stringify({ n }));
+          return answered;
+        }),
+      ),
+    ),
+  );
+  const teardown = await timed(() => Promise.all(workers.map((worker) => worker.terminate())));
+  return { startMs, busyMs, teardownMs: teardown.ms };
+}
+
+/** Runs `work` and answers how long the event loop was busy meanwhile (not idle, waiting for I/O or messages). */
+async function loopBusy(work: () => Promise<unknown>): Promise<number> {
+  const start = performance.eventLoopUtilization();
+  await work();
+  return performance.eventLoopUtilization(start).active;
+}
+
+/**
+ * 100 instances started at once, against the floor: as many bare worker threads started at once,
+ * each running the function once. Also how long the host's event loop was busy meanwhile, and the teardown.
+ */
 export const localColdStart: Benchmark = {
   name: 'local cold start',
   async run({ quick }) {
     const instances = quick ? 20 : 100;
+    const floor = await bareWorkers(instances);
     const platform = new LocalPlatform({ maxInstances: instances });
+    let teardownMs = 0;
     try {
       const deployment = await platform.deploy(ECHO);
-      const cold = await timed(() => runPhase(platform, deployment, instances, instances));
-      const warm = await timed(() => runPhase(platform, deployment, instances, instances));
-      const attempts = cold.value.invocations.map((r) => r.attempts.at(-1)!);
+      let result: Awaited<ReturnType<typeof runPhase>> | undefined;
+      const cold = await timed(() => loopBusy(async () => (result = await runPhase(platform, deployment, instances, instances))));
+      teardownMs = (await timed(() => platform.remove(deployment))).ms;
+      const attempts = result!.invocations.map((r) => r.attempts.at(-1)!);
       if (!attempts.every((a) => a.coldStart)) throw new Error('local cold start: not every first call was cold');
       const init = attempts.map((a) => a.initDurationMs ?? 0).sort((a, b) => a - b);
       const median = init[init.length >> 1]!;
+      const ratio = cold.ms / floor.startMs;
+      const teardownRatio = teardownMs / floor.teardownMs;
       return [
         {
           benchmark: 'local cold start',
           figure: `${instances} instances started at once`,
           value: ms(cold.ms),
-          baseline: `${ms(warm.ms)} (the same calls, warm)`,
-          ratio: cold.ms / warm.ms,
+          baseline: `${ms(floor.startMs)} (${instances} bare worker threads, each running it once)`,
+          ratio,
+          target: '≤ 1.20× time',
+          met: ratio <= 1.2,
         },
         { benchmark: 'local cold start', figure: 'init per instance (median, max)', value: `${ms(median)}, ${ms(init.at(-1)!)}` },
+        {
+          benchmark: 'local cold start',
+          figure: 'event loop busy while starting',
+          value: ms(cold.value),
+          baseline: `${ms(floor.busyMs)} (the bare threads, started on the loop)`,
+          ratio: cold.value / floor.busyMs,
+        },
+        {
+          benchmark: 'local cold start',
+          figure: `teardown of ${instances} instances`,
+          value: ms(teardownMs),
+          baseline: `${ms(floor.teardownMs)} (terminating the bare threads at once)`,
+          ratio: teardownRatio,
+        },
+      ];
+    } finally {
+      await platform.close();
+    }
+  },
+};
+
+/** Peak memory of 1,000 calls at concurrency 100 on a platform with its default instance cap. */
+export const localMemory: Benchmark = {
+  name: 'local peak memory',
+  async run({ quick }) {
+    const count = quick ? 200 : 1_000;
+    const concurrency = 100;
+    const platform = new LocalPlatform();
+    try {
+      const deployment = await platform.deploy(ECHO);
+      collectGarbage();
+      const before = process.memoryUsage().rss;
+      let peak = before;
+      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+      try {
+        await runPhase(platform, deployment, count, concurrency);
+      } finally {
+        clearInterval(sampler);
+      }
+      peak = Math.max(peak, process.memoryUsage().rss);
+      const grownMiB = (peak - before) / 1_048_576;
+      return [
+        {
+          benchmark: 'local peak memory',
+          figure: `${count.toLocaleString('en')} calls at concurrency ${concurrency}, default instance cap`,
+          value: `+${grownMiB.toFixed(0)} MiB peak RSS`,
+          baseline: `${(before / 1_048_576).toFixed(0)} MiB RSS before`,
+          target: '≤ 200 MiB more',
+          met: grownMiB <= 200,
+        },
       ];
     } finally {
       await platform.close();

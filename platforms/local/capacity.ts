@@ -9,7 +9,17 @@ const DEFAULT_MEMORY_MB = 256;
  * CPUs only add cold starts and contention for CPU-bound functions; set `maxInstances` for
  * functions that mostly wait (on I/O, say).
  */
-export function defaultInstanceCap(memoryMB = DEFAULT_MEMORY_MB): number {
-  const byMemory = Math.floor(freemem() / 2 / (memoryMB * 1024 * 1024));
-  return Math.max(1, Math.min(availableParallelism(), byMemory));
+export function defaultInstanceCap(memoryMB = DEFAULT_MEMORY_MB, machine: Machine = thisMachine()): number {
+  const byMemory = Math.floor(machine.freeBytes / 2 / (memoryMB * 1024 * 1024));
+  return Math.max(1, Math.min(machine.cpus, byMemory));
+}
+
+/** What the default cap is computed from. */
+export interface Machine {
+  readonly cpus: number;
+  readonly freeBytes: number;
+}
+
+function thisMachine(): Machine {
+  return { cpus: availableParallelism(), freeBytes: freemem() };
 }

@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { functionEnv, memoryMessage, type Crash } from './instance.js';
+import { memoryMessage, type Crash } from './instance.js';
 import { ProcessInstance, howItEnded } from './process-instance.js';
 
 const RUNNER = fileURLToPath(new URL('./node-process-runner.js', import.meta.url));
@@ -27,15 +27,9 @@ export class NodeProcessInstance extends ProcessInstance {
   #stderrTail = Buffer.alloc(0);
 
   protected spawn(): ChildProcess {
-    const { dir, entry, entryPoint, memoryMB, logs } = this.spec;
+    const { entry, entryPoint, memoryMB } = this.spec;
     const node = [process.execPath, `--max-old-space-size=${memoryMB}`, RUNNER, entry, entryPoint];
-    const child = spawn('/bin/sh', ['-c', LAUNCH, String(memoryMB * 1024), ...node], {
-      cwd: dir,
-      env: functionEnv(this.spec.env),
-      stdio: ['ignore', logs, 'pipe', 'pipe', 'pipe'],
-      // Its own process group, as a Python instance's (see python-instance.ts).
-      detached: true,
-    });
+    const child = this.spawnRunner('/bin/sh', ['-c', LAUNCH, String(memoryMB * 1024), ...node], 'pipe');
     (child.stdio[2] as Socket).on('data', this.#onStderr);
     return child;
   }

@@ -14,6 +14,7 @@ import { NodeProcessInstance } from './node-process-instance.js';
 import { type LocalPlatformOptions, parseLocalOptions, type ResolvedLocalOptions } from './options.js';
 import { Pool } from './pool.js';
 import { PythonInstance } from './python-instance.js';
+import { resolvePython } from './python-path.js';
 import { Activations } from '../shared/activations.js';
 import { checkSyntax } from './syntax.js';
 
@@ -37,6 +38,8 @@ export class LocalPlatform implements Platform {
   readonly #options: ResolvedLocalOptions;
   readonly #deployed = new Map<string, Deployed>();
   readonly #submissions = new Activations();
+  /** The Python interpreter's own path, asked for once (see python-path.ts). */
+  #python: Promise<string> | undefined;
   #closed = false;
 
   constructor(options?: LocalPlatformOptions) {
@@ -49,9 +52,11 @@ export class LocalPlatform implements Platform {
     const { language } = parseRuntimeId(deployable.runtime);
     const { signal } = options;
     throwIfAborted(signal, 'deploy');
+    const python = language === 'python' ? await this.#pythonPath() : this.#options.python;
+    throwIfAborted(signal, 'deploy');
     const code = await materialise(deployable);
     try {
-      await checkSyntax(language, code, deployable.entryPoint, this.#options.python, signal);
+      await checkSyntax(language, code, deployable.entryPoint, python, signal);
       throwIfAborted(signal, 'deploy');
     } catch (error) {
       await removeCode(code);
@@ -74,7 +79,7 @@ export class LocalPlatform implements Platform {
       memoryMB: deployable.memoryMB,
       env: deployable.env,
       logs: this.#options.logs,
-      python: this.#options.python,
+      python,
     };
     const Kind = language === 'python' ? PythonInstance : this.#options.isolation === 'process' ? NodeProcessInstance : NodeInstance;
     const factory: InstanceFactory = (handlers) => new Kind(spec, handlers);
@@ -125,6 +130,14 @@ export class LocalPlatform implements Platform {
     this.#closed = true;
     await Promise.all([...this.#deployed.values()].map(({ deployment }) => this.remove(deployment)));
     this.#submissions.clear();
+  }
+
+  #pythonPath(): Promise<string> {
+    this.#python ??= resolvePython(this.#options.python).catch((error: unknown) => {
+      this.#python = undefined; // asked again at the next deploy: python may be installed by then
+      throw error;
+    });
+    return this.#python;
   }
 
   /** Starts a call; throws (synchronously) when it cannot start. */

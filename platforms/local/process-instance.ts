@@ -1,10 +1,9 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type IOType } from 'node:child_process';
 import type { Socket } from 'node:net';
-import { DeploymentError } from '../../src/errors.js';
 import { Channel } from './channel.js';
-import type { Crash, Instance, InstanceHandlers, InstanceSpec } from './instance.js';
+import { functionEnv, type Crash, type Instance, type InstanceHandlers, type InstanceSpec } from './instance.js';
 import { killGroup } from './process-group.js';
-import type { InitMessage } from './protocol.js';
+import { Startup } from './startup.js';
 
 /**
  * An instance that is a process of its own (a Python one, or a Node.js one under `isolation:
@@ -16,7 +15,7 @@ export abstract class ProcessInstance implements Instance {
   readonly #handlers: InstanceHandlers;
   #child: ChildProcess | undefined;
   #channel: Channel | undefined;
-  #starting: { resolve: () => void; reject: (error: Error) => void } | undefined;
+  readonly #startup: Startup;
   #closed: Promise<void> = Promise.resolve();
   #error: Error | undefined;
   #broken: Error | undefined;
@@ -25,34 +24,45 @@ export abstract class ProcessInstance implements Instance {
   constructor(spec: InstanceSpec, handlers: InstanceHandlers) {
     this.spec = spec;
     this.#handlers = handlers;
+    this.#startup = new Startup(spec.name);
   }
 
   /** What the process is, for messages: "the python process". */
   protected abstract readonly what: string;
-  /** Starts the process, with pipes on fds 3 (calls) and 4 (replies). */
+  /** Starts the process, with `spawnRunner`. */
   protected abstract spawn(): ChildProcess;
   /** Why the process ended when nobody asked it to; `error` is the spawn's, if it failed. */
   protected abstract crash(child: ChildProcess, error: Error | undefined): Crash;
 
   start(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#starting = { resolve, reject };
-      const child = this.spawn();
-      this.#child = child;
-      // Spawned as a group leader (detached): once it has gone, so must every process its function started.
-      this.#closed = new Promise((done) => child.once('close', done))
-        .then(this.#onClose)
-        .then(() => (child.pid === undefined ? undefined : killGroup(child.pid)));
-      child.on('error', (error) => {
-        this.#error = error;
-      });
-      this.#channel = new Channel(child.stdio[3] as Socket, child.stdio[4] as Socket, {
-        init: this.#onInit,
-        reply: (reply) => this.#handlers.reply(reply),
-        broken: this.#onBroken,
-      });
-      this.#ref(false);
+    const started = this.#startup.begin();
+    const child = this.spawn();
+    this.#child = child;
+    // Spawned as a group leader (detached): once it has gone, so must every process its function started.
+    this.#closed = new Promise((done) => child.once('close', done))
+      .then(this.#onClose)
+      .then(() => (child.pid === undefined ? undefined : killGroup(child.pid)));
+    child.on('error', (error) => {
+      this.#error = error;
     });
+    this.#channel = new Channel(child.stdio[3] as Socket, child.stdio[4] as Socket, {
+      init: (init) => this.#startup.init(init),
+      reply: (reply) => this.#handlers.reply(reply),
+      broken: this.#onBroken,
+    });
+    this.#ref(false);
+    return started;
+  }
+
+  /**
+   * Starts `program` in the function's directory and environment, with pipes on fds 3 (calls) and
+   * 4 (replies), as its own process group (and session): a terminal's Ctrl-C reaches the host,
+   * which aborts the run, not the function; and the instance ends with every process its
+   * function started.
+   */
+  protected spawnRunner(program: string, args: readonly string[], stderr: IOType): ChildProcess {
+    const { dir, env, logs } = this.spec;
+    return spawn(program, args, { cwd: dir, env: functionEnv(env), stdio: ['ignore', logs, stderr, 'pipe', 'pipe'], detached: true });
   }
 
   send(args: string): void {
@@ -62,8 +72,7 @@ export abstract class ProcessInstance implements Instance {
   kill(): Promise<void> {
     if (!this.#killed) {
       this.#killed = true;
-      this.#starting?.reject(new DeploymentError(`an instance of function "${this.spec.name}" was ended while starting`));
-      this.#starting = undefined;
+      this.#startup.killed();
       // Ref'd again so that whoever awaits the kill sees the process reaped and its pipes closed.
       this.#ref(true);
       this.#child?.kill('SIGKILL');
@@ -81,13 +90,6 @@ export abstract class ProcessInstance implements Instance {
     }
   }
 
-  readonly #onInit = (init: InitMessage): void => {
-    const starting = this.#starting;
-    this.#starting = undefined;
-    if (init.init) starting?.resolve();
-    else starting?.reject(new DeploymentError(`function "${this.spec.name}" cannot start: ${init.message}`));
-  };
-
   /** The runner sent what it never sends: end the process, and say why when it has gone. */
   readonly #onBroken = (error: Error): void => {
     this.#broken = error;
@@ -100,10 +102,7 @@ export abstract class ProcessInstance implements Instance {
     const crash = this.#broken
       ? { message: `${this.what} of function "${this.spec.name}" broke the local platform's protocol (fds 3 and 4 carry falco's calls and replies): ${this.#broken.message}, so the instance could not send its result and was ended: write the function's output to stdout or stderr`, cause: this.#broken }
       : this.crash(this.#child!, this.#error);
-    const starting = this.#starting;
-    this.#starting = undefined;
-    if (starting) starting.reject(new DeploymentError(`function "${this.spec.name}" cannot start: ${crash.message}`, { cause: crash.cause }));
-    else this.#handlers.crashed(crash);
+    if (!this.#startup.ended(crash)) this.#handlers.crashed(crash);
   };
 }
 

@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { functionEnv, type Crash } from './instance.js';
+import type { ChildProcess } from 'node:child_process';
+import type { Crash } from './instance.js';
 import { ProcessInstance, howItEnded } from './process-instance.js';
 import { MAX_FRAME_BYTES } from './protocol.js';
 import { PYTHON_RUNNER } from './python-runner.js';
@@ -15,15 +15,8 @@ export class PythonInstance extends ProcessInstance {
   protected readonly what = 'the python process';
 
   protected spawn(): ChildProcess {
-    const { dir, entry, entryPoint, memoryMB, logs, python } = this.spec;
-    return spawn(python, ['-u', '-c', PYTHON_RUNNER, entry, entryPoint, String(memoryMB * 1024 * 1024), String(MAX_FRAME_BYTES)], {
-      cwd: dir,
-      env: functionEnv(this.spec.env),
-      stdio: ['ignore', logs, logs, 'pipe', 'pipe'],
-      // Its own process group (and session): a terminal's Ctrl-C reaches the host, which aborts
-      // the run, not the function; and the instance ends with every process its function started.
-      detached: true,
-    });
+    const { entry, entryPoint, memoryMB, logs, python } = this.spec;
+    return this.spawnRunner(python, ['-u', '-c', PYTHON_RUNNER, entry, entryPoint, String(memoryMB * 1024 * 1024), String(MAX_FRAME_BYTES)], logs);
   }
 
   protected crash(child: ChildProcess, error: Error | undefined): Crash {

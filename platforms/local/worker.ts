@@ -1,12 +1,14 @@
 /** Runs inside a worker thread: one instance of a Node.js action. See node-instance.ts. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { trackChildren } from './children.js';
+import type { WorkerData } from './launcher.js';
 import { answer, loadAction } from './node-action.js';
-import type { WorkerData } from './node-instance.js';
 
 if (!parentPort) throw new Error('worker.js runs only as a worker thread of the local platform');
-const port = parentPort;
-const { entry, entryPoint, logs, children } = workerData as WorkerData;
+const { entry, entryPoint, logs, children, port } = workerData as WorkerData;
+// The launcher thread started this worker; the host speaks to it on `port`. What the function
+// posts on parentPort goes the same way, in order with the replies, so the host sees it for what it is.
+parentPort.postMessage = port.postMessage.bind(port);
 trackChildren(children);
 if (logs === 'ignore') {
   discard(process.stdout);

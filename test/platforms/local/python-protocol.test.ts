@@ -82,6 +82,26 @@ describe('local platform: the Python protocol', () => {
     assert.equal(next.coldStart, true);
     await platform.remove(deployment);
   });
+
+  it('a process that dies halfway through a frame fails its call, and the next call gets a new instance', async () => {
+    const source = lines(
+      'import os',
+      'def main(args):',
+      '    if args.get("die"):',
+      '        os.write(4, (1000).to_bytes(4, "big") + b\'{"ok":true,\')',
+      '        os._exit(3)',
+      '    return {"pid": os.getpid()}',
+    );
+    const deployment = await platform.deploy(py(source));
+    const first = await call<{ pid: number }>(platform, deployment, {});
+    const error = await call(platform, deployment, { die: true }).catch((e: unknown) => e);
+    assert.ok(error instanceof FunctionError, String(error));
+    assert.match(error.message, /the python process of function ".*" exited with code 3 before answering/);
+    const next = await call<{ pid: number }>(platform, deployment, {});
+    assert.equal(next.coldStart, true);
+    assert.notEqual(next.output.pid, first.output.pid);
+    await platform.remove(deployment);
+  });
 });
 
 describe('local platform: frames', () => {
