@@ -19,7 +19,7 @@ export type LaunchRequest =
 export interface LauncherReport {
   readonly id: number;
   readonly code: number;
-  readonly error: { readonly name: string; readonly message: string; readonly code?: string; readonly stack?: string } | undefined;
+  readonly error: { readonly name: string; readonly message: string; readonly code?: string | undefined; readonly stack?: string | undefined } | undefined;
 }
 
 export interface LaunchSpec {
