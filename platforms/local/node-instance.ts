@@ -76,7 +76,7 @@ export class NodeInstance implements Instance {
     if (!this.#startup.ended(crash)) this.#handlers.crashed(crash);
   };
 
-  #crash(code: number, error: (Error & { code?: string }) | undefined): Crash {
+  #crash(code: number, error: (Error & { code?: string | undefined }) | undefined): Crash {
     if (error?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
       return { message: memoryMessage(this.#spec.name, this.#spec.memoryMB, 'JavaScript heap out of memory'), errorType: 'RangeError', outOfMemory: true, cause: error };
     }
