@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { EventBus, Progress, type FalcoEvents } from '../../src/index.js';
+import { type FalcoEvents } from '../../src/index.js';
+import { EventBus } from '../../src/spi.js';
+import { Progress } from '../../src/observe/index.js';
 import { simulatedRun } from './runs.js';
 
 /** Collects what is written; `isTTY` makes it pass for a terminal. */
