@@ -7,12 +7,8 @@
  */
 import { ConcurrentExecutor } from '../executors/index.js';
 import { createPlatform } from '../platforms/index.js';
-import { deployable } from '../src/deployable.js';
-import { Driver } from '../src/driver.js';
-import { describeError } from '../src/observe/describe-error.js';
-import { outputsOf } from '../src/phase-result.js';
-import { ExecutionPlan } from '../src/plan.js';
-import type { Runtime } from '../src/runtime.js';
+import { deployable, Driver, ExecutionPlan, outputsOf, type Runtime } from '../src/index.js';
+import { describeError } from '../src/observe/index.js';
 
 const square = deployable({ runtime: 'python:3', name: 'square', code: { source: 'def main(args):\n    return {"square": args["n"] ** 2}\n' } });
 const sum = deployable({ runtime: 'nodejs:20', name: 'sum', code: { source: 'function main({ values }) { return { sum: values.reduce((a, b) => a + b, 0) }; }' } });

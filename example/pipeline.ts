@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { deployable } from '../src/deployable.js';
+import { deployable } from '../src/index.js';
 import { pipeline } from '../flows/index.js';
 import { createPlatform } from '../platforms/index.js';
 
