@@ -19,7 +19,7 @@ export {
   type FalcoErrorOptions,
   type PlatformTimings,
 } from './errors.js';
-export type { EventBus, FalcoEvents } from './events.js';
+export { EventBus, type FalcoEvents } from './events.js';
 export type { CommonExecutorOptions, Executor } from './executor.js';
 export type { Attempt, ErrorInfo, Invocation, InvocationRequest, InvocationStatus } from './invocation.js';
 export { FileJournal, JournalError, type Journal, type JournalRecord, type ResumeOptions } from './journal/index.js';

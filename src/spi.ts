@@ -4,7 +4,6 @@ export { now, realClock, sleep, type Clock } from './clock.js';
 export type { MemoryRetry } from './memory-retry.js';
 export { deployableDigest } from './deployable-digest.js';
 export { ERROR_CLASSES, errorFromHttpStatus, isConnectionError, isOutOfMemory, parseRetryAfter, toFalcoError } from './errors.js';
-export { EventBus } from './events.js';
 export { BaseExecutor, parseExecutorOptions, commonExecutorSchema, type ExecuteOptions, type PhaseRun } from './executor.js';
 export { createInvocations, invocationMaker, errorInfo } from './invocation.js';
 export { journalKey } from './journal/index.js';

@@ -16,8 +16,7 @@ import {
   type Tracer,
   type TracerProvider,
 } from '@opentelemetry/api';
-import { type FalcoEvents } from '../../src/index.js';
-import { EventBus } from '../../src/spi.js';
+import { EventBus, type FalcoEvents } from '../../src/index.js';
 import { RunTracer, TRACER_NAME } from '../../src/observe/index.js';
 import { simulatedRun } from './runs.js';
 

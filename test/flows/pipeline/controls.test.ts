@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
-import { ConfigError, deployable, type FalcoEvents } from '../../../src/index.js';
-import { EventBus } from '../../../src/spi.js';
+import { ConfigError, deployable, EventBus, type FalcoEvents } from '../../../src/index.js';
 import { pipeline, PipelineStoppedError, type FinalState, type RequestStatus } from '../../../flows/index.js';
 import { suiteLocalPlatform } from './local-platform.js';
 
