@@ -13,7 +13,7 @@ type Check = (value: unknown) => string | undefined;
 
 const text: Check = (value) => (typeof value === 'string' ? undefined : 'must be a string');
 const nonEmpty: Check = (value) => text(value) ?? (value === '' ? 'must not be empty' : undefined);
-const matching = (pattern: RegExp, need: string): Check => (value) => text(value) ?? (pattern.test(value as string) ? undefined : need);
+const matching = (pattern: RegExp, need: string): Check => (value) => (typeof value !== 'string' ? 'must be a string' : pattern.test(value) ? undefined : need);
 const positiveInteger = (need: string): Check => (value) => (typeof value === 'number' && Number.isInteger(value) && value > 0 ? undefined : need);
 const bool: Check = (value) => (typeof value === 'boolean' ? undefined : 'must be true or false');
 const memory: Check = (value) =>
@@ -37,10 +37,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function codeProblems(code: unknown): string[] {
   const kinds = isRecord(code) ? Object.keys(code) : [];
   const [kind] = kinds;
-  if (kinds.length !== 1 || kind === undefined || !CODE_KINDS.includes(kind)) {
+  if (!isRecord(code) || kinds.length !== 1 || kind === undefined || !CODE_KINDS.includes(kind)) {
     return [optionProblem(['code'], 'must be one of { source }, { file }, { dir } or { zip }', code)];
   }
-  const value = (code as Record<string, unknown>)[kind];
+  const value = code[kind];
   const problem = kind === 'zip' ? (value instanceof Uint8Array ? undefined : 'must be a Uint8Array') : nonEmpty(value);
   return problem ? [optionProblem(['code', kind], problem, value)] : [];
 }
