@@ -1,4 +1,5 @@
-import type { Deployable, Deployment, InvokeOptions, InvokeResult, Platform } from '../src/index.js';
+import type { Deployable, Deployment, Platform } from '../src/index.js';
+import type { InvokeOptions, InvokeResult } from '../src/spi.js';
 
 /** Answers every call at once, in process: what is left to measure is falco's own overhead. */
 export class NoopPlatform implements Platform {

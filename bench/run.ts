@@ -9,6 +9,7 @@ import { executorOverhead } from './cases/executor-overhead.js';
 import { flowCompile } from './cases/flow-compile.js';
 import { futuresMap } from './cases/futures-map.js';
 import { httpInvoke } from './cases/http-invoke.js';
+import { importCost } from './cases/import-cost.js';
 import { joinLatency } from './cases/join-latency.js';
 import { localColdStart, localMemory, localThroughput } from './cases/local-platform.js';
 import { makespan } from './cases/makespan.js';
@@ -21,7 +22,7 @@ import { taskDispatch } from './cases/task-dispatch.js';
 import { triggerEngine } from './cases/trigger-engine.js';
 import { printTable, type Benchmark, type Row } from './report.js';
 
-const benchmarks: Benchmark[] = [executorOverhead, makespan, congestion, localThroughput, localColdStart, localMemory, payloads, httpInvoke, scale, redisEvents, triggerEngine, joinLatency, futuresMap, codeReplay, taskDispatch, flowCompile, pipelineBench, pipelineState];
+const benchmarks: Benchmark[] = [executorOverhead, makespan, congestion, localThroughput, localColdStart, localMemory, payloads, httpInvoke, scale, redisEvents, triggerEngine, joinLatency, futuresMap, codeReplay, taskDispatch, flowCompile, pipelineBench, pipelineState, importCost];
 
 const options = new Command('bench')
   .option('--quick', 'every benchmark at a small size (CI runs this so the benchmarks never rot)')

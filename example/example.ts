@@ -9,7 +9,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createExecutor, EXECUTOR_NAMES } from '../executors/index.js';
 import { createPlatform, parsePlatformName, PLATFORM_NAMES } from '../platforms/index.js';
-import { ConfigError, deployable, describeError, Driver, ExecutionPlan, type Deployable, type InvocationRequest, type Runtime } from '../src/index.js';
+import { ConfigError, deployable, Driver, ExecutionPlan, type Deployable, type InvocationRequest, type Runtime } from '../src/index.js';
+import { describeError } from '../src/observe/index.js';
 
 // The falco command's exit codes: 0 every invocation succeeded, 1 some failed or the run failed, 2 bad usage.
 const EXIT_OK = 0;

@@ -7,7 +7,8 @@
  */
 import { ConcurrentExecutor } from '../executors/index.js';
 import { createPlatform } from '../platforms/index.js';
-import { deployable, describeError, Driver, outputsOf, plan, type Runtime } from '../src/index.js';
+import { deployable, Driver, outputsOf, plan, type Runtime } from '../src/index.js';
+import { describeError } from '../src/observe/index.js';
 
 const square = deployable<{ n: number }, { square: number }>({ runtime: 'python:3', name: 'square', code: { source: 'def main(args):\n    return {"square": args["n"] ** 2}\n' } });
 const sum = deployable<{ values: number[] }, { sum: number }>({ runtime: 'nodejs:20', name: 'sum', code: { source: 'function main({ values }) { return { sum: values.reduce((a, b) => a + b, 0) }; }' } });

@@ -1,7 +1,5 @@
-import { z } from 'zod';
-import { parseOptions } from './options.js';
+import { checkDeployable } from './deployable-check.js';
 import { parseRuntimeId } from './runtime.js';
-import type { Expect, MatchesSchema } from './schema-check.js';
 
 /** Where a function's code comes from: inline source, one file, a directory, or a ready zip. */
 export type Code =
@@ -52,29 +50,6 @@ export interface Deployable<I = unknown, O = unknown> {
   readonly idempotent: boolean;
 }
 
-const codeSchema = z.union([
-  z.object({ source: z.string().min(1, 'must not be empty') }).strict(),
-  z.object({ file: z.string().min(1) }).strict(),
-  z.object({ dir: z.string().min(1) }).strict(),
-  z.object({ zip: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'must be a Uint8Array') }).strict(),
-], { error: 'must be one of { source }, { file }, { dir } or { zip }' });
-
-const deployableSchema = z
-  .object({
-    runtime: z.string(),
-    code: codeSchema,
-    entryPoint: z.string().regex(/^[A-Za-z_$][\w$]*$/, 'must be an identifier such as "main"').default('main'),
-    entryFile: z.string().min(1).optional(),
-    memoryMB: z.number().int().min(64, 'must be at least 64').max(10_240, 'must be at most 10240').default(256),
-    timeoutMs: z.number().int().positive('must be a positive number of milliseconds').default(60_000),
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1-40 lower-case letters, digits or dashes').default('fn'),
-    params: z.record(z.string(), z.unknown()).default({}),
-    env: z.record(z.string(), z.string()).default({}),
-    maxInstances: z.number().int().positive('must be a positive integer').optional(),
-    idempotent: z.boolean().default(true),
-  })
-  .strict();
-
 /** What `deployable()` takes: the function's code and runtime, and what the platform gives it. */
 export interface DeployableOptions {
   /** The runtime identifier, e.g. `nodejs:20` or `python:3.11` (see `KNOWN_RUNTIME_IDS`). */
@@ -101,11 +76,9 @@ export interface DeployableOptions {
   readonly idempotent?: boolean | undefined;
 }
 
-type _Check = Expect<MatchesSchema<DeployableOptions, typeof deployableSchema>>;
-
 /** Checks a deployable's options (runtime included) and fills in the defaults. */
 export function deployable<I = unknown, O = unknown>(options: DeployableOptions): Deployable<I, O> {
-  const parsed = parseOptions(deployableSchema, options, 'deployable');
+  const parsed = checkDeployable<I, O>(options);
   parseRuntimeId(parsed.runtime);
   return parsed;
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { brand, isInstance } from './brand.js';
 import { now } from './clock.js';
-import { Budget, type BudgetOptions } from './budget.js';
+import type { Budget, BudgetOptions } from './budget.js';
 import type { Deployable } from './deployable.js';
-import { parseMemoryRetry, type MemoryRetry, type MemoryRetryOptions } from './memory-retry.js';
+import type { MemoryRetry, MemoryRetryOptions } from './memory-retry.js';
 import { abortedError, AbortedError, ConfigError, FalcoError, FatalError, messageOf, PhaseNotStartedError, PlanError, toFalcoError } from './errors.js';
 import { EventBus, type FalcoEvents } from './events.js';
 import type { Executor, PhaseRun } from './executor.js';
@@ -88,6 +89,15 @@ const REMOVE_TIMEOUT_MS = 60_000;
  * Each run starts clean: its plan is built afresh, and `results` holds only its own phases.
  */
 export abstract class Driver<I = unknown> {
+  static {
+    brand(this, 'Driver');
+  }
+
+  /** True for drivers, also those whose class extends another installed copy of falco's Driver. */
+  static [Symbol.hasInstance]<T extends abstract new (...args: never[]) => unknown>(this: T, value: unknown): value is InstanceType<T> {
+    return isInstance(this, value);
+  }
+
   readonly events = new EventBus<FalcoEvents>();
   /** Results of the phases run so far by the current (or last) run, also when it failed half-way. */
   readonly results: PhaseResult[] = [];
@@ -137,8 +147,9 @@ export abstract class Driver<I = unknown> {
     this.results.length = 0;
     const results = new Map<string, PhaseResult>();
     const { journal } = options;
-    const budget = options.budget ? new Budget(options.budget) : undefined;
-    const memoryRetry = options.memoryRetry ? parseMemoryRetry(options.memoryRetry) : undefined;
+    // Loaded when a run asks for them, so that `import 'falco'` does not load zod.
+    const budget = options.budget ? new (await import('./budget.js')).Budget(options.budget) : undefined;
+    const memoryRetry = options.memoryRetry ? (await import('./memory-retry.js')).parseMemoryRetry(options.memoryRetry) : undefined;
     // A platform without prices fails the run now, not when its phase comes.
     for (const phase of plan.phases) {
       const deployment = this.#deployments.get(phase.id);

@@ -1,3 +1,5 @@
+import { brand, isInstance } from './brand.js';
+
 /**
  * The error taxonomy. Every platform maps its own failures into one of these classes; the retry
  * policy and the executors look only at `errorClass`, never at an SDK's error.
@@ -35,6 +37,15 @@ export interface FalcoErrorOptions {
 }
 
 export abstract class FalcoError extends Error {
+  static {
+    brand(this, 'FalcoError');
+  }
+
+  /** True for this class's errors, also those made by another installed copy of falco. */
+  static override [Symbol.hasInstance]<T extends abstract new (...args: never[]) => unknown>(this: T, value: unknown): value is InstanceType<T> {
+    return isInstance(this, value);
+  }
+
   abstract readonly errorClass: ErrorClass;
   readonly timings: PlatformTimings | undefined;
 
@@ -47,6 +58,10 @@ export abstract class FalcoError extends Error {
 
 /** The user's code threw or returned an error. Final: never retried by default. */
 export class FunctionError extends FalcoError {
+  static {
+    brand(this, 'FunctionError');
+  }
+
   readonly errorClass = 'function' as const;
   /** The function's own error type where the platform reports one (e.g. Lambda's `errorType`). */
   readonly errorType: string | undefined;
@@ -70,6 +85,10 @@ export function isOutOfMemory(error: unknown): error is FunctionError {
 
 /** The platform refused the call for load (HTTP 429, instance cap reached). Retried. */
 export class ThrottledError extends FalcoError {
+  static {
+    brand(this, 'ThrottledError');
+  }
+
   readonly errorClass = 'throttled' as const;
   /** The platform's hint of when to come back (`Retry-After`), in milliseconds. */
   readonly retryAfterMs: number | undefined;
@@ -82,30 +101,58 @@ export class ThrottledError extends FalcoError {
 
 /** A failure that may pass: 5xx, a reset connection, an internal platform error. Retried. */
 export class TransientError extends FalcoError {
+  static {
+    brand(this, 'TransientError');
+  }
+
   readonly errorClass = 'transient' as const;
 }
 
 /** The function or the call took longer than allowed. */
 export class TimeoutError extends FalcoError {
+  static {
+    brand(this, 'TimeoutError');
+  }
+
   readonly errorClass = 'timeout' as const;
 }
 
 /** Retrying cannot help: bad credentials, missing deployment, invalid request or options. */
 export class FatalError extends FalcoError {
+  static {
+    brand(this, 'FatalError');
+  }
+
   readonly errorClass = 'fatal' as const;
 }
 
 /** Options or arguments that are wrong before anything runs. The message names the fix. */
-export class ConfigError extends FatalError {}
+export class ConfigError extends FatalError {
+  static {
+    brand(this, 'ConfigError');
+  }
+}
 
 /** An execution plan that cannot run: empty, duplicate invocation ids, inputs JSON cannot carry. */
-export class PlanError extends FatalError {}
+export class PlanError extends FatalError {
+  static {
+    brand(this, 'PlanError');
+  }
+}
 
 /** Code that cannot be deployed or initialised: unknown runtime, syntax error, missing entry point. */
-export class DeploymentError extends FatalError {}
+export class DeploymentError extends FatalError {
+  static {
+    brand(this, 'DeploymentError');
+  }
+}
 
 /** The call was cancelled by the caller (phase abort) before it finished. */
 export class AbortedError extends FalcoError {
+  static {
+    brand(this, 'AbortedError');
+  }
+
   readonly errorClass = 'aborted' as const;
 }
 
@@ -118,6 +165,10 @@ const LISTED_IDS = 10;
  * streamed its records: then the first few) and `count` how many there were; the message lists the first few.
  */
 export class PhaseNotStartedError extends FatalError {
+  static {
+    brand(this, 'PhaseNotStartedError');
+  }
+
   constructor(
     readonly phase: string,
     readonly after: string,

@@ -8,15 +8,18 @@ import { ConfigError } from './errors.js';
 export function parseOptions<S extends z.ZodType>(schema: S, value: unknown, owner: string): z.output<S> {
   const parsed = schema.safeParse(value ?? {});
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => {
-    const name = issue.path.length > 0 ? issue.path.join('.') : 'options';
-    const got = describe(lookup(value, issue.path));
-    return `${name === 'options' ? name : `option "${name}"`}: ${issue.message}${got === undefined ? '' : ` (got ${got})`}`;
-  });
-  return fail(owner, problems);
+  return failOptions(owner, parsed.error.issues.map((issue) => optionProblem(issue.path, issue.message, lookup(value, issue.path))));
 }
 
-function fail(owner: string, problems: string[]): never {
+/** One wrong option, worded as `parseOptions` words it: its name, what it needs, what it got. */
+export function optionProblem(path: readonly PropertyKey[], message: string, value: unknown): string {
+  const name = path.length > 0 ? path.join('.') : 'options';
+  const got = describe(value);
+  return `${name === 'options' ? name : `option "${name}"`}: ${message}${got === undefined ? '' : ` (got ${got})`}`;
+}
+
+/** The ConfigError for an owner's wrong options. */
+export function failOptions(owner: string, problems: readonly string[]): never {
   throw new ConfigError(`${owner}: ${problems.join('; ')}`);
 }
 

@@ -1,6 +1,7 @@
 import { ConcurrentExecutor } from '../../executors/index.js';
 import { SimulatedPlatform } from '../../platforms/simulated/index.js';
-import { createInvocations, deployable } from '../../src/index.js';
+import { deployable } from '../../src/index.js';
+import { createInvocations } from '../../src/spi.js';
 import { ms, timed, type Benchmark } from '../report.js';
 
 const CAP = 300;

@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import { ConcurrentExecutor } from '../../executors/index.js';
-import { createInvocations, deployable, type Invocation } from '../../src/index.js';
+import { deployable, type Invocation } from '../../src/index.js';
+import { createInvocations } from '../../src/spi.js';
 import { NoopPlatform } from '../noop-platform.js';
 import { collectGarbage, ms, timed, type Benchmark } from '../report.js';
 

@@ -5,7 +5,8 @@ import { Pool } from 'undici';
 import pLimit from 'p-limit';
 import { ConcurrentExecutor } from '../../executors/index.js';
 import { OpenWhiskPlatform } from '../../platforms/openwhisk/index.js';
-import { createInvocations, deployable } from '../../src/index.js';
+import { deployable } from '../../src/index.js';
+import { createInvocations } from '../../src/spi.js';
 import { perSecond, timed, type Benchmark } from '../report.js';
 
 const CONCURRENCY = 128;

@@ -5,7 +5,8 @@ import { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { ConcurrentExecutor } from '../../executors/index.js';
 import { LocalPlatform } from '../../platforms/local/index.js';
-import { createInvocations, deployable, type Deployment, type Platform } from '../../src/index.js';
+import { deployable, type Deployment, type Platform } from '../../src/index.js';
+import { createInvocations } from '../../src/spi.js';
 import { collectGarbage, ms, perSecond, timed, type Benchmark } from '../report.js';
 
 const ECHO = deployable({ runtime: 'nodejs:20', code: { source: 'function main(args) { return args; }' }, name: 'echo' });

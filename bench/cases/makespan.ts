@@ -1,7 +1,8 @@
 import pLimit from 'p-limit';
 import { ConcurrentExecutor } from '../../executors/index.js';
 import { SimulatedPlatform } from '../../platforms/simulated/index.js';
-import { createInvocations, deployable } from '../../src/index.js';
+import { deployable } from '../../src/index.js';
+import { createInvocations } from '../../src/spi.js';
 import { ms, timed, type Benchmark } from '../report.js';
 
 const CONCURRENCY = 500;

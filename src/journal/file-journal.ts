@@ -1,11 +1,16 @@
 import { closeSync, createReadStream, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
+import { brand } from '../brand.js';
 import { FatalError } from '../errors.js';
 import { journalKey, type Journal, type JournalRecord } from './journal.js';
 
 /** The journal file is unreadable in a way a crash cannot explain (a bad line before the last). */
-export class JournalError extends FatalError {}
+export class JournalError extends FatalError {
+  static {
+    brand(this, 'JournalError');
+  }
+}
 
 /**
  * A JSON-lines journal: one final record per line. Records that end in the same tick are written

@@ -18,7 +18,7 @@ describe('the package', () => {
   });
 
   it('packs a LICENSE, the README and the built entry points, and no tests', () => {
-    for (const path of ['LICENSE', 'README.md', 'package.json', 'dist/cli/falco.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/executors/index.js', 'dist/platforms/index.js']) {
+    for (const path of ['LICENSE', 'README.md', 'package.json', 'dist/cli/falco.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/spi.js', 'dist/src/observe/index.js', 'dist/executors/index.js', 'dist/platforms/index.js']) {
       assert.ok(files.includes(path), `the tarball holds ${path}`);
     }
     assert.deepEqual(files.filter((path) => path.startsWith('dist/test/')), []);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AsyncExecutor } from '../../executors/index.js';
-import { createInvocations, now, type InvokeResult, type Submission } from '../../src/index.js';
+import { createInvocations, now, type InvokeResult, type Submission } from '../../src/spi.js';
 import { echoDeployable } from '../helpers/drivers.js';
 import { ScriptedPlatform } from '../helpers/scripted-platform.js';
 

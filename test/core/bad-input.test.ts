@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AsyncExecutor, BatchedExecutor, ConcurrentExecutor, SequentialExecutor } from '../../executors/index.js';
 import { SimulatedPlatform } from '../../platforms/simulated/index.js';
-import { AbortedError, ConfigError, deployable, ExecutionPlan, outputsOf, PlanError, retryPolicy } from '../../src/index.js';
+import { AbortedError, ConfigError, deployable, ExecutionPlan, outputsOf, PlanError } from '../../src/index.js';
+import { retryPolicy } from '../../src/spi.js';
 import { PlanDriver } from '../helpers/drivers.js';
 import { ScriptedPlatform } from '../helpers/scripted-platform.js';
 

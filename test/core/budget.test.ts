@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConcurrentExecutor } from '../../executors/index.js';
 import { SimulatedPlatform } from '../../platforms/simulated/index.js';
-import { ConfigError, deployable, formatSummary, observe, PRICE_TABLES } from '../../src/index.js';
+import { ConfigError, deployable } from '../../src/index.js';
+import { formatSummary, observe, PRICE_TABLES } from '../../src/observe/index.js';
 import { inputs, PlanDriver } from '../helpers/drivers.js';
 
 const code = deployable({ runtime: 'nodejs:20', code: { source: 'x' }, memoryMB: 1024 });

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConcurrentExecutor } from '../../executors/index.js';
 import { SimulatedPlatform } from '../../platforms/simulated/index.js';
-import { AimdController, ConfigError, type Invocation } from '../../src/index.js';
+import { ConfigError, type Invocation } from '../../src/index.js';
+import { AimdController } from '../../src/spi.js';
 import { inputs, PlanDriver } from '../helpers/drivers.js';
 
 /** Mean calls in flight over the phase, from the records: Σ call time / makespan. */

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConcurrentExecutor } from '../../executors/index.js';
 import { SimulatedPlatform, type SimulatedPlatformOptions } from '../../platforms/simulated/index.js';
-import { ConfigError, deployable, PidController, type CongestionController, type FalcoError } from '../../src/index.js';
+import { ConfigError, deployable, type FalcoError } from '../../src/index.js';
+import { PidController, type CongestionController } from '../../src/spi.js';
 import { inputs, PlanDriver } from '../helpers/drivers.js';
 import { VirtualClock } from '../helpers/virtual-clock.js';
 

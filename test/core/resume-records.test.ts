@@ -3,15 +3,8 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { SequentialExecutor } from '../../executors/index.js';
-import {
-  deployable,
-  FileJournal,
-  formatSummary,
-  FunctionError,
-  RunStats,
-  type DeployableOptions,
-  type Invocation,
-} from '../../src/index.js';
+import { deployable, FileJournal, FunctionError, type DeployableOptions, type Invocation } from '../../src/index.js';
+import { formatSummary, RunStats } from '../../src/observe/index.js';
 import { inputs, PlanDriver } from '../helpers/drivers.js';
 import { ScriptedPlatform } from '../helpers/scripted-platform.js';
 import { suiteTempDir } from '../helpers/temp-dir.js';

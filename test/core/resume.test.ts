@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { FileJournal, journalKey, type Invocation } from '../../src/index.js';
+import { FileJournal, type Invocation } from '../../src/index.js';
+import { journalKey } from '../../src/spi.js';
 import { runKillable } from '../helpers/killable-child.js';
 
 const child = fileURLToPath(new URL('../fixtures/resume-child.js', import.meta.url));

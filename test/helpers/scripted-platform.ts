@@ -1,14 +1,5 @@
-import {
-  FatalError,
-  now,
-  sleep,
-  type Deployable,
-  type Deployment,
-  type FalcoError,
-  type InvokeOptions,
-  type InvokeResult,
-  type Platform,
-} from '../../src/index.js';
+import { FatalError, type Deployable, type Deployment, type FalcoError, type Platform } from '../../src/index.js';
+import { now, sleep, type InvokeOptions, type InvokeResult } from '../../src/spi.js';
 
 export interface Script {
   /** Errors to throw on successive attempts of one invocation, then success. */

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { EventBus, Progress, type FalcoEvents } from '../../src/index.js';
+import { EventBus, type FalcoEvents } from '../../src/index.js';
+import { Progress } from '../../src/observe/index.js';
 import { simulatedRun } from './runs.js';
 
 /** Collects what is written; `isTTY` makes it pass for a terminal. */
@@ -61,10 +62,12 @@ describe('Progress', () => {
 
   for (const mode of ['bars', 'lines'] as const) {
     it(`never keeps the process alive (${mode})`, async () => {
-      const progress = new URL('../../src/index.js', import.meta.url);
+      const root = new URL('../../src/index.js', import.meta.url);
+      const observe = new URL('../../src/observe/index.js', import.meta.url);
       // A phase that starts and never ends: only the progress timers are left, and they must not hold the process.
       const script = `
-        import { EventBus, Progress } from ${JSON.stringify(progress.href)};
+        import { EventBus } from ${JSON.stringify(root.href)};
+        import { Progress } from ${JSON.stringify(observe.href)};
         import { Writable } from 'node:stream';
         const stream = Object.assign(new Writable({ write(c, e, done) { done(); } }), { isTTY: true, columns: 120 });
         const events = new EventBus();

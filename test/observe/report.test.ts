@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { formatCount, formatMs } from '../../src/observe/format.js';
-import { reportHtml, reportModel, RunStats, writeReport, type Attempt, type Invocation } from '../../src/index.js';
+import { type Attempt, type Invocation } from '../../src/index.js';
+import { reportHtml, reportModel, RunStats, writeReport } from '../../src/observe/index.js';
 import { findChromium, HeadlessPage, keepOutput, NO_CHROMIUM } from '../helpers/chromium.js';
 import { runFailingAtReduce, simulatedRun } from './runs.js';
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { ConcurrentExecutor } from '../../executors/index.js';
 import { SimulatedPlatform, type SimulatedPlatformOptions } from '../../platforms/simulated/index.js';
-import { outputsOf, RunStats, type Driver, type Invocation, type RunResult } from '../../src/index.js';
+import { outputsOf, type Driver, type Invocation, type RunResult } from '../../src/index.js';
+import { RunStats } from '../../src/observe/index.js';
 import { inputs, PlanDriver } from '../helpers/drivers.js';
 
 /** A realistic, seeded run: lognormal latencies, cold starts, transient and function errors, retries. */

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { concurrencyBins, peakConcurrency } from '../../src/observe/concurrency.js';
 import { quantile } from '../../src/observe/distribution.js';
-import { ConfigError, formatSummary, RunStats, type Attempt, type Invocation } from '../../src/index.js';
+import { ConfigError, type Attempt, type Invocation } from '../../src/index.js';
+import { formatSummary, RunStats } from '../../src/observe/index.js';
 import { runFailingAtReduce, simulatedRun } from './runs.js';
 
 /** The same figures, computed the obvious way from the records: what the summary must agree with. */

@@ -16,7 +16,8 @@ import {
   type Tracer,
   type TracerProvider,
 } from '@opentelemetry/api';
-import { EventBus, RunTracer, TRACER_NAME, type FalcoEvents } from '../../src/index.js';
+import { EventBus, type FalcoEvents } from '../../src/index.js';
+import { RunTracer, TRACER_NAME } from '../../src/observe/index.js';
 import { simulatedRun } from './runs.js';
 
 /** A recording span kept in memory: what an SDK would export. */

@@ -4,16 +4,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { LineSink } from '../../src/observe/line-sink.js';
-import {
-  ConfigError,
-  createRecordWriter,
-  CSV_COLUMNS,
-  CsvWriter,
-  JsonLinesWriter,
-  readRecords,
-  RunStats,
-  type Invocation,
-} from '../../src/index.js';
+import { ConfigError, type Invocation } from '../../src/index.js';
+import { createRecordWriter, CSV_COLUMNS, CsvWriter, JsonLinesWriter, readRecords, RunStats } from '../../src/observe/index.js';
 import { simulatedRun } from './runs.js';
 import { suiteTempDir } from '../helpers/temp-dir.js';
 

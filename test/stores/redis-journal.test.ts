@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, journalKey, type Invocation, type JournalRecord } from '../../src/index.js';
+import { ConfigError, type Invocation, type JournalRecord } from '../../src/index.js';
+import { journalKey } from '../../src/spi.js';
 import { RedisJournal, RedisUnavailableError } from '../../stores/redis/index.js';
 import { runKillable } from '../helpers/killable-child.js';
 import { redisUnavailable } from '../helpers/redis-server.js';

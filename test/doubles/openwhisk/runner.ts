@@ -1,14 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { LocalPlatform } from '../../../platforms/local/index.js';
-import {
-  deployable,
-  FatalError,
-  FunctionError,
-  TimeoutError,
-  toFalcoError,
-  type Deployment,
-  type PlatformTimings,
-} from '../../../src/index.js';
+import { deployable, FatalError, FunctionError, TimeoutError, type Deployment, type PlatformTimings } from '../../../src/index.js';
+import { toFalcoError } from '../../../src/spi.js';
 import type { Action, ActivationStatus, RunReport } from './entities.js';
 import type { ActionRunner } from './state.js';
 import { unzipAction } from './unzip.js';

@@ -2,7 +2,7 @@ import { randomUUID, randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { KNOWN_RUNTIME_IDS } from '../../../src/index.js';
+import { KNOWN_RUNTIME_IDS } from '../../../src/spi.js';
 import { deleteAction, getAction, listActions, NOT_FOUND, putAction } from './actions.js';
 import type { Action, Activation } from './entities.js';
 import { Faults, type Fault, type FaultTarget } from './faults.js';

@@ -134,7 +134,7 @@ describe('fan-out: applyEach and a merging modify', () => {
   it('applies the function to each item as one phase of invocations through an executor, with records and a price', async () => {
     const square = deployable<{ n: number }, { square: number }>({ runtime: 'nodejs:20', name: 'square', code: { source: 'function main({ n }) { return { square: n * n }; }' } });
     const events = new EventBus<FalcoEvents>();
-    const { RunStats } = await import('../../../src/index.js');
+    const { RunStats } = await import('../../../src/observe/index.js');
     const stats = new RunStats({ pricing: { as: 'lambda' } });
     stats.attach(events);
     const sumOfSquares = pipeline<number[]>('sum-of-squares')

@@ -1,16 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  AbortedError,
-  deployable,
-  DeploymentError,
-  FalcoError,
-  FatalError,
-  ThrottledError,
-  TransientError,
-  type Deployable,
-} from '../../../src/index.js';
+import { AbortedError, deployable, DeploymentError, FalcoError, FatalError, ThrottledError, TransientError, type Deployable } from '../../../src/index.js';
 import { GcfPlatform } from '../../../platforms/gcf/index.js';
 import { startTestbed, type GcfTestbed } from './setup.js';
 

@@ -2,16 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
-import {
-  AbortedError,
-  deployable,
-  FalcoError,
-  FatalError,
-  ThrottledError,
-  TimeoutError,
-  TransientError,
-  type ErrorClass,
-} from '../../../src/index.js';
+import { AbortedError, deployable, FalcoError, FatalError, ThrottledError, TimeoutError, TransientError, type ErrorClass } from '../../../src/index.js';
 import { GcfPlatform, type GcfDeployment } from '../../../platforms/gcf/index.js';
 import type { Fault } from '../../doubles/gcf/model.js';
 import { startTestbed, type GcfTestbed } from './setup.js';

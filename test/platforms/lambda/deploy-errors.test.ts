@@ -1,15 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { LambdaPlatform } from '../../../platforms/lambda/index.js';
-import {
-  AbortedError,
-  ConfigError,
-  deployable,
-  DeploymentError,
-  FatalError,
-  TransientError,
-  type Deployment,
-} from '../../../src/index.js';
+import { AbortedError, ConfigError, deployable, DeploymentError, FatalError, TransientError, type Deployment } from '../../../src/index.js';
 import { FAKE_CREDENTIALS } from '../../doubles/moto.js';
 import { errorReply, FakeLambdaApi, FUNCTION_PATH, FUNCTIONS_PATH, HANG, type Reply } from './fake-lambda-api.js';
 import { unzip } from './zip.js';

@@ -5,7 +5,6 @@ import { ConcurrentExecutor } from '../../../executors/concurrent.js';
 import { LambdaPlatform, PayloadTooLargeError, SYNC_PAYLOAD_LIMIT_BYTES } from '../../../platforms/lambda/index.js';
 import {
   AbortedError,
-  createInvocations,
   DeploymentError,
   FalcoError,
   FatalError,
@@ -15,6 +14,7 @@ import {
   TransientError,
   type Deployment,
 } from '../../../src/index.js';
+import { createInvocations } from '../../../src/spi.js';
 import { FAKE_CREDENTIALS, freePort } from '../../doubles/moto.js';
 import { errorReply, FakeLambdaApi, HANG, INVOKE_PATH, type Reply } from './fake-lambda-api.js';
 

@@ -1,4 +1,5 @@
-import { deployable, type Deployable, type DeployableOptions, type Deployment, type InvokeOptions, type InvokeResult } from '../../../src/index.js';
+import { deployable, type Deployable, type DeployableOptions, type Deployment } from '../../../src/index.js';
+import { type InvokeOptions, type InvokeResult } from '../../../src/spi.js';
 import type { LocalPlatform } from '../../../platforms/local/index.js';
 
 /** Reports which instance ran the call and how many calls that instance has run. */

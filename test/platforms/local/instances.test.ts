@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { availableParallelism, freemem } from 'node:os';
-import { AbortedError, FatalError, now, ThrottledError } from '../../../src/index.js';
+import { AbortedError, FatalError, ThrottledError } from '../../../src/index.js';
+import { now } from '../../../src/spi.js';
 import { LocalPlatform } from '../../../platforms/local/index.js';
 import { call, delay, eventually, js, processExists, py, WHO_JS, WHO_PY, type Who } from './helpers.js';
 

@@ -2,15 +2,8 @@ import assert from 'node:assert/strict';
 import { access } from 'node:fs/promises';
 import { BroadcastChannel } from 'node:worker_threads';
 import { after, describe, it } from 'node:test';
-import {
-  ConfigError,
-  type Deployable,
-  type Deployment,
-  FatalError,
-  FunctionError,
-  type InvokeResult,
-  type Submission,
-} from '../../../src/index.js';
+import { ConfigError, type Deployable, type Deployment, FatalError, FunctionError } from '../../../src/index.js';
+import { type InvokeResult, type Submission } from '../../../src/spi.js';
 import { LocalPlatform } from '../../../platforms/local/index.js';
 import { call, delay, eventually, js, lines, processExists, py } from './helpers.js';
 

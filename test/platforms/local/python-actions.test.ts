@@ -3,7 +3,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { deployable, DeploymentError, FunctionError, now } from '../../../src/index.js';
+import { deployable, DeploymentError, FunctionError } from '../../../src/index.js';
+import { now } from '../../../src/spi.js';
 import { LocalPlatform } from '../../../platforms/local/index.js';
 import { call, lines, py } from './helpers.js';
 

@@ -4,7 +4,8 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import { ConcurrentExecutor } from '../../../executors/index.js';
-import { createInvocations, FatalError, ThrottledError, TimeoutError, TransientError } from '../../../src/index.js';
+import { FatalError, ThrottledError, TimeoutError, TransientError } from '../../../src/index.js';
+import { createInvocations } from '../../../src/spi.js';
 import { blackHole, call, closedPort, nodeAction, OpenWhiskPlatform, withDouble, within } from './helpers.js';
 
 describe('OpenWhiskPlatform errors', () => {

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { connect, createServer } from 'node:net';
 import { cleanupOpenWhisk, OpenWhiskPlatform, type OpenWhiskOptions } from '../../../platforms/openwhisk/index.js';
-import { deployable, type DeployableOptions, type InvokeOptions } from '../../../src/index.js';
+import { deployable, type DeployableOptions } from '../../../src/index.js';
+import { type InvokeOptions } from '../../../src/spi.js';
 import { OpenWhiskDouble, type OpenWhiskDoubleOptions } from '../../doubles/openwhisk/index.js';
 
 export { cleanupOpenWhisk, OpenWhiskDouble, OpenWhiskPlatform };

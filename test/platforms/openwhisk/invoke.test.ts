@@ -1,17 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import {
-  AbortedError,
-  ConfigError,
-  deployable,
-  DeploymentError,
-  FatalError,
-  FunctionError,
-  now,
-  TimeoutError,
-  type InvokeResult,
-} from '../../../src/index.js';
+import { AbortedError, ConfigError, deployable, DeploymentError, FatalError, FunctionError, TimeoutError } from '../../../src/index.js';
+import { now, type InvokeResult } from '../../../src/spi.js';
 import type { Activation } from '../../doubles/openwhisk/index.js';
 import { call, nodeAction, PYTHON_DOUBLE, withDouble, within } from './helpers.js';
 

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { probeImport } from '../../bench/import-probe/index.js';
+
+/** Packages a driver must not pay for at import: validation, observability, packaging, cloud SDKs and store clients. */
+const HEAVY = ['zod', '@opentelemetry/api', 'cli-progress', 'archiver', 'yaml', 'cloudevents', 'openwhisk', 'google-auth-library', 'undici', '@redis/client'];
+const HEAVY_SCOPES = ['@aws-sdk/', '@smithy/', '@google-cloud/'];
+
+function heavyLoaded(packages: ReadonlyMap<string, number>): string[] {
+  return [...packages.keys()].filter((name) => HEAVY.includes(name) || HEAVY_SCOPES.some((scope) => name.startsWith(scope))).sort();
+}
+
+describe('what importing an entry point loads', () => {
+  it("import 'falco' loads falco's own modules and no package", async () => {
+    const loaded = await probeImport('falco');
+    assert.deepEqual(heavyLoaded(loaded.packages), []);
+    assert.ok(loaded.files.some((file) => file.endsWith('/dist/src/driver.js')), 'the probe sees the driver load');
+  });
+
+  it("import 'falco/platforms/local' loads no zip writer, tracing, progress bar or SDK", async () => {
+    const loaded = await probeImport('falco/platforms/local');
+    assert.deepEqual(heavyLoaded(loaded.packages).filter((name) => name !== 'zod'), []);
+    assert.ok(loaded.files.some((file) => file.endsWith('/dist/platforms/local/index.js')));
+  });
+
+  it("import 'falco/observe' is where OpenTelemetry and cli-progress load (the probe sees CommonJS and ES modules)", async () => {
+    const loaded = await probeImport('falco/observe');
+    assert.deepEqual(heavyLoaded(loaded.packages), ['@opentelemetry/api', 'cli-progress']);
+    assert.ok((loaded.packages.get('cli-progress') ?? 0) > 1, 'cli-progress is CommonJS: its own requires are counted too');
+  });
+});
