@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AsyncExecutor, BatchedExecutor, ConcurrentExecutor, SequentialExecutor } from '../../executors/index.js';
-import { deployable, retryPolicy, type CongestionOptions, type DeployableOptions, type RetryOptions } from '../../src/index.js';
+import { deployable, type CongestionOptions, type DeployableOptions, type RetryOptions } from '../../src/index.js';
+import { retryPolicy } from '../../src/spi.js';
 import type { Expect, MatchesSchema } from '../../src/schema-check.js';
 
 new ConcurrentExecutor({ concurrency: 8, retry: { maxAttempts: 2, retryOn: ['throttled'] }, speculation: { multiple: 4 } });

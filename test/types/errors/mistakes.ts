@@ -3,7 +3,7 @@
 // directives; this file also says why each misspelling fails.
 import { ConcurrentExecutor } from '../../../executors/index.js';
 import { cleanupPlatform, createPlatform } from '../../../platforms/index.js';
-import { retryPolicy } from '../../../src/index.js';
+import { retryPolicy } from '../../../src/spi.js';
 
 // error: '"lcoal"' is not assignable to parameter of type
 await createPlatform('lcoal');
