@@ -34,12 +34,10 @@ interface HelloInput {
 }
 
 class ExampleRuntime implements Runtime<HelloInput> {
-  readonly identifier = 'python:3';
-
   constructor(private readonly invocations: number) {}
 
   makeDeployment(): Deployable {
-    return deployable({ runtime: this.identifier, code: { source: payload }, name: 'hello' });
+    return deployable({ runtime: 'python:3', code: { source: payload }, name: 'hello' });
   }
 
   invocationPayload(): InvocationRequest<HelloInput>[] {

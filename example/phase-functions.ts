@@ -20,7 +20,7 @@ const sum = deployable({ runtime: 'nodejs:20', name: 'sum', code: { source: 'fun
 class SumOfSquares extends Driver {
   // The runtime's deployable is the default for phases that name none; both phases here name theirs.
   runtime(): Runtime {
-    return { identifier: 'python:3', makeDeployment: () => square, invocationPayload: () => [] };
+    return { makeDeployment: () => square, invocationPayload: () => [] };
   }
 
   override executionPlan(): ExecutionPlan {

@@ -71,7 +71,7 @@ export { countStatuses, outputsOf, readOutputs, type PhaseResult, type StoredRec
 export { ExecutionPlan, type InvocationSource, type Phase, type PhaseContext, type RequestSource } from './plan.js';
 export type { CallOptions, Deployment, InvokeOptions, InvokeResult, Platform, Submission } from './platform.js';
 export { retryPolicy, type RetryOptions, type RetryPolicy } from './retry.js';
-export { KNOWN_RUNTIME_IDS, parseRuntimeId, type Language, type Runtime, type RuntimeId, type RuntimeOptions } from './runtime.js';
+export { KNOWN_RUNTIME_IDS, parseRuntimeId, type Language, type Runtime, type RuntimeId } from './runtime.js';
 export { isSecretName, redact, redactUrl } from './secrets.js';
 export {
   costLine,
