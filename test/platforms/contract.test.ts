@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AsyncExecutor } from '../../executors/async.js';
-import { ConcurrentExecutor } from '../../executors/concurrent.js';
 import { cleanupPlatform } from '../../platforms/index.js';
-import { AimdController } from '../../src/congestion/aimd.js';
-import type { CongestionController } from '../../src/congestion/controller.js';
-import { now } from '../../src/clock.js';
 import { AbortedError, DeploymentError, FatalError, FunctionError, ThrottledError, TimeoutError, TransientError } from '../../src/errors.js';
 import type { Deployment, Platform } from '../../src/platform.js';
 import { inputs, PlanDriver } from '../helpers/drivers.js';
@@ -13,23 +9,13 @@ import { gcf } from './contract/gcf.js';
 import { lambda } from './contract/lambda.js';
 import { local } from './contract/local.js';
 import { openwhisk } from './contract/openwhisk.js';
+import { assertAimd, assertFixed, defaultController } from './contract/pacing.js';
 import { simulated } from './contract/simulated.js';
 import { BROKEN, call, echoFunction, type ContractItem, type ContractSubject, type Harness } from './contract/subject.js';
 
 process.env.METADATA_SERVER_DETECTION = 'none';
 
 const SUBJECTS: readonly ContractSubject[] = [local, simulated, openwhisk, lambda, gcf];
-
-/** The ConcurrentExecutor as users get it (no concurrency, no congestion), keeping the controller it paced with. */
-class ProbeExecutor extends ConcurrentExecutor {
-  readonly controllers: CongestionController[] = [];
-
-  protected override congestion(platform: Platform): CongestionController {
-    const controller = super.congestion(platform);
-    this.controllers.push(controller);
-    return controller;
-  }
-}
 
 /** The error a promise rejects with; fails the test when it resolves. */
 async function failure(promise: Promise<unknown>): Promise<unknown> {
@@ -157,24 +143,10 @@ function contract(subject: ContractSubject): void {
     });
 
     it(`paces an executor given no concurrency as ${JSON.stringify(subject.congestion)}`, async () => {
-      const executor = new ProbeExecutor();
-      const { phases } = await new PlanDriver([{ id: 'paced', deployable: echoFunction(), invocations: inputs(2) }]).run({ platform: platform(), executor });
-      assert.deepEqual(phases[0]?.counts, { succeeded: 2, failed: 0, aborted: 0 });
-      const [controller] = executor.controllers;
-      assert.ok(controller);
+      const controller = await defaultController(platform());
       const expected = subject.congestion;
-      if (expected.kind === 'fixed') {
-        assert.equal(controller.concurrency, expected.concurrency);
-        controller.feedback('throttled', now());
-        for (let i = 0; i < 10; i++) controller.feedback('success', now());
-        assert.equal(controller.concurrency, expected.concurrency, 'a fixed window neither shrinks nor grows');
-        return;
-      }
-      assert.ok(controller instanceof AimdController, `expected AIMD, got a window of ${controller.concurrency}`);
-      for (let i = 0; i < 2 * expected.max; i++) controller.feedback('success', now());
-      assert.equal(controller.concurrency, expected.max);
-      controller.feedback('throttled', now());
-      assert.ok(controller.concurrency < expected.max, 'a throttle cuts the window');
+      if (expected.kind === 'fixed') assertFixed(controller, expected.concurrency);
+      else assertAimd(controller, expected.max);
     });
   });
 }
