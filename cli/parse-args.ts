@@ -1,9 +1,10 @@
 import { InvalidArgumentError } from 'commander';
+import { isPositiveInteger } from '../src/whole-number.js';
 
 /** A flag's value as a whole number, 1 or more. */
 export function positiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number, 1 or more');
+  if (!isPositiveInteger(n)) throw new InvalidArgumentError('must be a whole number, 1 or more');
   return n;
 }
 

@@ -6,9 +6,11 @@
  *   node dist/example/example.js                       # local platform
  *   node dist/example/example.js --host H --token T    # OpenWhisk
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
+import { addConnectionOptions, platformName, platformOptions, type ConnectionFlags } from '../cli/connection.js';
+import { positiveInt } from '../cli/parse-args.js';
 import { createExecutor, EXECUTOR_NAMES } from '../executors/index.js';
-import { createPlatform, parsePlatformName, PLATFORM_NAMES } from '../platforms/index.js';
+import { createPlatform, PLATFORM_NAMES } from '../platforms/index.js';
 import { ConfigError, deployable, Driver, ExecutionPlan, type Deployable, type InvocationRequest, type Runtime } from '../src/index.js';
 import { describeError } from '../src/observe/index.js';
 
@@ -29,12 +31,10 @@ interface HelloInput {
 }
 
 class ExampleRuntime implements Runtime<HelloInput> {
-  readonly identifier = 'python:3';
-
   constructor(private readonly invocations: number) {}
 
   makeDeployment(): Deployable {
-    return deployable({ runtime: this.identifier, code: { source: payload }, name: 'hello' });
+    return deployable({ runtime: 'python:3', code: { source: payload }, name: 'hello' });
   }
 
   invocationPayload(): InvocationRequest<HelloInput>[] {
@@ -62,20 +62,9 @@ class ExampleDriver extends Driver<HelloInput> {
   }
 }
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number, 1 or more');
-  return n;
-}
-
-const program = new Command('example')
-  .description('Runs the Falco hello example: deploy a python:3 action, invoke it, print each result, remove it.')
-  .option('--host <host>', 'OpenWhisk API host (implies --platform openwhisk)')
-  .option('--token <token>', 'OpenWhisk auth token, uuid:key')
-  .option('--insecure', 'skip TLS certificate verification (OpenWhisk)')
-  .option('--endpoint <url>', 'API endpoint override (Lambda-compatible services, tests)')
-  .option('--region <region>', 'cloud region (Lambda, Google Cloud Functions)')
-  .option('--project <id>', 'Google Cloud project')
+const program = addConnectionOptions(
+  new Command('example').description('Runs the Falco hello example: deploy a python:3 action, invoke it, print each result, remove it.'),
+)
   .addOption(new Option('--platform <name>', 'where to run (default: local, or openwhisk with --host)').choices(PLATFORM_NAMES))
   .addOption(new Option('--executor <name>', 'how to run the invocations').choices(EXECUTOR_NAMES).default('sequential'))
   .option('--concurrency <n>', 'calls in flight at once (concurrent, async) or batch size (batched)', positiveInt)
@@ -83,30 +72,9 @@ const program = new Command('example')
   .exitOverride();
 
 async function main(): Promise<number> {
-  const options = program.parse().opts<{
-    host?: string;
-    token?: string;
-    insecure?: boolean;
-    endpoint?: string;
-    region?: string;
-    project?: string;
-    platform?: string;
-    executor: string;
-    concurrency?: number;
-    invocations: number;
-  }>();
-  const platformName = parsePlatformName(options.platform ?? (options.host ? 'openwhisk' : 'local'));
-  const platformOptions = Object.fromEntries(
-    Object.entries({
-      host: options.host,
-      token: options.token,
-      insecure: options.insecure,
-      endpoint: options.endpoint,
-      region: options.region,
-      projectId: options.project,
-    }).filter(([, value]) => value !== undefined),
-  );
-  const platform = await createPlatform(platformName, platformOptions);
+  const options = program.parse().opts<ConnectionFlags & { platform?: string; executor: string; concurrency?: number; invocations: number }>();
+  const name = platformName(options);
+  const platform = await createPlatform(name, platformOptions(name, options));
   const executor = createExecutor(options.executor, options.concurrency === undefined ? {} : { concurrency: options.concurrency });
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort(new Error('interrupted (SIGINT)')));

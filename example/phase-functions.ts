@@ -16,7 +16,7 @@ const sum = deployable<{ values: number[] }, { sum: number }>({ runtime: 'nodejs
 class SumOfSquares extends Driver {
   // The runtime's deployable is the default for phases that name none; both phases here name theirs.
   runtime(): Runtime {
-    return { identifier: 'python:3', makeDeployment: () => square, invocationPayload: () => [] };
+    return { makeDeployment: () => square, invocationPayload: () => [] };
   }
 
   // plan() carries the types: the reduce's `previous` holds the squares, and run() resolves with

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { PlatformCall } from '../src/call.js';
-import { sleep } from '../src/clock.js';
 import type { CongestionController } from '../src/congestion/controller.js';
 import { ConfigError } from '../src/errors.js';
 import { BaseExecutor, commonExecutorSchema, parseExecutorOptions, type CommonExecutorOptions } from '../src/executor.js';
 import type { PhaseExecution } from '../src/phase-execution.js';
 import type { Platform } from '../src/platform.js';
+import { pollUntil } from '../src/poll.js';
 import type { Expect, MatchesSchema } from '../src/schema-check.js';
 import { checkPacing, pacing, pacingOptions, type PacingOptions } from './pacing.js';
 import { runWindowed } from './windowed.js';
@@ -59,13 +59,11 @@ export class AsyncExecutor extends BaseExecutor {
       );
     }
     const { pollIntervalMs, maxPollIntervalMs, pollFactor } = this.#settings;
+    const backoff = { firstMs: pollIntervalMs, maxMs: maxPollIntervalMs, factor: pollFactor };
     return async (target, deployment, input, options, slot) => {
       const submission = await slot(() => submit.call(target, deployment, input, options));
-      for (let delay = pollIntervalMs; ; delay = Math.min(maxPollIntervalMs, delay * pollFactor)) {
-        await sleep(delay, options.signal);
-        const result = await slot(() => poll.call(target, deployment, submission, { signal: options.signal }));
-        if (result) return result;
-      }
+      const { signal } = options;
+      return pollUntil(() => slot(() => poll.call(target, deployment, submission, { signal })), backoff, signal);
     };
   }
 

@@ -29,4 +29,4 @@ export { outputsOf, readOutputs, type PhaseResult, type StoredRecords } from './
 export { ExecutionPlan, plan, type AnyPhase, type ChainedPhases, type InvocationSource, type Phase, type PhaseContext, type PhaseInput, type PhaseOutput, type RequestSource } from './plan.js';
 export type { CallOptions, Deployment, Platform } from './platform.js';
 export type { RetryOptions } from './retry.js';
-export type { Language, Runtime, RuntimeId, RuntimeOptions } from './runtime.js';
+export type { Language, Runtime, RuntimeId } from './runtime.js';

@@ -10,7 +10,7 @@ import type { EventBus, FalcoEvents } from './events.js';
 import { type Attempt, errorInfo, type ErrorInfo, type Invocation, type InvocationStatus } from './invocation.js';
 import type { PhaseResult } from './phase-result.js';
 import type { Deployment, InvokeResult, Platform } from './platform.js';
-import type { RetryPolicy } from './retry.js';
+import { backoffMs, type RetryPolicy } from './retry.js';
 import { Speculator, type SpeculationSettings, type Watched } from './speculation.js';
 
 export interface PhaseExecutionOptions {
@@ -160,11 +160,6 @@ export class PhaseExecution<I = unknown, O = unknown> {
     return this.#options.platform;
   }
 
-  /** Speculative copies launched so far. */
-  get speculativeCopies(): number {
-    return this.#speculator?.launched ?? 0;
-  }
-
   /** Runs one invocation to its final status. Never rejects: every failure lands on the record. */
   async run(invocation: Invocation<I, O>): Promise<void> {
     const events = this.#options.events;
@@ -284,19 +279,17 @@ export class PhaseExecution<I = unknown, O = unknown> {
     try {
       return await pRetry((attempt: number) => (attempt === 1 ? Promise.reject(firstError) : this.#attempt(invocation, attempt)), {
         retries: retry.maxAttempts - 1,
-        factor: retry.factor,
-        minTimeout: retry.minDelayMs,
-        maxTimeout: retry.maxDelayMs,
-        randomize: retry.jitter,
+        // The wait is taken here, not by p-retry, so the retry event reports the figure waited.
+        minTimeout: 0,
         signal,
         shouldRetry: ({ error }) => this.#retryable(error),
-        onFailedAttempt: async ({ error, retriesLeft }) => {
+        onFailedAttempt: async ({ error, retriesLeft, retriesConsumed }) => {
           if (retriesLeft === 0 || !this.#retryable(error)) return;
-          const hint = (error as { retryAfterMs?: number }).retryAfterMs ?? 0;
+          // The platform's Retry-After hint comes on top of the backoff: it says when to come back at the earliest.
+          const delayMs = ((error as { retryAfterMs?: number }).retryAfterMs ?? 0) + backoffMs(retry, retriesConsumed + 1);
           const last = invocation.attempts[invocation.attempts.length - 1];
-          if (last) events?.emit('invocation:retry', { invocation, attempt: last, delayMs: Math.max(hint, retry.minDelayMs) });
-          // p-retry's own backoff follows this wait: the platform's hint is a floor, not a replacement.
-          if (hint > 0) await sleep(hint, signal);
+          if (last) events?.emit('invocation:retry', { invocation, attempt: last, delayMs });
+          await sleep(delayMs, signal);
         },
       });
     } finally {

@@ -42,3 +42,9 @@ export type RetryPolicy = Readonly<z.output<typeof retrySchema>>;
 export function retryPolicy(options?: RetryOptions): RetryPolicy {
   return parseOptions(retrySchema, options, 'retry');
 }
+
+/** The backoff before retry number `retry` (1 for the first): exponential, capped, with the policy's jitter. */
+export function backoffMs(policy: RetryPolicy, retry: number): number {
+  const exponential = policy.minDelayMs * policy.factor ** (retry - 1);
+  return Math.round(Math.min(policy.maxDelayMs, exponential * (policy.jitter ? 1 + Math.random() : 1)));
+}

@@ -35,16 +35,12 @@ export function parseRuntimeId(id: string): RuntimeId {
   return { id, language, version: id.slice(id.indexOf(':') + 1) };
 }
 
-/** Options a driver passes through to its runtime (Go's variadic options, as an object). */
-export type RuntimeOptions = Readonly<Record<string, unknown>>;
-
 /**
  * The application that runs on the FaaS platform. It turns source code into a Deployable and the
  * work into invocation requests; a Driver and its Runtime are written together.
  */
 export interface Runtime<I = unknown> {
-  /** The runtime identifier, e.g. `nodejs:20` or `python:3`. */
-  readonly identifier: string;
-  makeDeployment(options?: RuntimeOptions): Deployable | Promise<Deployable>;
-  invocationPayload(options?: RuntimeOptions): InvocationRequest<I>[] | Promise<InvocationRequest<I>[]>;
+  /** The function a phase calls when it names no deployable of its own; the deployable names its runtime. */
+  makeDeployment(): Deployable | Promise<Deployable>;
+  invocationPayload(): InvocationRequest<I>[] | Promise<InvocationRequest<I>[]>;
 }

@@ -72,11 +72,6 @@ export class Speculator {
     if (this.#watched.size === 0) this.dispose();
   }
 
-  /** Copies launched so far. */
-  get launched(): number {
-    return this.#launched;
-  }
-
   dispose(): void {
     clearInterval(this.#timer);
     this.#timer = undefined;

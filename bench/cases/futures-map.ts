@@ -14,7 +14,7 @@ class OnePhase extends Driver {
   }
 
   runtime(): Runtime {
-    return { identifier: ECHO.runtime, makeDeployment: () => ECHO, invocationPayload: () => [] };
+    return { makeDeployment: () => ECHO, invocationPayload: () => [] };
   }
 
   override executionPlan(): ExecutionPlan {

@@ -18,7 +18,7 @@ const inc = deployable<{ n: number }, { n: number }>({ runtime: 'nodejs:20', nam
 /** The same five calls through a Driver: a phase each, each phase's input the output of the one before. */
 class FiveCalls extends Driver<{ n: number }> {
   runtime(): Runtime<{ n: number }> {
-    return { identifier: 'nodejs:20', makeDeployment: () => inc, invocationPayload: () => [{ input: { n: 0 } }] };
+    return { makeDeployment: () => inc, invocationPayload: () => [{ input: { n: 0 } }] };
   }
   override executionPlan() {
     return new ExecutionPlan(

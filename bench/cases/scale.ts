@@ -17,7 +17,7 @@ class CountingDriver extends Driver<number> {
   }
 
   runtime(): Runtime<number> {
-    return { identifier: code.runtime, makeDeployment: () => code, invocationPayload: () => [] };
+    return { makeDeployment: () => code, invocationPayload: () => [] };
   }
 
   override executionPlan(): ExecutionPlan {

@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { ConfigError, messageOf } from '../../src/errors.js';
+import { isPositiveInteger } from '../../src/whole-number.js';
 
 /** A part of a file, in bytes: `start` inclusive, `end` exclusive; the whole file by default. */
 export interface FileRange {
@@ -96,7 +97,7 @@ function isList(source: DataSource): source is readonly (string | FileRange)[] {
 }
 
 function checkPositive(value: number | undefined, name: string, hint: string): void {
-  if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
+  if (value !== undefined && !isPositiveInteger(value)) {
     throw new ConfigError(`partition: ${name} must be a positive integer (${hint}), got ${String(value)}`);
   }
 }

@@ -1,6 +1,7 @@
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { inspect } from 'node:util';
 import { ConfigError } from '../../src/errors.js';
+import { positiveInteger } from '../../src/whole-number.js';
 import { SignatureError } from './errors.js';
 import type { ReceivedHeaders, RequestSigner, SignatureHeaders, SigningKeys } from './forwarding-types.js';
 
@@ -136,6 +137,5 @@ function secretKey(id: string, secret: string | Uint8Array): KeyObject {
 }
 
 function positiveMs(name: string, value: number): number {
-  if (!(Number.isSafeInteger(value) && value > 0)) throw new ConfigError(`${name} of the signing keys must be a whole number of milliseconds above 0, not ${String(value)}`);
-  return value;
+  return positiveInteger(value, `${name} of the signing keys`, 'milliseconds');
 }

@@ -1,4 +1,4 @@
-import { AbortedError, FalcoError, FatalError, isConnectionError, ThrottledError, TimeoutError, toFalcoError, TransientError, type FalcoErrorOptions } from '../../src/errors.js';
+import { abortedError, AbortedError, FalcoError, FatalError, isConnectionError, ThrottledError, TimeoutError, toFalcoError, TransientError, type FalcoErrorOptions } from '../../src/errors.js';
 import { redact } from '../../src/secrets.js';
 
 /** gRPC status names by code; the API's errors carry one (the REST transport sends the name in the body). */
@@ -118,7 +118,10 @@ export function apiError(
 
 /** The failure of a call cut short by `signal`, or else the call's own failure. */
 export function failureOf(error: unknown, signal: AbortSignal | undefined, map: (error: unknown) => FalcoError): FalcoError {
-  return signal?.aborted ? toFalcoError(signal.reason) : map(error);
+  if (!signal?.aborted) return map(error);
+  const reason: unknown = signal.reason;
+  // A deadline's reason keeps its class (TimeoutError); any other reason the caller gave is an abort.
+  return reason instanceof FalcoError || (reason instanceof Error && reason.name === 'TimeoutError') ? toFalcoError(reason) : abortedError(reason, 'gcf: the call');
 }
 
 /** How much of an error response's body a message quotes. */

@@ -1,5 +1,5 @@
-import { sleep } from '../../src/clock.js';
 import { TimeoutError } from '../../src/errors.js';
+import { pollUntil } from '../../src/poll.js';
 
 /** The part of google-gax's long-running operation this adapter uses. */
 export interface PolledOperation {
@@ -8,8 +8,7 @@ export interface PolledOperation {
   readonly result: unknown;
 }
 
-const FIRST_POLL_MS = 250;
-const MAX_POLL_MS = 5_000;
+const OPERATION_BACKOFF = { firstMs: 250, maxMs: 5_000, factor: 1.5, checkFirst: true };
 
 /**
  * Settles with `promise`, or rejects with the signal's reason as soon as it aborts (cancelling
@@ -34,11 +33,11 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
  * the signal's reason. Polling stops with the signal: nothing keeps running after an abort.
  */
 export async function awaitOperation(operation: PolledOperation, signal: AbortSignal): Promise<unknown> {
-  for (let delay = FIRST_POLL_MS; ; delay = Math.min(delay * 1.5, MAX_POLL_MS)) {
+  const done = async (): Promise<{ result: unknown } | undefined> => {
     await abortable(operation.getOperation(), signal);
-    if (operation.latestResponse.done) return operation.result;
-    await sleep(delay, signal);
-  }
+    return operation.latestResponse.done ? { result: operation.result } : undefined;
+  };
+  return (await pollUntil(done, OPERATION_BACKOFF, signal)).result;
 }
 
 /** Runs `run` with a signal that also aborts, with a TimeoutError naming `what`, after `ms`. */

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import diagnostics from 'node:diagnostics_channel';
 import http from 'node:http';
 import https from 'node:https';
 import { Socket } from 'node:net';
@@ -22,9 +24,8 @@ interface TrackedRequest {
 
 const TRACKING_HEADER = 'x-falco-request';
 
-interface AgentInternals {
-  addRequest(request: http.ClientRequest, options: unknown): void;
-}
+/** Node publishes every outgoing request here as it is made (a public, documented hook). */
+const REQUEST_START = 'http.client.request.start';
 
 interface AgentOptions {
   readonly secure: boolean;
@@ -37,12 +38,15 @@ interface AgentOptions {
  * The one keep-alive agent every request to OpenWhisk goes through. Besides pooling sockets it
  * gives up on a connection that does not open within `connectTimeoutMs` (an unreachable host
  * fails in seconds), and it reports what the openwhisk client drops: the `Retry-After` header of
- * a 429 and the code of a network error.
+ * a 429 and the code of a network error, read off the request that carries a tracking header.
  */
 export class OpenWhiskAgent {
   readonly agent: http.Agent;
   readonly #requests = new Map<string, Seen>();
+  /** Tells this agent's requests from other agents' in the one process-wide channel. */
+  readonly #prefix = `${randomUUID()}/`;
   #next = 0;
+  readonly #onRequest = (message: unknown): void => this.#watch((message as { request: http.ClientRequest }).request);
 
   constructor(options: AgentOptions) {
     const agentOptions = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets };
@@ -57,27 +61,24 @@ export class OpenWhiskAgent {
       if (socket instanceof Socket) limitConnectTime(socket, options.connectTimeoutMs);
       return socket;
     };
-    const internals = this.agent as unknown as AgentInternals;
-    const addRequest = internals.addRequest.bind(this.agent);
-    internals.addRequest = (request, requestOptions) => {
-      this.#watch(request);
-      addRequest(request, requestOptions);
-    };
+    diagnostics.subscribe(REQUEST_START, this.#onRequest);
   }
 
   track(): TrackedRequest {
-    const id = String(++this.#next);
+    const id = `${this.#prefix}${++this.#next}`;
     const seen: Seen = {};
     this.#requests.set(id, seen);
     return { headers: { [TRACKING_HEADER]: id }, seen, done: () => this.#requests.delete(id) };
   }
 
   destroy(): void {
+    diagnostics.unsubscribe(REQUEST_START, this.#onRequest);
     this.agent.destroy();
   }
 
   #watch(request: http.ClientRequest): void {
-    const seen = this.#requests.get(String(request.getHeader(TRACKING_HEADER)));
+    const id = request.getHeader(TRACKING_HEADER);
+    const seen = typeof id === 'string' ? this.#requests.get(id) : undefined;
     if (!seen) return;
     request.once('response', (response: http.IncomingMessage) => {
       seen.status = response.statusCode;

@@ -1,11 +1,12 @@
-import { now, sleep } from '../../src/clock.js';
+import { now } from '../../src/clock.js';
 import type { CongestionOptions } from '../../src/congestion/index.js';
 import type { Deployable } from '../../src/deployable.js';
 import { ConfigError, FalcoError, FatalError, TimeoutError } from '../../src/errors.js';
 import type { CallOptions, Deployment, InvokeOptions, InvokeResult, Platform, Submission } from '../../src/platform.js';
+import { pollUntil } from '../../src/poll.js';
 import { deploymentName } from '../shared/names.js';
 import { actionBody, deploymentOf } from './action.js';
-import { activationOutcome, isActivation } from './activation.js';
+import { activationOutcome, isActivation, type Activation } from './activation.js';
 import { ActivationsApi } from './activations-api.js';
 import { OpenWhiskClient } from './client.js';
 import { aborted } from './errors.js';
@@ -108,20 +109,19 @@ export class OpenWhiskPlatform implements Platform {
   ): Promise<InvokeResult<O>> {
     const waitMs = deployment.timeoutMs + CUT_OFF_GRACE_MS;
     const deadline = now() + waitMs;
-    for (let delay = this.#settings.pollIntervalMs; ; delay = Math.min(delay * 1.5, MAX_POLL_INTERVAL_MS)) {
-      try {
-        await sleep(delay, signal);
-      } catch {
-        throw aborted(signal!, `waiting for activation ${activationId}`);
-      }
+    const ended = async (): Promise<Activation | undefined> => {
       const activation = await api.getActivation(activationId, signal);
-      if (activation) return activationOutcome<O>(activation, { sentAt, receivedAt: now() });
-      if (now() > deadline) {
-        throw new TimeoutError(
-          `activation ${activationId} of action "${deployment.name}" had not ended ${waitMs} ms after OpenWhisk handed the blocking call back unfinished`,
-          { timings: { activationId } },
-        );
-      }
+      if (activation || now() <= deadline) return activation;
+      throw new TimeoutError(
+        `activation ${activationId} of action "${deployment.name}" had not ended ${waitMs} ms after OpenWhisk handed the blocking call back unfinished`,
+        { timings: { activationId } },
+      );
+    };
+    const backoff = { firstMs: this.#settings.pollIntervalMs, maxMs: MAX_POLL_INTERVAL_MS, factor: 1.5 };
+    try {
+      return activationOutcome<O>(await pollUntil(ended, backoff, signal), { sentAt, receivedAt: now() });
+    } catch (error) {
+      throw signal?.aborted && error === signal.reason ? aborted(signal, `waiting for activation ${activationId}`) : error;
     }
   }
 }

@@ -1,5 +1,5 @@
 import { deployable as checkDeployable, type Deployable } from '../../src/deployable.js';
-import { FatalError, FunctionError, ThrottledError, TimeoutError, TransientError } from '../../src/errors.js';
+import { abortedError, FatalError, FunctionError, ThrottledError, TimeoutError, TransientError } from '../../src/errors.js';
 import { parseOptions } from '../../src/options.js';
 import type { CallOptions, Deployment, InvokeOptions, InvokeResult, Platform, Submission } from '../../src/platform.js';
 import { Activations } from '../shared/activations.js';
@@ -141,6 +141,9 @@ export class SimulatedPlatform implements Platform {
       }
       const output = s.handler ? await s.handler(input) : input;
       return { output, ...timings, durationMs };
+    } catch (error) {
+      // The clock's sleep rejects with the signal's reason; a platform throws only falco's errors.
+      throw options.signal?.aborted && error === options.signal.reason ? abortedError(error, `simulated call ${activationId}`) : error;
     } finally {
       deployment.idle++;
     }

@@ -1,4 +1,5 @@
 import { ConfigError } from '../../src/errors.js';
+import { positiveInteger } from '../../src/whole-number.js';
 import type { Json } from '../ports/workspace.js';
 import { MemoryStateManager, type Namespace } from './memory.js';
 import { checkKey, checkRequestId, checkValue } from './values.js';
@@ -25,9 +26,7 @@ export class EmbeddedState extends MemoryStateManager {
 
   constructor(options: EmbeddedStateOptions = {}) {
     super();
-    const maxBytes = options.maxBytes ?? DEFAULT_EMBEDDED_MAX_BYTES;
-    if (!(Number.isSafeInteger(maxBytes) && maxBytes > 0)) throw new ConfigError(`maxBytes of embedded state must be a whole number of bytes above 0, not ${String(maxBytes)}`);
-    this.maxBytes = maxBytes;
+    this.maxBytes = positiveInteger(options.maxBytes ?? DEFAULT_EMBEDDED_MAX_BYTES, 'maxBytes of embedded state', 'bytes');
   }
 
   /** Rebuilds the state a forwarded request carried (what `toJSON()` gave the sender), checking it as every write is checked. */

@@ -1,4 +1,5 @@
 import { ConfigError } from '../../src/errors.js';
+import { positiveInteger } from '../../src/whole-number.js';
 import { findNonJsonValue } from '../../src/json.js';
 import type { Json } from '../ports/workspace.js';
 
@@ -29,9 +30,7 @@ export function checkIncrement(requestId: string, key: string, by: number): void
 }
 
 export function checkTtl(requestId: string, ttlMs: number | undefined): void {
-  if (ttlMs !== undefined && !(Number.isSafeInteger(ttlMs) && ttlMs > 0)) {
-    throw new ConfigError(`ttlMs of request "${requestId}" must be a whole number of milliseconds above 0, not ${String(ttlMs)}`);
-  }
+  if (ttlMs !== undefined) positiveInteger(ttlMs, `ttlMs of request "${requestId}"`, 'milliseconds');
 }
 
 export function notANumber(requestId: string, key: string): ConfigError {

@@ -8,7 +8,7 @@ import { suiteTempDir } from '../helpers/temp-dir.js';
 
 const core = new URL('../../src/index.js', import.meta.url).href;
 const DRIVER = `import { Driver } from ${JSON.stringify(core)};
-class Echo extends Driver { runtime() { return { identifier: 'nodejs:20', makeDeployment() {}, invocationPayload: () => [] }; } }`;
+class Echo extends Driver { runtime() { return { makeDeployment() {}, invocationPayload: () => [] }; } }`;
 
 describe('loadDriver', () => {
   const dir = suiteTempDir('falco-modules-');

@@ -60,6 +60,12 @@ describe('the example', () => {
     assert.match(unreachable.stderr, /example failed: TransientError: cannot reach OpenWhisk at http:\/\/127\.0\.0\.1:9/);
   });
 
+  it('checks its connection flags as the falco command does, naming a flag the platform does not take', async () => {
+    const { code, stderr } = await runExample(['--platform', 'openwhisk', '--host', 'http://127.0.0.1:9', '--token', 'user:key', '--region', 'eu-west-1']);
+    assert.equal(code, 2);
+    assert.match(stderr, /--region does not apply to the openwhisk platform: it is for lambda, gcf/);
+  });
+
   it('runs a plan whose phases call their own functions (Phase.deployable): Python squares, a JavaScript sum', async () => {
     const { stdout, stderr, code } = await runExample([], {}, phaseFunctions);
     assert.equal(code, 0, stderr);

@@ -12,7 +12,7 @@ export class PlanDriver extends Driver {
   }
 
   runtime(): Runtime {
-    return { identifier: this.code.runtime, makeDeployment: () => this.code, invocationPayload: () => [] };
+    return { makeDeployment: () => this.code, invocationPayload: () => [] };
   }
 
   override executionPlan(): ExecutionPlan {

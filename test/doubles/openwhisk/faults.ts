@@ -15,6 +15,8 @@ export type Fault =
       readonly times?: number;
       readonly afterServing?: boolean;
     }
+  /** Close the connection without an answer, as a proxy that dropped it. */
+  | { readonly type: 'reset'; readonly on?: FaultTarget; readonly times?: number }
   /** A blocking invoke answers 202 with its activation id at once; the action runs on. */
   | { readonly type: 'cutOff'; readonly times?: number }
   /** The activation waits this long before it runs (a queue in front of a busy invoker). */
@@ -48,7 +50,7 @@ export class Faults {
 }
 
 function appliesTo(fault: Fault, target: FaultTarget): boolean {
-  if (fault.type !== 'status') return target === 'invoke';
+  if (fault.type !== 'status' && fault.type !== 'reset') return target === 'invoke';
   const on = fault.on ?? 'invoke';
   return on === 'any' || on === target;
 }

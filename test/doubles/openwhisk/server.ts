@@ -126,7 +126,8 @@ export class OpenWhiskDouble {
       const reply = this.#authorise(request, url) ?? (await this.#route(record, url, body));
       send(response, record, reply.status, reply.body, reply.headers);
     } catch (error) {
-      if (error instanceof BadRequest) send(response, record, 400, errorBody(error.message));
+      if (error instanceof Reset) request.socket.destroy();
+      else if (error instanceof BadRequest) send(response, record, 400, errorBody(error.message));
       else send(response, record, 500, errorBody(`internal error in the double: ${(error as Error).message}`));
     }
   }
@@ -151,6 +152,7 @@ export class OpenWhiskDouble {
     const query = url.searchParams;
     const target: FaultTarget =
       collection === 'activations' ? 'activation' : record.method === 'POST' ? 'invoke' : record.method === 'PUT' ? 'deploy' : 'any';
+    if (this.#state.faults.take('reset', target)) throw new Reset();
     const fault = this.#state.faults.take('status', target);
     if (fault) {
       if (fault.afterServing) await this.#serve(record, collection, name, query, body);
@@ -181,3 +183,6 @@ export class OpenWhiskDouble {
     }
   }
 }
+
+/** Thrown to drop the request's connection unanswered (the `reset` fault). */
+class Reset extends Error {}

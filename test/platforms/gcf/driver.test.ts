@@ -31,7 +31,7 @@ class SquareDriver extends Driver<{ n: number; waitMs?: number }> {
   }
 
   runtime(): Runtime<{ n: number; waitMs?: number }> {
-    return { identifier: this.code.runtime, makeDeployment: () => this.code, invocationPayload: () => this.requests };
+    return { makeDeployment: () => this.code, invocationPayload: () => this.requests };
   }
 
   override executionPlan(): ExecutionPlan {

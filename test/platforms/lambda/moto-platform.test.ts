@@ -129,15 +129,6 @@ describe('LambdaPlatform against moto', () => {
     });
   });
 
-  it('removes a function; removing it again is fine', async () => {
-    const platform = env.platform();
-    const deployment = await platform.deploy(echo());
-    await platform.remove(deployment);
-    assert.equal(await platform.fetchDeployment(deployment.name), undefined);
-    await platform.remove(deployment);
-    assert.equal(await platform.fetchDeployment(deployment.name), undefined);
-  });
-
   it('deletes the function and the role it made when the deploy fails after creating them', async () => {
     // moto refuses a reservation that leaves the account fewer than 100 unreserved instances.
     const moto = await startMoto({ env: { MOTO_IAM_LOAD_MANAGED_POLICIES: 'true', MOTO_LAMBDA_CONCURRENCY_QUOTA: '1000' } });

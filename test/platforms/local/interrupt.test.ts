@@ -17,7 +17,6 @@ function driverModule(markers: string): string {
   return `
 import { deployable, Driver } from ${JSON.stringify(CORE)};
 const runtime = {
-  identifier: 'python:3',
   makeDeployment: () => deployable({ runtime: 'python:3', name: 'sleeper', code: { source: ${JSON.stringify(source)} } }),
   invocationPayload: () => Array.from({ length: ${CALLS} }, (_, n) => ({ id: 'n' + n, input: { n, dir: ${JSON.stringify(markers)} } })),
 };

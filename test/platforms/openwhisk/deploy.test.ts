@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import yauzl from 'yauzl';
-import { ConfigError, deployable, DeploymentError, FatalError, TimeoutError, type Deployable } from '../../../src/index.js';
+import { ConfigError, deployable, DeploymentError, TimeoutError, type Deployable } from '../../../src/index.js';
 import { call, cleanupOpenWhisk, nodeAction, OpenWhiskPlatform, withDouble } from './helpers.js';
 import { suiteTempDir } from '../../helpers/temp-dir.js';
 import { zipOf } from '../../helpers/zip.js';
@@ -142,20 +142,6 @@ describe('OpenWhiskPlatform deploy', () => {
       const fetched = await platform.fetchDeployment(deployed.name);
       assert.deepEqual(fetched, deployed);
       assert.equal(await platform.fetchDeployment('falco-none-00000000'), undefined);
-    });
-  });
-
-  it('removes the action; removing it twice is fine; invoking it afterwards is a fatal error naming it', async () => {
-    await withDouble(async (double, platform) => {
-      const deployment = await platform.deploy(nodeAction());
-      await platform.remove(deployment);
-      assert.equal(double.actions.has(deployment.name), false);
-      await platform.remove(deployment);
-      await assert.rejects(platform.invoke(deployment, {}, call()), (error: unknown) => {
-        assert.ok(error instanceof FatalError);
-        assert.match(error.message, new RegExp(`action "${deployment.name}" does not exist`));
-        return true;
-      });
     });
   });
 

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { AsyncExecutor, ConcurrentExecutor } from '../../../executors/index.js';
+import { ConcurrentExecutor } from '../../../executors/index.js';
 import { AbortedError, deployable, FatalError, outputsOf } from '../../../src/index.js';
 import { inputs, PlanDriver } from '../../helpers/drivers.js';
 import { PYTHON_DOUBLE, withDouble, within } from './helpers.js';
@@ -28,17 +28,6 @@ describe('OpenWhiskPlatform in a run', () => {
       },
       { platform: { concurrency: 4 } },
     );
-  });
-
-  it('runs a phase with the async executor: submit, then poll', async () => {
-    await withDouble(async (double, platform) => {
-      const driver = new PlanDriver([{ id: 'map', invocations: inputs(8) }], python);
-      const result = await within(60_000, driver.run({ platform, executor: new AsyncExecutor({ concurrency: 4, pollIntervalMs: 20 }) }));
-      assert.deepEqual(outputsOf(result.phases[0]!), Array.from({ length: 8 }, (_, n) => ({ doubled: 2 * n })));
-      assert.ok(double.requests.some((r) => r.method === 'POST' && r.query.blocking === 'false'));
-      assert.ok(double.requests.some((r) => r.path.includes('/activations/') && r.status === 200));
-      assert.equal(double.actions.size, 0);
-    });
   });
 
   it('removes the action after a run that failed with a fatal error', async () => {
