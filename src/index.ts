@@ -64,6 +64,7 @@ export {
   type CongestionOptions,
   type PidSettings,
   type SlotLimit,
+  type Slots,
 } from './congestion/index.js';
 export { PhaseExecution, type PendingInvocations } from './phase-execution.js';
 export { speculationSchema, type SpeculationOptions } from './speculation.js';
