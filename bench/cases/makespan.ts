@@ -25,13 +25,20 @@ export const makespan: Benchmark = {
       const invocations = createInvocations('p', Array.from({ length: count }, (_, n) => ({ input: n })));
       await new ConcurrentExecutor({ concurrency: CONCURRENCY }).execute({ id: 'p', invocations }, deployment, platform);
     };
-    const bare = Math.min((await timed(floor)).ms, (await timed(floor)).ms);
-    const elapsed = Math.min((await timed(falco)).ms, (await timed(falco)).ms);
+    // Warm both paths up, then alternate so drift on a shared machine hits both alike.
+    await floor();
+    await falco();
+    let bare = Infinity;
+    let elapsed = Infinity;
+    for (let round = 0; round < 3; round++) {
+      bare = Math.min(bare, (await timed(floor)).ms);
+      elapsed = Math.min(elapsed, (await timed(falco)).ms);
+    }
     const ideal = Math.ceil(count / CONCURRENCY) * LATENCY_MS;
     const figure = `${count.toLocaleString('en')} calls × ${LATENCY_MS} ms, concurrency ${CONCURRENCY}`;
     return [
       { benchmark: 'makespan efficiency', figure, value: ms(elapsed), baseline: `${ms(ideal)} (ideal)`, ratio: elapsed / ideal, target: '≤ 1.05×', met: elapsed / ideal <= 1.05 },
-      { benchmark: 'makespan efficiency', figure: 'the same against the floor', value: ms(elapsed), baseline: `${ms(bare)} (bare p-limit + setTimeout)`, ratio: elapsed / bare },
+      { benchmark: 'makespan efficiency', figure: 'the same against the floor', value: ms(elapsed), baseline: `${ms(bare)} (bare p-limit + setTimeout)`, ratio: elapsed / bare, target: '≤ 1.00×', met: elapsed / bare <= 1 },
     ];
   },
 };
