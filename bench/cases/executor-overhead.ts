@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import { ConcurrentExecutor } from '../../executors/index.js';
 import { createInvocations, deployable, type Invocation } from '../../src/index.js';
 import { NoopPlatform } from '../noop-platform.js';
-import { collectGarbage, ms, timed, type Benchmark } from '../report.js';
+import { bestOfAlternated, collectGarbage, ms, type Benchmark } from '../report.js';
 
 const CONCURRENCY = 1_000;
 
@@ -25,15 +25,7 @@ export const executorOverhead: Benchmark = {
       await new ConcurrentExecutor({ concurrency: CONCURRENCY }).execute({ id: 'p', invocations }, deployment, platform);
       kept = invocations;
     };
-    // Warm both paths up, then alternate so drift on a shared machine hits both alike.
-    await baseline();
-    await falco();
-    let base = Infinity;
-    let mine = Infinity;
-    for (let round = 0; round < 3; round++) {
-      base = Math.min(base, (await timed(baseline)).ms);
-      mine = Math.min(mine, (await timed(falco)).ms);
-    }
+    const { baseline: base, falco: mine } = await bestOfAlternated(baseline, falco);
 
     kept = [];
     collectGarbage();

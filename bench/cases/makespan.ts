@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import { ConcurrentExecutor } from '../../executors/index.js';
 import { SimulatedPlatform } from '../../platforms/simulated/index.js';
 import { createInvocations, deployable } from '../../src/index.js';
-import { ms, timed, type Benchmark } from '../report.js';
+import { bestOfAlternated, ms, type Benchmark } from '../report.js';
 
 const CONCURRENCY = 500;
 const LATENCY_MS = 50;
@@ -25,15 +25,7 @@ export const makespan: Benchmark = {
       const invocations = createInvocations('p', Array.from({ length: count }, (_, n) => ({ input: n })));
       await new ConcurrentExecutor({ concurrency: CONCURRENCY }).execute({ id: 'p', invocations }, deployment, platform);
     };
-    // Warm both paths up, then alternate so drift on a shared machine hits both alike.
-    await floor();
-    await falco();
-    let bare = Infinity;
-    let elapsed = Infinity;
-    for (let round = 0; round < 3; round++) {
-      bare = Math.min(bare, (await timed(floor)).ms);
-      elapsed = Math.min(elapsed, (await timed(falco)).ms);
-    }
+    const { baseline: bare, falco: elapsed } = await bestOfAlternated(floor, falco);
     const ideal = Math.ceil(count / CONCURRENCY) * LATENCY_MS;
     const figure = `${count.toLocaleString('en')} calls × ${LATENCY_MS} ms, concurrency ${CONCURRENCY}`;
     return [
