@@ -122,7 +122,7 @@ export class PhaseExecution<I = unknown, O = unknown> {
 
   async *#pull(): AsyncGenerator<Invocation<I, O>> {
     for (;;) {
-      const next = await this.#next();
+      const next = await this.take();
       if (next === undefined) return;
       yield next;
     }
@@ -133,10 +133,6 @@ export class PhaseExecution<I = unknown, O = unknown> {
    * (no promise per record), else a promise; undefined once there are no more.
    */
   take(): Invocation<I, O> | undefined | Promise<Invocation<I, O> | undefined> {
-    return this.#next();
-  }
-
-  #next(): Invocation<I, O> | undefined | Promise<Invocation<I, O> | undefined> {
     if (this.#sourceFailed) return undefined;
     let next: IteratorResult<Invocation<I, O>> | Promise<IteratorResult<Invocation<I, O>>>;
     try {
@@ -243,7 +239,7 @@ export class PhaseExecution<I = unknown, O = unknown> {
     for (const invocation of this.#kept) {
       if (invocation.status === 'pending') this.#finishAborted(invocation);
     }
-    for (let invocation = await this.#next(); invocation; invocation = await this.#next()) this.#finishAborted(invocation);
+    for (let invocation = await this.take(); invocation; invocation = await this.take()) this.#finishAborted(invocation);
     const keep = this.#options.keepRecords;
     return {
       phase: this.phase,
