@@ -47,3 +47,19 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: nu
 export function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
+
+/**
+ * The best of three timed runs of each, after one warm-up run of each, alternated so drift on a
+ * shared machine hits both alike.
+ */
+export async function bestOfAlternated(baseline: () => Promise<unknown>, falco: () => Promise<unknown>): Promise<{ baseline: number; falco: number }> {
+  await baseline();
+  await falco();
+  let best = { baseline: Infinity, falco: Infinity };
+  for (let round = 0; round < 3; round++) {
+    const base = (await timed(baseline)).ms;
+    const mine = (await timed(falco)).ms;
+    best = { baseline: Math.min(best.baseline, base), falco: Math.min(best.falco, mine) };
+  }
+  return best;
+}

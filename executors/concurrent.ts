@@ -34,7 +34,11 @@ export class ConcurrentExecutor extends BaseExecutor {
   }
 
   protected async schedule<I, O>(execution: PhaseExecution<I, O>): Promise<void> {
-    // Twice the concurrency: invocations backing off before a retry do not starve the slots.
-    await runWindowed(execution, () => Math.max(16, 2 * execution.concurrency));
+    // Room for those backing off before a retry (up to as many again), so they do not starve the
+    // slots; no more, as an invocation opened early only waits for a slot, and holds memory.
+    await runWindowed(execution, () => {
+      const concurrency = execution.concurrency;
+      return Math.max(16, concurrency + Math.min(concurrency, execution.recovering));
+    });
   }
 }

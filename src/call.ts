@@ -1,5 +1,5 @@
 import { now } from './clock.js';
-import type { SlotLimit } from './congestion/controller.js';
+import type { SlotLimit, Slots } from './congestion/controller.js';
 import { DEADLINE_EXPIRED, DeadlineSignals } from './deadline-signals.js';
 import { FalcoError, TimeoutError, toFalcoError } from './errors.js';
 import type { Deployment, InvokeOptions, InvokeResult, Platform } from './platform.js';
@@ -26,6 +26,8 @@ export interface CallContext {
   readonly deployment: Deployment;
   readonly call: PlatformCall;
   readonly slot: SlotLimit;
+  /** `slot`'s slots, taken by hand for a blocking call; undefined where `slot` does more (paces) or the call is not blocking. */
+  readonly slots: Slots | undefined;
   readonly timeoutMs: number;
   /** Aborts when the phase stops; its reason is the why. */
   readonly phaseSignal: AbortSignal;
@@ -84,27 +86,30 @@ export class Call implements InvokeOptions {
   /** Never rejects: a failure comes back classified. */
   async run(input: unknown): Promise<CallOutcome> {
     const { context } = this;
-    const slot: SlotLimit = (fn) =>
-      context.slot(async () => {
-        if (context.phaseSignal.aborted) throw context.phaseSignal.reason;
-        if (this.submittedAt === 0) {
-          this.submittedAt = now();
-          this.onSubmitted?.(this.submittedAt);
-        }
-        try {
-          const result = await fn();
-          this.#requestFailed = false;
-          return result;
-        } catch (error) {
-          this.#requestFailed = true;
-          throw error;
-        } finally {
-          // Before the slot is freed, so an attempt never overlaps the next one in its slot.
-          this.#endedAt = now();
-        }
-      });
+    const { slots } = context;
     try {
-      const result = await context.call(context.platform, context.deployment, input, this, slot);
+      let result: InvokeResult;
+      if (slots) {
+        // blockingCall, inlined with its slot taken by hand: no closure, and no promise when a slot is free.
+        const wait = slots.acquire();
+        if (wait) await wait;
+        try {
+          this.#sent();
+          try {
+            result = await context.platform.invoke(context.deployment, input, this);
+          } catch (error) {
+            this.#requestFailed = true;
+            throw error;
+          } finally {
+            // Before the slot is freed, so an attempt never overlaps the next one in its slot.
+            this.#endedAt = now();
+          }
+        } finally {
+          slots.release();
+        }
+      } else {
+        result = await context.call(context.platform, context.deployment, input, this, this.#requests());
+      }
       return { ok: true, result, submittedAt: this.submittedAt, endedAt: this.#endedAt || now() };
     } catch (error) {
       const signal = (this.#own ?? this.#group?.controller)?.signal;
@@ -117,6 +122,34 @@ export class Call implements InvokeOptions {
         context.inFlight.delete(this.#own);
       }
       if (this.#group) context.deadlines.release(this.#group);
+    }
+  }
+
+  /** The slot every request of a call that is not simply blocking (a submit, then polls) goes through. */
+  #requests(): SlotLimit {
+    return (fn) =>
+      this.context.slot(async () => {
+        this.#sent();
+        try {
+          const result = await fn();
+          this.#requestFailed = false;
+          return result;
+        } catch (error) {
+          this.#requestFailed = true;
+          throw error;
+        } finally {
+          this.#endedAt = now();
+        }
+      });
+  }
+
+  /** A request is about to go out: none does once the phase has stopped. */
+  #sent(): void {
+    const { phaseSignal } = this.context;
+    if (phaseSignal.aborted) throw phaseSignal.reason;
+    if (this.submittedAt === 0) {
+      this.submittedAt = now();
+      this.onSubmitted?.(this.submittedAt);
     }
   }
 

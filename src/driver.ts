@@ -7,7 +7,7 @@ import type { MemoryRetry, MemoryRetryOptions } from './memory-retry.js';
 import { abortedError, AbortedError, ConfigError, FalcoError, FatalError, messageOf, PhaseNotStartedError, PlanError, toFalcoError } from './errors.js';
 import { EventBus, type FalcoEvents } from './events.js';
 import type { Executor, PhaseRun } from './executor.js';
-import { createInvocations, invocationMaker, type Invocation } from './invocation.js';
+import { createInvocations, invocationMaker, type Invocation, type InvocationRequest } from './invocation.js';
 import type { Journal } from './journal/journal.js';
 import { JournalSession, type ResumeOptions } from './journal/resume.js';
 import { ExecutionPlan, isRequestSource, type AnyPhase, type Phase, type PhaseContext, type PhaseInput, type PhaseOutput, type RequestSource } from './plan.js';
@@ -222,25 +222,27 @@ export abstract class Driver<I = unknown> {
     if (options.signal?.aborted) throw new AbortedError(`run aborted during phase "${phase.id}"`, { cause: options.signal.reason });
   }
 
-  /** A streamed phase's pending records, made one at a time; those the journal restores are counted and announced instead. */
-  async *#pending(
+  /**
+   * A streamed phase's pending records, made one at a time; those the journal restores are counted
+   * and announced instead. Synchronous for a synchronous source, so no record costs a promise.
+   */
+  #pending(
     phase: string,
     requests: RequestSource<unknown>,
     session: JournalSession | undefined,
     restored: { succeeded: number; failed: number; aborted: number; total: number },
-  ): AsyncIterable<Invocation> {
+  ): Iterable<Invocation> | AsyncIterable<Invocation> {
     const make = invocationMaker(phase);
     let index = 0;
-    for await (const request of requests) {
+    const pendingOf = (request: InvocationRequest<unknown>): Invocation | undefined => {
       const invocation = make(request, index++);
-      if (session?.restoreOne(invocation)) {
-        restored[invocation.status as 'succeeded' | 'failed']++;
-        restored.total++;
-        this.events.emit('invocation:restored', { invocation });
-      } else {
-        yield invocation;
-      }
-    }
+      if (!session?.restoreOne(invocation)) return invocation;
+      restored[invocation.status as 'succeeded' | 'failed']++;
+      restored.total++;
+      this.events.emit('invocation:restored', { invocation });
+      return undefined;
+    };
+    return Symbol.asyncIterator in requests ? pendingOfAsync(requests, pendingOf) : pendingOfSync(requests, pendingOf);
   }
 
   /** How a phase's function is deployed again with more memory: once per size, shared by the phases that share the function. */
@@ -353,6 +355,20 @@ function streamsByDefault(requests: RequestSource<unknown>): boolean {
 
 function sizeOf(requests: RequestSource<unknown>): number | undefined {
   return Array.isArray(requests) ? requests.length : undefined;
+}
+
+function* pendingOfSync(requests: Iterable<InvocationRequest<unknown>>, pendingOf: (request: InvocationRequest<unknown>) => Invocation | undefined): Iterable<Invocation> {
+  for (const request of requests) {
+    const invocation = pendingOf(request);
+    if (invocation) yield invocation;
+  }
+}
+
+async function* pendingOfAsync(requests: AsyncIterable<InvocationRequest<unknown>>, pendingOf: (request: InvocationRequest<unknown>) => Invocation | undefined): AsyncIterable<Invocation> {
+  for await (const request of requests) {
+    const invocation = pendingOf(request);
+    if (invocation) yield invocation;
+  }
 }
 
 async function collect<T>(items: Iterable<T> | AsyncIterable<T>): Promise<T[]> {

@@ -90,10 +90,11 @@ export function invocationMaker<I, O>(phase: string): (request: InvocationReques
       if (typeof id !== 'string' || id.length === 0) {
         throw new PlanError(`phase "${phase}": invocation #${index} has an empty or non-string id`);
       }
-      if (given.has(id) || (id.startsWith(prefix) && /^\d+$/.test(id.slice(prefix.length)) && id !== `${prefix}${index}`)) {
+      const seen = given.size;
+      // One lookup, not a `has` then an `add`: an id already given leaves the set's size as it was.
+      if (given.add(id).size === seen || (id.startsWith(prefix) && /^\d+$/.test(id.slice(prefix.length)) && id !== `${prefix}${index}`)) {
         throw new PlanError(`phase "${phase}": invocation id "${id}" is used twice; ids must be unique within a phase`);
       }
-      given.add(id);
     }
     const problem = findNonJsonValue(request.input, 'input');
     if (problem) throw new PlanError(`phase "${phase}", invocation "${id}": ${problem}`);

@@ -1,6 +1,6 @@
 import pRetry from 'p-retry';
 import type { PhaseBudget } from './budget.js';
-import { Call, type CallContext, type CallOutcome, type PlatformCall } from './call.js';
+import { blockingCall, Call, type CallContext, type CallOutcome, type PlatformCall } from './call.js';
 import { DeadlineSignals } from './deadline-signals.js';
 import { now, sleep } from './clock.js';
 import type { CongestionController } from './congestion/controller.js';
@@ -72,6 +72,8 @@ export class PhaseExecution<I = unknown, O = unknown> {
   readonly #counts = { succeeded: 0, failed: 0, aborted: 0 };
   readonly #unsucceededIds: string[] = [];
   #sourceFailed = false;
+  /** Invocations whose first attempt failed and that have not ended yet: backing off, or trying again. */
+  #recovering = 0;
   /** Why the phase admits no more attempts (its budget), while the calls in flight finish. */
   #closed: AbortedError | undefined;
   /** The calls' context on each bigger deployment an out-of-memory retry asked for, by its memory. */
@@ -92,6 +94,7 @@ export class PhaseExecution<I = unknown, O = unknown> {
       deployment: options.deployment,
       call: options.call,
       slot: options.congestion.run,
+      slots: options.call === blockingCall ? options.congestion.slots : undefined,
       timeoutMs,
       phaseSignal: this.#controller.signal,
       deadlines: new DeadlineSignals(timeoutMs),
@@ -119,26 +122,42 @@ export class PhaseExecution<I = unknown, O = unknown> {
 
   async *#pull(): AsyncGenerator<Invocation<I, O>> {
     for (;;) {
-      const next = await this.#next();
+      const next = await this.take();
       if (next === undefined) return;
       yield next;
     }
   }
 
-  async #next(): Promise<Invocation<I, O> | undefined> {
+  /**
+   * The next pending record, as `invocations` would yield it: at once from a synchronous source
+   * (no promise per record), else a promise; undefined once there are no more.
+   */
+  take(): Invocation<I, O> | undefined | Promise<Invocation<I, O> | undefined> {
     if (this.#sourceFailed) return undefined;
-    let next: IteratorResult<Invocation<I, O>>;
+    let next: IteratorResult<Invocation<I, O>> | Promise<IteratorResult<Invocation<I, O>>>;
     try {
-      next = await this.#source.next();
+      next = this.#source.next();
     } catch (error) {
-      this.#sourceFailed = true;
-      const failure = error instanceof FalcoError ? error : new PlanError(`phase "${this.phase}": reading its invocations failed: ${messageOf(error)}`, { cause: error });
-      this.#fail(failure, 'its invocations could not be read');
-      return undefined;
+      return this.#unreadable(error);
     }
+    if (!isPromise(next)) return this.#took(next);
+    return next.then(
+      (result) => this.#took(result),
+      (error: unknown) => this.#unreadable(error),
+    );
+  }
+
+  #took(next: IteratorResult<Invocation<I, O>>): Invocation<I, O> | undefined {
     if (next.done) return undefined;
     if (this.#options.keepRecords) this.#kept.push(next.value);
     return next.value;
+  }
+
+  #unreadable(error: unknown): undefined {
+    this.#sourceFailed = true;
+    const failure = error instanceof FalcoError ? error : new PlanError(`phase "${this.phase}": reading its invocations failed: ${messageOf(error)}`, { cause: error });
+    this.#fail(failure, 'its invocations could not be read');
+    return undefined;
   }
 
   /** Aborted when the caller aborts or a fatal error stops the phase. */
@@ -149,6 +168,11 @@ export class PhaseExecution<I = unknown, O = unknown> {
   /** Nothing new starts: the phase was stopped, or its budget admits no more attempts. */
   get stopped(): boolean {
     return this.#controller.signal.aborted || this.#closed !== undefined;
+  }
+
+  /** Invocations whose first attempt failed and that have not ended yet (backing off, or trying again). */
+  get recovering(): number {
+    return this.#recovering;
   }
 
   /** The requests congestion control allows in flight right now. */
@@ -165,10 +189,22 @@ export class PhaseExecution<I = unknown, O = unknown> {
     const events = this.#options.events;
     if (this.stopped || !this.#admitted()) return this.#finishAborted(invocation);
     if (events?.has('invocation:start')) events.emit('invocation:start', { invocation });
+    const first = this.#speculator
+      ? await this.#race(invocation, 1, this.#speculator)
+      : this.#noted(invocation, 1, await new Call(this.#context, invocation.id, 1, false).run(invocation.input));
+    if (!first.ok) return this.#recover(invocation, first.failure);
+    invocation.status = 'succeeded';
+    invocation.output = first.result.output as O;
+    this.#ended(invocation);
+  }
+
+  /** After a failed first attempt: the retry policy's attempts, then attempts with more memory, to the record's final status. */
+  async #recover(invocation: Invocation<I, O>, firstFailure: FalcoError): Promise<void> {
+    this.#recovering++;
     try {
       let result: InvokeResult;
       try {
-        result = await this.#tries(invocation);
+        result = await this.#retried(invocation, firstFailure);
       } catch (error) {
         result = await this.#withMoreMemory(invocation, error);
       }
@@ -182,6 +218,8 @@ export class PhaseExecution<I = unknown, O = unknown> {
       invocation.status = 'failed';
       invocation.error = errorInfo(failure);
       if (failure.errorClass === 'fatal' && this.#options.stopOnFatal) this.#fail(failure, `a fatal error in invocation "${invocation.id}"`);
+    } finally {
+      this.#recovering--;
     }
     this.#ended(invocation);
   }
@@ -196,7 +234,7 @@ export class PhaseExecution<I = unknown, O = unknown> {
     for (const invocation of this.#kept) {
       if (invocation.status === 'pending') this.#finishAborted(invocation);
     }
-    for (let invocation = await this.#next(); invocation; invocation = await this.#next()) this.#finishAborted(invocation);
+    for (let invocation = await this.take(); invocation; invocation = await this.take()) this.#finishAborted(invocation);
     const keep = this.#options.keepRecords;
     return {
       phase: this.phase,
@@ -227,14 +265,10 @@ export class PhaseExecution<I = unknown, O = unknown> {
     this.#options.events?.emit('invocation:end', { invocation });
   }
 
-  /** The first attempt and, where it failed for a reason worth it, the retry policy's. */
-  async #tries(invocation: Invocation<I, O>): Promise<InvokeResult> {
-    const first = this.#speculator
-      ? await this.#race(invocation, 1, this.#speculator)
-      : this.#noted(invocation, 1, await new Call(this.#context, invocation.id, 1, false).run(invocation.input));
-    if (first.ok) return first.result;
-    if (this.#options.retry.maxAttempts === 1 || !this.#retryable(first.failure)) throw first.failure;
-    return this.#retry(invocation, first.failure);
+  /** The retry policy's attempts after the first one failed, where it failed for a reason worth it. */
+  async #retried(invocation: Invocation<I, O>, firstFailure: FalcoError): Promise<InvokeResult> {
+    if (this.#options.retry.maxAttempts === 1 || !this.#retryable(firstFailure)) throw firstFailure;
+    return this.#retry(invocation, firstFailure);
   }
 
   /**
@@ -384,7 +418,9 @@ export class PhaseExecution<I = unknown, O = unknown> {
       }
     }
     this.#options.budget?.settle(attempt);
-    invocation.attempts.push(attempt);
+    // A record's first attempt makes its array, sized to one, where a push would reserve room for seventeen.
+    if (invocation.attempts.length === 0) invocation.attempts = [attempt];
+    else invocation.attempts.push(attempt);
     const events = this.#options.events;
     if (events?.has('invocation:attempt')) events.emit('invocation:attempt', { invocation, attempt });
   }
@@ -418,4 +454,8 @@ export class PhaseExecution<I = unknown, O = unknown> {
     for (const controller of this.#context.inFlight) controller.abort(why);
     this.#context.deadlines.abortAll(why);
   }
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as Partial<Promise<T>>).then === 'function';
 }

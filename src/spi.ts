@@ -23,6 +23,7 @@ export {
   type CongestionController,
   type PidSettings,
   type SlotLimit,
+  type Slots,
 } from './congestion/index.js';
 export { PhaseExecution, type PendingInvocations } from './phase-execution.js';
 export { speculationSchema } from './speculation.js';

@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import { ConcurrentExecutor } from '../../executors/index.js';
 import { SimulatedPlatform } from '../../platforms/simulated/index.js';
 import { deployable } from '../../src/index.js';
@@ -7,13 +8,22 @@ import { ms, timed, type Benchmark } from '../report.js';
 const CAP = 300;
 const LATENCY_MS = 50;
 
-/** AIMD with no user-set concurrency against a hidden cap of 300: throughput against the cap's ideal. */
+/**
+ * AIMD with no user-set concurrency against a hidden cap of 300: throughput against the cap's
+ * ideal, and against this machine's floor (a bare p-limit loop of the cap around the same timer,
+ * which knows the cap: what a loaded machine's late timers cost either way).
+ */
 export const congestion: Benchmark = {
   name: 'congestion control',
   async run({ quick }) {
     const count = quick ? 6_000 : 30_000;
     const platform = new SimulatedPlatform({ concurrencyCap: CAP, latency: { distribution: 'fixed', ms: LATENCY_MS } });
     const deployment = await platform.deploy(deployable({ runtime: 'nodejs:20', code: { source: 'x' } }));
+    const floor = async () => {
+      const limit = pLimit(CAP);
+      await Promise.all(Array.from({ length: count }, () => limit(() => new Promise((resolve) => setTimeout(resolve, LATENCY_MS)))));
+    };
+    const bare = (await timed(floor)).ms;
     const invocations = createInvocations('p', Array.from({ length: count }, (_, n) => ({ input: n })));
     const { value: result, ms: elapsed } = await timed(() =>
       new ConcurrentExecutor({ retry: { maxAttempts: 20 } }).execute({ id: 'p', invocations }, deployment, platform),
@@ -22,22 +32,16 @@ export const congestion: Benchmark = {
     const ideal = Math.ceil(count / CAP) * LATENCY_MS;
     const efficiency = ideal / elapsed;
     const { calls, throttled } = platform.stats;
+    const figure = `${count.toLocaleString('en')} calls × ${LATENCY_MS} ms, hidden cap ${CAP}, AIMD`;
     return [
-      {
-        benchmark: 'congestion control',
-        figure: `${count.toLocaleString('en')} calls × ${LATENCY_MS} ms, hidden cap ${CAP}, AIMD`,
-        value: ms(elapsed),
-        baseline: `${ms(ideal)} (ideal at the cap)`,
-        ratio: efficiency,
-        target: '≥ 0.85× throughput',
-        met: efficiency >= 0.85,
-      },
+      { benchmark: 'congestion control', figure, value: ms(elapsed), baseline: `${ms(ideal)} (ideal at the cap)`, ratio: efficiency, target: '≥ 0.95× throughput', met: efficiency >= 0.95 },
+      { benchmark: 'congestion control', figure: 'the same against the floor', value: ms(elapsed), baseline: `${ms(bare)} (bare p-limit of the cap + setTimeout)`, ratio: bare / elapsed, target: '≥ 0.95× throughput', met: bare / elapsed >= 0.95 },
       {
         benchmark: 'congestion control',
         figure: 'throttled calls',
         value: `${((throttled / calls) * 100).toFixed(2)}% of ${calls.toLocaleString('en')}`,
-        target: '≤ 5%',
-        met: throttled / calls <= 0.05,
+        target: '≤ 1%',
+        met: throttled / calls <= 0.01,
       },
     ];
   },

@@ -3,7 +3,7 @@ import { ConcurrentExecutor } from '../../executors/index.js';
 import { SimulatedPlatform } from '../../platforms/simulated/index.js';
 import { deployable } from '../../src/index.js';
 import { createInvocations } from '../../src/spi.js';
-import { ms, timed, type Benchmark } from '../report.js';
+import { bestOfAlternated, ms, type Benchmark } from '../report.js';
 
 const CONCURRENCY = 500;
 const LATENCY_MS = 50;
@@ -26,13 +26,12 @@ export const makespan: Benchmark = {
       const invocations = createInvocations('p', Array.from({ length: count }, (_, n) => ({ input: n })));
       await new ConcurrentExecutor({ concurrency: CONCURRENCY }).execute({ id: 'p', invocations }, deployment, platform);
     };
-    const bare = Math.min((await timed(floor)).ms, (await timed(floor)).ms);
-    const elapsed = Math.min((await timed(falco)).ms, (await timed(falco)).ms);
+    const { baseline: bare, falco: elapsed } = await bestOfAlternated(floor, falco);
     const ideal = Math.ceil(count / CONCURRENCY) * LATENCY_MS;
     const figure = `${count.toLocaleString('en')} calls × ${LATENCY_MS} ms, concurrency ${CONCURRENCY}`;
     return [
       { benchmark: 'makespan efficiency', figure, value: ms(elapsed), baseline: `${ms(ideal)} (ideal)`, ratio: elapsed / ideal, target: '≤ 1.05×', met: elapsed / ideal <= 1.05 },
-      { benchmark: 'makespan efficiency', figure: 'the same against the floor', value: ms(elapsed), baseline: `${ms(bare)} (bare p-limit + setTimeout)`, ratio: elapsed / bare },
+      { benchmark: 'makespan efficiency', figure: 'the same against the floor', value: ms(elapsed), baseline: `${ms(bare)} (bare p-limit + setTimeout)`, ratio: elapsed / bare, target: '≤ 1.00×', met: elapsed / bare <= 1 },
     ];
   },
 };

@@ -1,5 +1,5 @@
 import { now } from '../clock.js';
-import type { CallOutcome, CongestionController, SlotLimit } from './controller.js';
+import type { CallOutcome, CongestionController, SlotLimit, Slots } from './controller.js';
 import { SlotWindow } from './slot-window.js';
 
 export interface AimdSettings {
@@ -17,18 +17,26 @@ export interface AimdSettings {
 /**
  * Additive increase, multiplicative decrease on the platform's own throttling signal, as TCP does
  * on loss: the window finds the account's concurrency limit without the user knowing it.
+ *
+ * Slow start doubles the window per round trip until the first throttle. A throttle cuts the
+ * window by `decrease`, or by a quarter as much when it came near the window the last one came
+ * at (the same cap, found again: a full cut would give away a tenth of it each time). Below the
+ * window it was last cut at, each success closes a share of the gap (about two fifths of it per
+ * round trip, a search for the cap as BIC does); from there on the window grows by `increase` per
+ * round trip, probing for more.
  */
 export class AimdController implements CongestionController {
   readonly #settings: AimdSettings;
   readonly #limit: SlotWindow;
   #window: number;
-  #threshold: number;
+  #slowStart = true;
+  /** The window the last throttle came at: where the platform's cap was last seen. */
+  #lastCap = 0;
   #lastDecrease = 0;
 
   constructor(settings: AimdSettings) {
     this.#settings = settings;
     this.#window = Math.min(settings.max, Math.max(settings.min, settings.initial));
-    this.#threshold = settings.max;
     this.#limit = new SlotWindow(Math.floor(this.#window));
   }
 
@@ -36,23 +44,44 @@ export class AimdController implements CongestionController {
     return this.#limit.run;
   }
 
+  get slots(): Slots {
+    return this.#limit;
+  }
+
   get concurrency(): number {
     return this.#limit.concurrency;
   }
 
   feedback(outcome: CallOutcome, sentAt: number): void {
-    const { min, max, increase, decrease } = this.#settings;
     if (outcome === 'throttled') {
       // Calls sent before the last decrease were sent under the old window: one cut per round trip.
       if (sentAt < this.#lastDecrease) return;
-      this.#threshold = this.#window = Math.max(min, this.#window * decrease);
-      this.#lastDecrease = now();
+      this.#throttled();
     } else if (outcome === 'success') {
-      this.#window = Math.min(max, this.#window + (this.#window < this.#threshold ? 1 : increase / this.#window));
+      this.#window = Math.min(this.#settings.max, this.#window + this.#growth());
     } else {
       return;
     }
-    const next = Math.max(min, Math.floor(this.#window));
+    const next = Math.max(this.#settings.min, Math.floor(this.#window));
     if (next !== this.#limit.concurrency) this.#limit.concurrency = next;
+  }
+
+  #throttled(): void {
+    const { min, decrease } = this.#settings;
+    const near = !this.#slowStart && Math.abs(this.#window - this.#lastCap) <= this.#lastCap * (1 - decrease);
+    this.#lastCap = this.#window;
+    this.#window = Math.max(min, this.#window * (near ? 1 - (1 - decrease) / 4 : decrease));
+    this.#slowStart = false;
+    this.#lastDecrease = now();
+  }
+
+  /** What one success adds to the window. */
+  #growth(): number {
+    const window = this.#window;
+    if (this.#slowStart) return 1;
+    const gap = this.#lastCap - window;
+    // Half the gap per window's worth of successes, shrinking as it closes, until within one call of the cap.
+    if (gap > 1) return gap / (2 * window);
+    return this.#settings.increase / window;
   }
 }

@@ -3,5 +3,6 @@ import { SlotWindow } from './slot-window.js';
 
 /** A fixed number of requests in flight. */
 export function fixedConcurrency(concurrency: number): CongestionController {
-  return { run: new SlotWindow(concurrency).run, feedback: () => {}, concurrency };
+  const slots = new SlotWindow(concurrency);
+  return { run: slots.run, slots, feedback: () => {}, concurrency };
 }

@@ -116,7 +116,7 @@ export function createCongestionController(options: z.output<typeof congestionSc
 }
 
 export { AimdController, type AimdSettings } from './aimd.js';
-export type { CallOutcome, CongestionController, SlotLimit } from './controller.js';
+export type { CallOutcome, CongestionController, SlotLimit, Slots } from './controller.js';
 export { fixedConcurrency } from './fixed.js';
 export { PidController, type PidSettings } from './pid.js';
 export { SlotWindow } from './slot-window.js';

@@ -1,14 +1,16 @@
+import type { Slots } from './controller.js';
+
 /**
  * At most `concurrency` functions running at once; the rest wait in arrival order. falco's own,
- * lighter than p-limit on the hot path: a free slot runs the function at once, with no promise or
- * closure of its own, and a waiter costs one promise. Lowering `concurrency` lets running calls
- * finish; raising it starts waiters at once.
+ * lighter than p-limit on the hot path: a free slot is taken at once, with no promise or closure
+ * of its own, and a waiter costs one promise. Lowering `concurrency` lets running calls finish;
+ * raising it starts waiters at once.
  */
-export class SlotWindow {
+export class SlotWindow implements Slots {
   #concurrency: number;
   #active = 0;
   /** Waiters in arrival order; `#head` is the next one, so taking it never shifts the array. */
-  #waiting: (() => void)[] = [];
+  #waiting: ((() => void) | undefined)[] = [];
   #head = 0;
 
   constructor(concurrency: number) {
@@ -34,26 +36,37 @@ export class SlotWindow {
     return this.#waiting.length - this.#head;
   }
 
-  readonly run = <T>(fn: () => Promise<T>): Promise<T> => {
+  acquire(): Promise<void> | undefined {
     if (this.#active < this.#concurrency && this.waiting === 0) {
       this.#active++;
-      return this.#hold(fn);
+      return undefined;
     }
-    return new Promise<void>((resolve) => this.#waiting.push(resolve)).then(() => this.#hold(fn));
+    return new Promise<void>((resolve) => this.#waiting.push(resolve));
+  }
+
+  /** The slot passes straight to the next waiter, unless the window has shrunk below what runs. */
+  release(): void {
+    if (this.#active > this.#concurrency || !this.#wakeNext()) this.#active--;
+  }
+
+  readonly run = <T>(fn: () => Promise<T>): Promise<T> => {
+    const wait = this.acquire();
+    return wait ? wait.then(() => this.#hold(fn)) : this.#hold(fn);
   };
 
   async #hold<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } finally {
-      // The slot passes straight to the next waiter, unless the window has shrunk below what runs.
-      if (this.#active > this.#concurrency || !this.#wakeNext()) this.#active--;
+      this.release();
     }
   }
 
   #wakeNext(): boolean {
     if (this.#head === this.#waiting.length) return false;
-    const next = this.#waiting[this.#head++]!;
+    const next = this.#waiting[this.#head]!;
+    // Let go of the waiter now: a taken entry left in the array would keep its call alive.
+    this.#waiting[this.#head++] = undefined;
     if (this.#head === this.#waiting.length) {
       this.#waiting = [];
       this.#head = 0;

@@ -12,15 +12,21 @@ export class JournalError extends FatalError {
   }
 }
 
+/** Pending lines are written at once when they reach this many characters, not only once per turn of the event loop. */
+const WRITE_AT_CHARS = 1 << 20;
+
 /**
- * A JSON-lines journal: one final record per line. Records that end in the same tick are written
- * together with one `write` of whole lines, so a crash (even SIGKILL) loses at most the records
- * in flight and never corrupts the lines before; a torn last line is cut off on the next load.
+ * A JSON-lines journal: one final record per line. Records that end in the same turn of the event
+ * loop are written together with one `write` of whole lines (a write per record would cost a
+ * system call each), so a crash (even SIGKILL) loses at most the records of that last turn and
+ * never corrupts the lines before; a torn last line is cut off on the next load.
  */
 export class FileJournal implements Journal {
   readonly #path: string;
   #fd: number | undefined;
   #pending: string[] = [];
+  #pendingChars = 0;
+  readonly #writeLater = (): void => this.#write();
   #failure: Error | undefined;
 
   constructor(path: string) {
@@ -84,7 +90,10 @@ export class FileJournal implements Journal {
   }
 
   append(record: JournalRecord): void {
-    if (this.#pending.push(`${JSON.stringify(record)}\n`) === 1) queueMicrotask(() => this.#write());
+    const line = `${JSON.stringify(record)}\n`;
+    this.#pendingChars += line.length;
+    if (this.#pending.push(line) === 1) setImmediate(this.#writeLater);
+    else if (this.#pendingChars >= WRITE_AT_CHARS) this.#write();
   }
 
   async flush(): Promise<void> {
@@ -102,9 +111,12 @@ export class FileJournal implements Journal {
   }
 
   #write(): void {
-    if (this.#pending.length === 0 || this.#failure) return;
+    if (this.#pending.length === 0) return;
     const chunk = this.#pending.join('');
     this.#pending = [];
+    this.#pendingChars = 0;
+    // After a failed write the journal is broken (flush says so): what follows is not kept.
+    if (this.#failure) return;
     try {
       writeSync(this.#open(), chunk);
     } catch (error) {

@@ -27,18 +27,28 @@ export class RedisJournal implements Journal {
   }
 
   async load(): Promise<ReadonlyMap<string, JournalRecord>> {
-    const client = await this.#connection;
     const records = new Map<string, JournalRecord>();
+    for await (const record of this.#scan()) records.set(journalKey(record.phase, record.id), record);
+    return records;
+  }
+
+  /**
+   * Every record kept so far (once each: the hash only grows, and HSCAN repeats fields only when a
+   * hash shrinks), a thousand at a time, in the hash's order rather than the order they ended.
+   */
+  async *records(): AsyncIterable<JournalRecord> {
+    await this.flush();
+    yield* this.#scan();
+  }
+
+  async *#scan(): AsyncGenerator<JournalRecord> {
+    const client = await this.#connection;
     let cursor = '0';
     do {
       const [next, flat] = await client.sendCommand<[string, string[]]>(['HSCAN', this.key, cursor, 'COUNT', String(SCAN_COUNT)]);
-      for (let i = 1; i < flat.length; i += 2) {
-        const record = JSON.parse(flat[i]!) as JournalRecord;
-        records.set(journalKey(record.phase, record.id), record);
-      }
+      for (let i = 1; i < flat.length; i += 2) yield JSON.parse(flat[i]!) as JournalRecord;
       cursor = next;
     } while (cursor !== '0');
-    return records;
   }
 
   append(record: JournalRecord): void {

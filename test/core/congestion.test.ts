@@ -38,11 +38,26 @@ describe('congestion control', () => {
     assert.equal(aimd.concurrency, 20);
     aimd.feedback('throttled', before - 1);
     assert.equal(aimd.concurrency, 20, 'news of calls sent before the cut does not cut again');
-    for (let i = 0; i < 25; i++) aimd.feedback('success', 0);
-    assert.equal(aimd.concurrency, 21, 'past the cut, the window grows by about one per round trip (20 successes)');
     aimd.feedback('function', 0);
     aimd.feedback('transient', 0);
-    assert.equal(aimd.concurrency, 21, 'only throttling is a congestion signal');
+    assert.equal(aimd.concurrency, 20, 'only throttling is a congestion signal');
+  });
+
+  it('AIMD regrows fast towards the last cap, then probes by one per round trip, and cuts gently near the cap it found', () => {
+    const aimd = new AimdController({ initial: 100, min: 1, max: 1_000, increase: 1, decrease: 0.9 });
+    aimd.feedback('throttled', performance.timeOrigin + performance.now());
+    assert.equal(aimd.concurrency, 90, 'the first throttle cuts by `decrease`');
+    const roundTrip = (): void => {
+      for (let i = aimd.concurrency; i > 0; i--) aimd.feedback('success', 0);
+    };
+    roundTrip();
+    assert.equal(aimd.concurrency, 93, 'back towards 100 by a good part of the gap in one round trip');
+    for (let i = 0; i < 4; i++) roundTrip();
+    assert.equal(aimd.concurrency, 99, 'within one call of the cap');
+    for (let i = 0; i < 3; i++) roundTrip();
+    assert.equal(aimd.concurrency, 102, 'past the cap it was cut at, one more per round trip');
+    aimd.feedback('throttled', performance.timeOrigin + performance.now());
+    assert.equal(aimd.concurrency, 99, 'a throttle near the last cap cuts by a quarter of `decrease`');
   });
 
   it('a token bucket holds the request rate', async () => {

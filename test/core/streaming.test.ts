@@ -62,15 +62,26 @@ describe('streaming records', () => {
   });
 
   it('takes requests from the source only as slots free up, not all at once', async () => {
-    let pulled = 0;
-    let ended = 0;
-    let mostAhead = 0;
-    const driver = new PlanDriver([{ id: 'lazy', invocations: numbers(5_000, () => (mostAhead = Math.max(mostAhead, ++pulled - ended))) }]);
-    driver.events.on('invocation:end', () => ended++);
-    const run = await driver.run({ platform: fast(), executor: new ConcurrentExecutor({ concurrency: 10 }), records: 'stream' });
-    assert.equal(run.phases[0]!.counts.succeeded, 5_000);
-    // The concurrent executor opens at most max(16, 2 × concurrency) invocations at once.
-    assert.ok(mostAhead <= 21, `${mostAhead} requests pulled ahead of the records that ended`);
+    const pulledAhead = async (platform: SimulatedPlatform, concurrency: number): Promise<number> => {
+      let pulled = 0;
+      let ended = 0;
+      let mostAhead = 0;
+      const driver = new PlanDriver([{ id: 'lazy', invocations: numbers(5_000, () => (mostAhead = Math.max(mostAhead, ++pulled - ended))) }]);
+      driver.events.on('invocation:end', () => ended++);
+      const executor = new ConcurrentExecutor({ concurrency, retry: { maxAttempts: 10, minDelayMs: 5, maxDelayMs: 20 } });
+      const run = await driver.run({ platform, executor, records: 'stream' });
+      assert.equal(run.phases[0]!.counts.succeeded, 5_000);
+      return mostAhead;
+    };
+    // The concurrent executor opens as many invocations as may be in flight (at least 16), no more.
+    assert.ok((await pulledAhead(fast(), 10)) <= 16);
+    const clean = await pulledAhead(fast(), 100);
+    assert.ok(clean <= 100, `${clean} requests pulled ahead of the records that ended, at concurrency 100`);
+    // Those backing off before a retry hold no slot: up to as many again are opened, so the slots stay busy.
+    const failing = new SimulatedPlatform({ latency: { distribution: 'fixed', ms: 1 }, transientErrorRate: 0.3 });
+    const retrying = await pulledAhead(failing, 100);
+    assert.ok(retrying > 100 && retrying <= 200, `${retrying} requests pulled ahead with retries backing off, at concurrency 100`);
+    assert.equal(failing.stats.peakInFlight, 100);
   });
 
   it('lets each record go once it has ended, where `keep` holds every one', async () => {

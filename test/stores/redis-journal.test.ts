@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, type Invocation, type JournalRecord } from '../../src/index.js';
+import { ConcurrentExecutor } from '../../executors/index.js';
+import { SimulatedPlatform } from '../../platforms/simulated/index.js';
+import { ConfigError, readOutputs, type Invocation, type JournalRecord, type PhaseContext } from '../../src/index.js';
 import { journalKey } from '../../src/spi.js';
 import { RedisJournal, RedisUnavailableError } from '../../stores/redis/index.js';
+import { PlanDriver } from '../helpers/drivers.js';
 import { runKillable } from '../helpers/killable-child.js';
 import { redisUnavailable } from '../helpers/redis-server.js';
 import { suiteRedis } from './suite-redis.js';
@@ -42,6 +45,38 @@ describe('RedisJournal', { skip: redisUnavailable() }, () => {
     const records = await again.load();
     assert.deepEqual([...records.keys()].sort(), [journalKey('map', 'a'), journalKey('map', 'b')]);
     assert.deepEqual(records.get(journalKey('map', 'b'))?.output, 2);
+    await again.close();
+  });
+
+  it('reads its records back one at a time, so a streamed phase\'s outputs reach the next phase from Redis', async () => {
+    const count = 2_500; // past one HSCAN step of 1,000
+    async function* numbers() {
+      for (let n = 0; n < count; n++) yield { input: { n } };
+    }
+    let sum = -1;
+    const driver = new PlanDriver([
+      { id: 'map', invocations: numbers() },
+      {
+        id: 'reduce',
+        invocations: async ({ previous }: PhaseContext<{ n: number }>) => {
+          sum = 0;
+          for await (const output of readOutputs(previous!)) sum += output.n;
+          return [{ input: { sum } }];
+        },
+      },
+    ]);
+    const journal = new RedisJournal({ url: redis.server().url, runId: 'read-back' });
+    const run = await driver.run({
+      platform: new SimulatedPlatform({ latency: { distribution: 'fixed', ms: 0 } }),
+      executor: new ConcurrentExecutor({ concurrency: 50 }),
+      journal,
+    });
+    assert.equal(run.phases[0]!.records, 'streamed');
+    assert.equal(sum, (count * (count - 1)) / 2, 'every output read back once');
+    const again = new RedisJournal({ url: redis.server().url, runId: 'read-back' });
+    let records = 0;
+    for await (const kept of again.records()) records += kept.phase === 'map' ? 1 : 0;
+    assert.equal(records, count);
     await again.close();
   });
 
