@@ -10,6 +10,9 @@ export interface FalcoProcess {
   stop(): Promise<void>;
 }
 
+/** How long a process may take to stop after SIGTERM. */
+const STOP_MS = 60_000;
+
 const children = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of children) child.kill('SIGKILL');
@@ -41,7 +44,10 @@ export function startFalco(name: string, args: readonly string[]): Promise<Falco
         },
         stop: async () => {
           child.kill('SIGTERM');
-          const { code, signal } = await exited;
+          // A process that does not stop is a failure that names it, never a hang of the suite.
+          const late = setTimeout(() => child.kill('SIGKILL'), STOP_MS);
+          const { code, signal } = await exited.finally(() => clearTimeout(late));
+          if (signal === 'SIGKILL') throw new Error(`${name} did not exit within ${STOP_MS / 1_000} s of SIGTERM: ${stderr}`);
           if (code !== 0) throw new Error(`${name} exited with ${code ?? signal}: ${stderr}`);
         },
       });

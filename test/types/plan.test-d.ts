@@ -19,7 +19,7 @@ const typed = plan(
 
 class Squares extends Driver<{ n: number }> {
   runtime(): Runtime<{ n: number }> {
-    return { identifier: 'nodejs:20', makeDeployment: () => square, invocationPayload: () => [{ input: { n: 1 } }] };
+    return { makeDeployment: () => square, invocationPayload: () => [{ input: { n: 1 } }] };
   }
   override executionPlan() {
     return typed;
@@ -73,7 +73,7 @@ const untyped = new ExecutionPlan([
 ]);
 class Untyped extends Driver {
   runtime(): Runtime {
-    return { identifier: 'nodejs:20', makeDeployment: () => deployable({ runtime: 'nodejs:20', code: { source: 'x' } }), invocationPayload: () => [] };
+    return { makeDeployment: () => deployable({ runtime: 'nodejs:20', code: { source: 'x' } }), invocationPayload: () => [] };
   }
   override executionPlan() {
     return untyped;
