@@ -131,6 +131,8 @@ describe('the console in headless Chromium', { skip: chromium ? false : NO_CHROM
 
   it('shows the server\'s refusal on the page: a definition that is not a graph', async () => {
     await page.goto(`${api.url}/`);
+    // The page's handlers are bound once its script has run, which the listed workflows show: a click before that does nothing.
+    await page.waitForSelector('#workflows tbody tr[data-id="ui-1"]');
     await page.click('#start-form summary');
     await page.evaluate(`document.querySelector('#definition').value = '{"name": "broken", "nodes": [{"id": "X"}], "edges": []}'`);
     await page.click('#start');
