@@ -32,10 +32,11 @@ describe('resumable runs', () => {
         const ended = await runChild(journal, log, 150 + Math.floor(Math.random() * 400));
         if (ended === 'done') break;
         kills++;
-        // In flight at the kill: executed by the function, but no final record kept.
+        // In flight at the kill: executed by the function, but no final record kept. The journal writes once
+        // per turn of the event loop, so besides the calls running, those that ended in the last turn may be unwritten.
         const kept = new Set((await new FileJournal(journal).load()).keys());
         const executedNotKept = new Set(lines(log).filter((key) => !kept.has(journalKey(...(key.split('/') as [string, string])))));
-        assert.ok(executedNotKept.size <= CONCURRENCY, `${executedNotKept.size} executed but unrecorded at a kill`);
+        assert.ok(executedNotKept.size <= 2 * CONCURRENCY, `${executedNotKept.size} executed but unrecorded at a kill`);
         inFlightAtKills += executedNotKept.size;
       }
       assert.ok(kills >= 10, `killed ${kills} times before the run could finish`);
