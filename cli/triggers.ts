@@ -163,7 +163,6 @@ function describe(record: TriggerRecord): string {
   return `${spec.id}\t${spec.condition.name}\t${spec.action.name}\tfired ${record.fired}\t${spec.transient === false ? 'persistent' : 'transient'}\n`;
 }
 
-
 /** The named variables of this process's environment (a name not set is left out). */
 function passedEnv(names: readonly string[] = []): Record<string, string> {
   return Object.fromEntries(names.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]!]])));

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { createExecutor, EXECUTOR_NAMES } from '../executors/index.js';
-import { cancelRun, coordinatorDeployable, createRun, functionWake, newRunId, pickWorkflow, readRun, runCoordinatorOnce, summarize, WorkflowWorker, type AnyWorkflow, type RunOutcome } from '../flows/index.js';
+import { cancelRun, checkCoordinatorStore, createRun, functionWake, newRunId, pickWorkflow, readRun, runCoordinatorOnce, summarize, WorkflowWorker, type AnyWorkflow, type RunOutcome } from '../flows/index.js';
 import { createPlatform, PLATFORM_NAMES } from '../platforms/index.js';
 import { ConfigError } from '../src/errors.js';
 import { openWorkflowLog } from '../stores/open-log.js';
@@ -35,7 +35,7 @@ function onceWake(flags: HostFlags, runId: string): { wake?: NamedRef } | undefi
   const mode = flags.coordinator ?? (flags.once ? 'once' : 'host');
   if (mode === 'host') return undefined;
   if (mode === 'once') return {};
-  coordinatorDeployable(flags.store);
+  checkCoordinatorStore(flags.store);
   return { wake: functionWake(runId) };
 }
 

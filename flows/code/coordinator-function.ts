@@ -21,9 +21,7 @@ const CODE_DIR = fileURLToPath(new URL('./coordinator/', import.meta.url));
  * deployment's environment, never in triggers or events; `env` adds variables the workflow's module reads.
  */
 export function coordinatorDeployable(store: string | undefined, env: Readonly<Record<string, string>> = {}): Deployable<{ run: string }, CoordinatorReply> {
-  if (store === 'memory:') {
-    throw new ConfigError('the coordinator function cannot reach a memory: store (it lives in one process): use a file: or redis:// store');
-  }
+  checkCoordinatorStore(store);
   return deployable({
     runtime: 'nodejs:20',
     code: { dir: CODE_DIR },
@@ -33,6 +31,13 @@ export function coordinatorDeployable(store: string | undefined, env: Readonly<R
     timeoutMs: 15 * 60_000,
     env: { ...env, ...(store === undefined ? {} : { [COORDINATOR_STORE_ENV]: store }) },
   });
+}
+
+/** Refuses a store the coordinator function cannot reach from a process of its own. */
+export function checkCoordinatorStore(store: string | undefined): void {
+  if (store === 'memory:') {
+    throw new ConfigError('the coordinator function cannot reach a memory: store (it lives in one process): use a file: or redis:// store');
+  }
 }
 
 /** What the coordinator function answers: the run suspended (it waits for its wake), or how it ended. */

@@ -6,7 +6,7 @@ import { createInvocations, errorInfo, type Invocation } from '../../src/invocat
 import type { Deployable } from '../../src/deployable.js';
 import type { Deployment, Platform } from '../../src/platform.js';
 import { makeEvent, type FalcoEvent } from '../../stores/ports/event.js';
-import type { ConsumerOptions, Delivery, EventConsumer } from '../../stores/ports/event-stream.js';
+import { STREAM_DEFAULTS, type ConsumerOptions, type Delivery, type EventConsumer } from '../../stores/ports/event-stream.js';
 import type { WorkspaceStore } from '../../stores/ports/workspace.js';
 import { INVOCATION_FAILED, INVOCATION_SUCCEEDED, INVOKE_COMMAND_TYPE, invokeCommand, toDeployable, type InvokeCommand } from './commands.js';
 import { ConsumerLoop, type LoopOptions } from './consumer-loop.js';
@@ -31,9 +31,6 @@ export interface ActionWorkerOptions extends LoopOptions {
   /** Commands running at once; past this, the worker reads no more until some have ended. @default 10000 */
   readonly maxInFlight?: number;
 }
-
-/** How often a command may be handed out before it is given up: the consumer default. */
-const DEFAULT_MAX_DELIVERIES = 5;
 
 interface Job {
   readonly delivery: Delivery;
@@ -106,7 +103,7 @@ export class ActionWorker {
   }
 
   get #cap(): number {
-    return this.#options.consumerOptions?.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
+    return this.#options.consumerOptions?.maxDeliveries ?? STREAM_DEFAULTS.maxDeliveries;
   }
 
   async #handle(deliveries: Delivery[]): Promise<void> {

@@ -1,6 +1,6 @@
 import type { FalcoEvent } from '../ports/event.js';
-import type { ConsumerOptions, DeadLetter, Delivery, EventConsumer, EventStream, ReadOptions } from '../ports/event-stream.js';
-import { STREAM_DEFAULTS, StreamModel, type GroupChange, type ResolvedConsumerOptions } from './stream-model.js';
+import { STREAM_DEFAULTS, type ConsumerOptions, type DeadLetter, type Delivery, type EventConsumer, type EventStream, type ReadOptions } from '../ports/event-stream.js';
+import { StreamModel, type GroupChange, type ResolvedConsumerOptions } from './stream-model.js';
 
 /**
  * The embedded event stream: Redis-stream semantics (consumer groups, pending entries, claims past

@@ -1,5 +1,5 @@
 import { toFields, type FalcoEvent } from '../ports/event.js';
-import type { ConsumerOptions, DeadLetter, Delivery } from '../ports/event-stream.js';
+import type { ConsumerOptions, DeadLetter, Delivery, STREAM_DEFAULTS } from '../ports/event-stream.js';
 
 /** An entry: an event, or the fields of a foreign entry that is not one (and why), to be dead-lettered. */
 export type Entry = { readonly entryId: string; readonly event: FalcoEvent } | { readonly entryId: string; readonly fields: Readonly<Record<string, string>>; readonly malformed: string };
@@ -27,7 +27,6 @@ export interface GroupSnapshot {
   readonly pending: ReadonlyArray<readonly [string, Held]>;
 }
 
-export const STREAM_DEFAULTS = { visibilityTimeoutMs: 30_000, maxDeliveries: 5, max: 100, blockMs: 1_000 };
 export type ResolvedConsumerOptions = typeof STREAM_DEFAULTS & ConsumerOptions;
 
 /**

@@ -16,6 +16,9 @@ export interface Delivery {
   readonly deliveries: number;
 }
 
+/** What a consumer and a read use where their options leave a value out (the `@default`s below). */
+export const STREAM_DEFAULTS = { visibilityTimeoutMs: 30_000, maxDeliveries: 5, max: 100, blockMs: 1_000 };
+
 export interface ConsumerOptions {
   /** An entry held this long by a consumer without an ack is handed to another. @default 30000 */
   readonly visibilityTimeoutMs?: number;

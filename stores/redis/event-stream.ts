@@ -1,9 +1,8 @@
 import { fromFields, toFields, type FalcoEvent } from '../ports/event.js';
-import type { ConsumerOptions, DeadLetter, Delivery, EventConsumer, EventStream, ReadOptions } from '../ports/event-stream.js';
+import { STREAM_DEFAULTS, type ConsumerOptions, type DeadLetter, type Delivery, type EventConsumer, type EventStream, type ReadOptions } from '../ports/event-stream.js';
 import { duplicateClient, openRedis, type RedisClient, type RedisConnectionOptions } from './connection.js';
 import { DEAD_LETTER, LEAVE, PENDING, TRIM } from './scripts.js';
 
-const DEFAULTS = { visibilityTimeoutMs: 30_000, maxDeliveries: 5, max: 100, blockMs: 1_000 };
 /** A blocking read waits in slices this long, so an abort or a close is seen within one. */
 const BLOCK_SLICE_MS = 250;
 
@@ -58,7 +57,7 @@ export class RedisEventStream implements EventStream {
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith('BUSYGROUP')) throw error;
     }
-    const reader = new RedisConsumer(await duplicateClient(client), this.name, group, consumer, { ...DEFAULTS, ...options }, () => this.#consumers.delete(reader));
+    const reader = new RedisConsumer(await duplicateClient(client), this.name, group, consumer, { ...STREAM_DEFAULTS, ...options }, () => this.#consumers.delete(reader));
     this.#consumers.add(reader);
     return reader;
   }
@@ -108,7 +107,7 @@ class RedisConsumer implements EventConsumer {
   readonly name: string;
   readonly #client: RedisClient;
   readonly #key: string;
-  readonly #options: typeof DEFAULTS & ConsumerOptions;
+  readonly #options: typeof STREAM_DEFAULTS & ConsumerOptions;
   readonly #closed: () => void;
   /** The first read returns what this consumer held before (a restart under the same name). */
   #recovered = false;
@@ -116,7 +115,7 @@ class RedisConsumer implements EventConsumer {
   #lastClaimAt = Number.NEGATIVE_INFINITY;
   #closing = false;
 
-  constructor(client: RedisClient, key: string, group: string, name: string, options: typeof DEFAULTS & ConsumerOptions, closed: () => void) {
+  constructor(client: RedisClient, key: string, group: string, name: string, options: typeof STREAM_DEFAULTS & ConsumerOptions, closed: () => void) {
     this.#client = client;
     this.#key = key;
     this.group = group;
