@@ -18,11 +18,12 @@ import { pipelineBench } from './cases/pipeline.js';
 import { pipelineState } from './cases/pipeline-state.js';
 import { redisEvents } from './cases/redis-events.js';
 import { scale } from './cases/scale.js';
+import { speculationBench } from './cases/speculation.js';
 import { taskDispatch } from './cases/task-dispatch.js';
 import { triggerEngine } from './cases/trigger-engine.js';
 import { printTable, type Benchmark, type Row } from './report.js';
 
-const benchmarks: Benchmark[] = [executorOverhead, makespan, congestion, localThroughput, localColdStart, localMemory, payloads, httpInvoke, scale, redisEvents, triggerEngine, joinLatency, futuresMap, codeReplay, taskDispatch, flowCompile, pipelineBench, pipelineState, importCost];
+const benchmarks: Benchmark[] = [executorOverhead, makespan, speculationBench, congestion, localThroughput, localColdStart, localMemory, payloads, httpInvoke, scale, redisEvents, triggerEngine, joinLatency, futuresMap, codeReplay, taskDispatch, flowCompile, pipelineBench, pipelineState, importCost];
 
 const options = new Command('bench')
   .option('--quick', 'every benchmark at a small size (CI runs this so the benchmarks never rot)')

@@ -109,10 +109,8 @@ describe('Driver', () => {
 
   it('leaves nothing behind that keeps the process alive once a run has ended', async () => {
     const script = fileURLToPath(new URL('../fixtures/exit-after-run.js', import.meta.url));
-    const started = Date.now();
     // Attempt deadlines are the function's timeout plus 10 s: a timer left behind would hold the process that long.
     const { stdout } = await promisify(execFile)(process.execPath, [script], { timeout: 60_000 });
-    assert.equal(stdout.trim(), 'ran');
-    assert.ok(Date.now() - started < 8_000, `the process took ${Date.now() - started} ms to exit`);
+    assert.deepEqual(JSON.parse(stdout), [], 'resources still active once the runs ended');
   });
 });

@@ -16,17 +16,15 @@ async function phase(options: SimulatedPlatformOptions, speculate: boolean, code
   return result.phases[0]!;
 }
 
-const makespan = (p: PhaseResult) => p.endedAt - p.startedAt;
-
 describe('speculative re-execution', () => {
-  it('keeps the makespan within 1.5× of a run with no stragglers', async () => {
-    const clean = await phase(base, false);
+  // The makespan it saves is a figure of `npm run bench -- --only speculation`, not of a unit test.
+  it('copies the stragglers, and their copies win', async () => {
     const speculated = await phase(stragglers, true);
     const plain = await phase(stragglers, false);
-    const ratio = makespan(speculated) / makespan(clean);
-    const without = makespan(plain) / makespan(clean);
-    assert.ok(ratio <= 1.5, `with speculation: ${ratio.toFixed(2)}× the clean makespan`);
-    assert.ok(without > 1.5, `without speculation: ${without.toFixed(2)}× the clean makespan`);
+    const wonByCopy = speculated.invocations.filter((r) => r.attempts.some((a) => a.speculative && !a.errorClass));
+    const slowest = Math.max(...plain.invocations.map((r) => r.attempts[0]!.endedAt - r.attempts[0]!.submittedAt));
+    assert.ok(slowest >= 500, `the stragglers take 20× the 50 ms latency (slowest: ${slowest} ms)`);
+    assert.ok(wonByCopy.length >= 20, `${wonByCopy.length} invocations won by their speculative copy`);
     assert.equal(speculated.counts.succeeded, 4_000);
   });
 
