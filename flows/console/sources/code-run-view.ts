@@ -58,7 +58,7 @@ function slotsOf(call: CallRecord): Array<{ readonly node: string; readonly slot
 }
 
 function taskOf(runId: string, history: History, call: CallRecord, { node, slot }: { node: string; slot: string }, seen: FirstSeen, now: number): WorkflowTask {
-  const name = call.op === 'child' && call.target !== undefined ? `child ${call.target}` : NAMES[call.op];
+  const name = call.op === 'child' && call.target !== undefined ? `child ${call.target}` : call.op === 'invoke' && node !== call.position ? 'map' : NAMES[call.op];
   const attempt = history.epochOf(slot) + 1;
   const startedAt = seen.at(`${runId} ${slot}`, now);
   if (call.op === 'value') return { node, name, state: 'succeeded', attempt, startedAt, endedAt: startedAt, ...(call.value === undefined ? {} : { output: call.value }) };

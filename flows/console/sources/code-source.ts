@@ -87,9 +87,9 @@ export class CodeSource implements WorkflowSource {
         break;
       case 'resume':
       case 'restart':
-        if (this.#hosted.has(id)) throw new WorkflowApiError(409, `cannot ${action} workflow "${id}": it is running here`);
         if (ended?.ok) throw new WorkflowApiError(409, `cannot ${action} workflow "${id}": it has finished`);
         if (ended && ended.error.class === 'aborted') throw new WorkflowApiError(409, `cannot ${action} workflow "${id}": it was terminated; start a new run`);
+        if (this.#hosted.has(id)) throw new WorkflowApiError(409, `cannot ${action} workflow "${id}": it is running here`);
         this.#host(await this.#worker.resume(id));
     }
     this.#poke();
