@@ -9,7 +9,7 @@ import { newRunId, WorkflowWorker } from '../../code/worker.js';
 import { WorkflowApiError } from '../errors.js';
 import { codeRunView, FirstSeen } from './code-run-view.js';
 import { unsupported, type StartDefinition, type StartOptions, type WorkflowAction, type WorkflowListing, type WorkflowSource, type WorkflowUpdate, type WorkflowView } from './source.js';
-import { listingOf, ViewWatcher } from './view-watcher.js';
+import { listingOf, ViewWatchers } from './view-watcher.js';
 
 export interface CodeSourceOptions {
   /** The runs' backbone: the workflow service's store. */
@@ -39,12 +39,13 @@ export class CodeSource implements WorkflowSource {
   readonly #worker: WorkflowWorker;
   readonly #hosted = new Set<string>();
   readonly #seen = new FirstSeen();
-  readonly #watchers = new Set<ViewWatcher>();
+  readonly #watchers: ViewWatchers;
 
   constructor(options: CodeSourceOptions) {
     this.#options = options;
     const { store, log, platform, workflows, executor } = options;
     this.#worker = new WorkflowWorker({ store, log, platform, workflows, ...(executor ? { executor } : {}) });
+    this.#watchers = new ViewWatchers(() => this.#views(), options.watchPollMs ?? 250);
   }
 
   async list(options: { readonly archived: boolean }): Promise<WorkflowListing[]> {
@@ -96,21 +97,14 @@ export class CodeSource implements WorkflowSource {
     return this.#listing(id);
   }
 
-  async watch(listener: (update: WorkflowUpdate) => void): Promise<() => Promise<void>> {
-    const watcher = new ViewWatcher(() => this.#views(), listener, this.#options.watchPollMs ?? 250);
-    await watcher.start();
-    this.#watchers.add(watcher);
-    return async () => {
-      this.#watchers.delete(watcher);
-      await watcher.stop();
-    };
+  watch(listener: (update: WorkflowUpdate) => void): Promise<() => Promise<void>> {
+    return this.#watchers.watch(listener);
   }
 
   /** Stops hosting runs (they suspend, and resume from their logs) and every watch. */
   async close(): Promise<void> {
     await this.#worker.stop();
-    await Promise.all([...this.#watchers].map((watcher) => watcher.stop()));
-    this.#watchers.clear();
+    await this.#watchers.close();
   }
 
   #host(handle: { readonly runId: string; readonly outcome: Promise<unknown> }): void {
@@ -137,6 +131,6 @@ export class CodeSource implements WorkflowSource {
   }
 
   #poke(): void {
-    for (const watcher of this.#watchers) watcher.poke();
+    this.#watchers.poke();
   }
 }

@@ -16,7 +16,7 @@ export function stateMachineGraph(name: string, machine: Machine): FlowGraph {
       nodes.push({ id: id(stateName), name: kindOf(state) });
       const next = targets(state).map(id);
       for (const to of next) edges.push({ from: id(stateName), to });
-      const ends = ends_(state);
+      const ends = endsItsMachine(state);
       const onward = 'Next' in state && typeof state.Next === 'string' ? id(state.Next) : after;
       for (const [path, child] of children(state)) walk(child, `${id(stateName)}/${path}/`, id(stateName), onward);
       if (ends && children(state).length === 0) edges.push({ from: id(stateName), to: after });
@@ -43,7 +43,7 @@ function targets(state: State): string[] {
 }
 
 /** Whether the state can end its machine. */
-function ends_(state: State): boolean {
+function endsItsMachine(state: State): boolean {
   return state.Type === 'Succeed' || state.Type === 'Fail' || ('End' in state && state.End === true);
 }
 

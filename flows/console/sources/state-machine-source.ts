@@ -16,7 +16,7 @@ import { RecordStore } from './record-store.js';
 import { unsupported, type StartDefinition, type StartOptions, type WorkflowAction, type WorkflowListing, type WorkflowSource, type WorkflowUpdate, type WorkflowView } from './source.js';
 import { stateMachineGraph } from './state-machine-graph.js';
 import { applyEvent, type StateNames, type StateProgress } from './state-machine-progress.js';
-import { listingOf, ViewWatcher } from './view-watcher.js';
+import { listingOf, ViewWatchers } from './view-watcher.js';
 
 /** The workspace state-machine runs are recorded in, unless told otherwise. */
 export const DEFAULT_STATE_MACHINE_WORKSPACE = 'falco-state-machines';
@@ -69,11 +69,12 @@ export class StateMachineSource implements WorkflowSource {
   readonly #options: StateMachineSourceOptions;
   readonly #records: RecordStore<MachineRun>;
   readonly #hosted = new Map<string, { readonly abort: AbortController; readonly done: Promise<void> }>();
-  readonly #watchers = new Set<ViewWatcher>();
+  readonly #watchers: ViewWatchers;
 
   private constructor(options: StateMachineSourceOptions, records: RecordStore<MachineRun>) {
     this.#options = options;
     this.#records = records;
+    this.#watchers = new ViewWatchers(() => this.#views(), options.watchPollMs ?? 250);
   }
 
   static async open(options: StateMachineSourceOptions): Promise<StateMachineSource> {
@@ -151,22 +152,15 @@ export class StateMachineSource implements WorkflowSource {
     return listingOf(viewOf((await this.#records.get(id))!));
   }
 
-  async watch(listener: (update: WorkflowUpdate) => void): Promise<() => Promise<void>> {
-    const watcher = new ViewWatcher(() => this.#views(), listener, this.#options.watchPollMs ?? 250);
-    await watcher.start();
-    this.#watchers.add(watcher);
-    return async () => {
-      this.#watchers.delete(watcher);
-      await watcher.stop();
-    };
+  watch(listener: (update: WorkflowUpdate) => void): Promise<() => Promise<void>> {
+    return this.#watchers.watch(listener);
   }
 
   /** Terminates the runs hosted here (a run needs its host), and stops every watch. */
   async close(): Promise<void> {
     for (const { abort } of this.#hosted.values()) abort.abort();
     await Promise.all([...this.#hosted.values()].map(({ done }) => done));
-    await Promise.all([...this.#watchers].map((watcher) => watcher.stop()));
-    this.#watchers.clear();
+    await this.#watchers.close();
   }
 
   async #views(): Promise<WorkflowView[]> {
@@ -174,7 +168,7 @@ export class StateMachineSource implements WorkflowSource {
   }
 
   #poke(): void {
-    for (const watcher of this.#watchers) watcher.poke();
+    this.#watchers.poke();
   }
 
   /** Runs the machine while following its events into the record; then records its end and drops its workspace. */

@@ -63,6 +63,38 @@ export class ViewWatcher {
   }
 }
 
+/** The watches of one source: each a `ViewWatcher` over the same read, all poked when the source changes something. */
+export class ViewWatchers {
+  readonly #read: () => Promise<WorkflowView[]>;
+  readonly #pollMs: number;
+  readonly #watchers = new Set<ViewWatcher>();
+
+  constructor(read: () => Promise<WorkflowView[]>, pollMs: number) {
+    this.#read = read;
+    this.#pollMs = pollMs;
+  }
+
+  async watch(listener: (update: WorkflowUpdate) => void): Promise<() => Promise<void>> {
+    const watcher = new ViewWatcher(this.#read, listener, this.#pollMs);
+    await watcher.start();
+    this.#watchers.add(watcher);
+    return async () => {
+      this.#watchers.delete(watcher);
+      await watcher.stop();
+    };
+  }
+
+  poke(): void {
+    for (const watcher of this.#watchers) watcher.poke();
+  }
+
+  async close(): Promise<void> {
+    const watchers = [...this.#watchers];
+    this.#watchers.clear();
+    await Promise.all(watchers.map((watcher) => watcher.stop()));
+  }
+}
+
 export function listingOf(view: WorkflowView): WorkflowListing {
   const { id, name, state, createdAt, endedAt, archived, kind } = view;
   return { id, name, state, createdAt, ...(endedAt === undefined ? {} : { endedAt }), archived, kind };
