@@ -7,7 +7,7 @@ import { createPlatform } from '../../platforms/index.js';
 import type { Platform } from '../../src/index.js';
 import { MemoryWorkflowLog, MemoryWorkspaceStore } from '../../stores/index.js';
 import { findChromium, HeadlessPage, keepOutput, NO_CHROMIUM, repositoryRoot } from '../helpers/chromium.js';
-import { countdown, demo, step } from './kinds.js';
+import { countdown, demo, hourLong, step } from './kinds.js';
 import { Gates, line, openWorkflows } from './workflows.js';
 
 const chromium = findChromium();
@@ -199,5 +199,20 @@ describe('the console in headless Chromium: state machines and workflows as code
     await new Workspaces(store).publish('ui-code', [{ id: 'go-ui', source: 'test', type: 'go', subject: 'ui-code', data: 1 }]);
     await waitState(page, 'E003', 'succeeded');
     await waitWorkflow(page, 'finished');
+  });
+
+  it('keeps following a workflow after the API restarts on its port: the page reconnects and shows what changed meanwhile', async () => {
+    const client = new WorkflowClient({ url: api.url });
+    await client.startStateMachine(hourLong, {}, { id: 'ui-long' });
+    await page.goto(`${api.url}/#/workflow/ui-long`);
+    await waitState(page, 'Hour', 'waiting');
+    await page.waitFor(`document.querySelector('#live')?.textContent === 'live'`, 'the event stream open');
+    const port = Number(new URL(api.url).port);
+    await api.close();
+    await page.waitFor(`document.querySelector('#live')?.textContent === 'reconnecting'`, 'the page to notice the stream is gone');
+    await machines.act('ui-long', 'terminate');
+    api = await serveWorkflowApi({ service, sources: [machines, code], port });
+    await waitWorkflow(page, 'terminated');
+    await page.waitFor(`document.querySelector('#live')?.textContent === 'live'`, 'the event stream open again');
   });
 });
