@@ -26,6 +26,16 @@ export const caught = {
 /** Waits an hour: it stays running while a test terminates it. */
 export const hourLong = { Comment: 'hour-long', StartAt: 'Hour', States: { Hour: { Type: 'Wait', Seconds: 3600, End: true } } };
 
+/** A Map of a Task over the input's items, then a Pass: the Task's state is entered once per item. */
+export const mapped = {
+  Comment: 'mapped',
+  StartAt: 'Each',
+  States: {
+    Each: { Type: 'Map', ItemsPath: '$.items', ItemSelector: { 'n.$': '$$.Map.Item.Value' }, ItemProcessor: { StartAt: 'Step', States: { Step: { Type: 'Task', Resource: 'step', End: true } } }, Next: 'After' },
+    After: { Type: 'Pass', End: true },
+  },
+};
+
 export const step = deployable({ runtime: 'nodejs:20', name: 'step', code: { source: 'function main({ n }) { return { n: n - 1 }; }' } });
 export const boom = deployable({ runtime: 'nodejs:20', name: 'boom', code: { source: 'function main() { throw new RangeError("boom went the task"); }' } });
 const square = deployable<{ n: number }, { square: number }>({ runtime: 'nodejs:20', name: 'square', code: { source: 'function main({ n }) { return { square: n * n }; }' } });

@@ -6,7 +6,7 @@ import type { Platform } from '../../src/index.js';
 import { openStore, openWorkflowLog, type WorkspaceStore } from '../../stores/index.js';
 import type { WorkflowLog } from '../../stores/ports/workflow-log.js';
 import { redisUnavailable, startRedis, type RedisServer } from '../helpers/redis-server.js';
-import { boom, caught, countdown, demo, hourLong, step, until } from './kinds.js';
+import { boom, caught, countdown, demo, hourLong, mapped, step, until } from './kinds.js';
 import { line } from './workflows.js';
 
 const taskOf = (view: WorkflowView | undefined, node: string): WorkflowTask | undefined => view?.tasks.find((task) => task.node === node);
@@ -76,6 +76,23 @@ function onBackbone(name: string, url: () => string, skip: string | undefined): 
       assert.match(failed.error?.message ?? '', /boom went the task/);
       assert.equal(taskOf(done, 'Recovered')?.state, 'succeeded');
       assert.equal(done.output, 'recovered');
+    });
+
+    it('shows a Map\'s item processor as states of its own, entered once per item, leading on to the Map\'s Next', async () => {
+      const started = await client.startStateMachine(mapped, { items: [5, 6, 7] }, { id: `mapped-${name}` });
+      const done = await until('the mapped machine finished', async () => {
+        const view = await client.inspect(started.id);
+        return view?.state === 'finished' && view;
+      });
+      assert.deepEqual(done.output, [{ n: 4 }, { n: 5 }, { n: 6 }]);
+      assert.deepEqual(done.graph.nodes.map((node) => node.id), ['Each', 'Each/ItemProcessor/Step', 'After']);
+      for (const edge of [{ from: 'Each', to: 'Each/ItemProcessor/Step' }, { from: 'Each/ItemProcessor/Step', to: 'After' }, { from: 'Each', to: 'After' }]) {
+        assert.ok(done.graph.edges.some((e) => e.from === edge.from && e.to === edge.to), `edge ${edge.from} → ${edge.to}`);
+      }
+      const inner = taskOf(done, 'Each/ItemProcessor/Step')!;
+      assert.deepEqual([inner.state, inner.entries], ['succeeded', 3]);
+      const each = taskOf(done, 'Each')!;
+      assert.deepEqual([each.state, each.entries, each.output], ['succeeded', 1, [{ n: 4 }, { n: 5 }, { n: 6 }]]);
     });
 
     it('terminates a running state machine; pause and restart are a 409 saying what it supports; a bad definition is a 400', async () => {
