@@ -1,8 +1,11 @@
 import { Command, Option } from 'commander';
-import { compileFlow, EmbeddedWorkflows, serveWorkflowApi, Workflows, type TaskBatchKind, type TaskKind, type WorkflowService } from '../flows/index.js';
+import { CodeSource, compileFlow, EmbeddedWorkflows, serveWorkflowApi, StateMachineSource, Workflows, type TaskBatchKind, type TaskKind, type WorkflowService } from '../flows/index.js';
 import type { FlowGraph } from '../flows/tasks/graph.js';
 import { ConfigError } from '../src/errors.js';
+import { createPlatform, PLATFORM_NAMES, type PlatformName } from '../platforms/index.js';
+import { openWorkflowLog } from '../stores/open-log.js';
 import { openStore } from '../stores/open.js';
+import { loadConsoleWorkflows } from './console-workflows.js';
 import { importModule } from './import-module.js';
 import { port } from './parse-args.js';
 import { DEFAULT_API_PORT } from './workflow-service.js';
@@ -13,6 +16,8 @@ interface ConsoleFlags {
   readonly host: string;
   readonly token?: string;
   readonly tasks?: string;
+  readonly workflows?: string;
+  readonly platform: PlatformName;
 }
 
 type Kinds = Record<string, TaskKind | TaskBatchKind>;
@@ -32,14 +37,23 @@ export function consoleCommand(): Command {
     .option('--host <address>', 'the address to listen on (other than loopback only with a token)', '127.0.0.1')
     .addOption(new Option('--token <token>', 'the bearer token changes need, 16 characters or more (prefer FALCO_API_TOKEN: a flag shows in ps)').env('FALCO_API_TOKEN'))
     .option('--tasks <module>', 'a JavaScript module whose export "kinds" (or default export) maps task kinds to their code ({ run(input, task) }); runs a task worker for them here')
+    .option('--workflows <module>', 'a JavaScript module whose workflows as code (made with defineWorkflow) the API starts by name, and whose export "resources" (name → deployable) state machines\' Tasks may name')
+    .addOption(new Option('-p, --platform <name>', 'where state machines\' Tasks and workflows as code run their functions').choices(PLATFORM_NAMES).default('local'))
     .action(async (flags: ConsoleFlags) => {
       const kinds = flags.tasks === undefined ? undefined : await loadKinds(flags.tasks);
+      const { workflows, resources } = await loadConsoleWorkflows(flags.workflows);
       const store = await openStore(flags.store);
+      const log = await openWorkflowLog(flags.store);
+      const platform = await createPlatform(flags.platform);
       let service: WorkflowService | undefined;
+      const code = new CodeSource({ store, log, platform, workflows });
+      let machines: StateMachineSource | undefined;
       try {
         const remote = flags.store?.startsWith('redis') && kinds === undefined;
         service = remote ? await Workflows.open({ store }) : await EmbeddedWorkflows.start({ store, kinds: kinds ?? {} });
-        const api = await serveWorkflowApi({ service, compileFlow: compileSubmittedFlow, port: flags.port, host: flags.host, ...(flags.token === undefined ? {} : { token: flags.token }) });
+        machines = await StateMachineSource.open({ store, platform, resources });
+        const sources = [machines, code];
+        const api = await serveWorkflowApi({ service, sources, compileFlow: compileSubmittedFlow, port: flags.port, host: flags.host, ...(flags.token === undefined ? {} : { token: flags.token }) });
         process.stdout.write(`falco: console on ${api.url}${flags.token === undefined ? '' : ' (changes need the bearer token)'}\n`);
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
@@ -48,8 +62,10 @@ export function consoleCommand(): Command {
         process.stderr.write('falco: stopping\n');
         await api.close();
       } finally {
-        await service?.close();
+        await Promise.all([machines?.close(), code.close(), service?.close()]);
+        await log.close();
         await store.close();
+        await platform.close();
       }
     });
 }

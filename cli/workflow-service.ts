@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { WorkflowClient } from '../flows/console/client.js';
 import { compileFlowFile } from '../flows/littleflow/file.js';
 import type { FlowGraph } from '../flows/tasks/graph.js';
-import type { TaskRun, WorkflowDetail, WorkflowSummary } from '../flows/tasks/service-types.js';
+import type { WorkflowListing, WorkflowTask, WorkflowView } from '../flows/console/sources/source.js';
 import { ConfigError } from '../src/errors.js';
 import type { Json } from '../stores/ports/workspace.js';
 
@@ -25,20 +25,20 @@ interface ApiFlags {
 export function addWorkflowServiceCommands(workflow: Command): Command {
   workflow.addCommand(
     withApi(new Command('start'))
-      .description('Start a workflow from FILE: a flow graph as JSON (.json) or a littleflow file (.flow, compiled here, its resources read beside it); prints its id.')
+      .description('Start a workflow from FILE: a flow graph or a state machine (ASL) as JSON (.json), or a littleflow file (.flow, compiled here, its resources read beside it); prints its id.')
       .argument('<file>')
       .option('--input <json>', 'the workflow\'s input, as JSON', parseJson)
       .option('--id <id>', 'the workflow\'s id (default: one the service makes)')
       .action(async (file: string, flags: ApiFlags & { input?: Json; id?: string }) => {
-        const graph = extname(file) === '.flow' ? compileFlowFile(file) : parseGraph(file, await readDefinition(file));
+        const definition = extname(file) === '.flow' ? compileFlowFile(file) : parseDefinition(file, await readDefinition(file));
         const options = flags.id === undefined ? {} : { id: flags.id };
-        const summary = await withClient(flags, (client) => client.start(graph, flags.input, options));
+        const summary = await withClient(flags, (client) => (isStateMachine(definition) ? client.startStateMachine(definition, flags.input, options) : client.start(definition, flags.input, options)));
         process.stdout.write(`${summary.id}\n`);
       }),
   );
   workflow.addCommand(
     withApi(new Command('list'))
-      .description('List the workflows: id, name, state, created, ended.')
+      .description('List the workflows of every kind: id, name, state, created, ended, kind (graph, state-machine, code).')
       .option('--archived', 'list the archived ones instead')
       .option('--json', 'print them as JSON')
       .action(async (flags: ApiFlags & { archived?: boolean; json?: boolean }) => {
@@ -116,9 +116,16 @@ async function readDefinition(file: string): Promise<string> {
   }
 }
 
-function parseGraph(file: string, text: string): FlowGraph {
+/** A state machine names its StartAt and States; anything else is sent as a flow graph, which the server checks. */
+function isStateMachine(definition: FlowGraph | StateMachineJson): definition is StateMachineJson {
+  return 'StartAt' in definition && 'States' in definition;
+}
+
+type StateMachineJson = { readonly StartAt: Json; readonly States: Json } & { readonly [field: string]: Json };
+
+function parseDefinition(file: string, text: string): FlowGraph | StateMachineJson {
   try {
-    return JSON.parse(text) as FlowGraph;
+    return JSON.parse(text) as FlowGraph | StateMachineJson;
   } catch (error) {
     throw new ConfigError(`the workflow file "${file}" is not JSON: ${(error as Error).message}; a .flow file must end in .flow`);
   }
@@ -132,18 +139,19 @@ function parseJson(value: string): Json {
   }
 }
 
-function summaryLine(summary: WorkflowSummary): string {
+function summaryLine(summary: WorkflowListing): string {
   const ended = summary.endedAt === undefined ? '' : new Date(summary.endedAt).toISOString();
-  return `${summary.id}\t${summary.name}\t${summary.state}${summary.archived ? ' (archived)' : ''}\t${new Date(summary.createdAt).toISOString()}\t${ended}\n`;
+  return `${summary.id}\t${summary.name}\t${summary.state}${summary.archived ? ' (archived)' : ''}\t${new Date(summary.createdAt).toISOString()}\t${ended}\t${summary.kind}\n`;
 }
 
-function describeDetail(detail: WorkflowDetail): string {
+function describeDetail(detail: WorkflowView): string {
   const lines = [summaryLine(detail), ...detail.tasks.map(taskLine)];
   if (detail.error) lines.push(`error: ${detail.error.message}\n`);
   return lines.join('');
 }
 
-function taskLine(task: TaskRun): string {
+function taskLine(task: WorkflowTask): string {
   const times = [task.startedAt, task.endedAt].map((t) => (t === undefined ? '-' : new Date(t).toISOString())).join(' → ');
-  return `  ${task.node}\t${task.name}\t${task.state}\tattempt ${task.attempt}\t${times}${task.error ? `\t${task.error.message}` : ''}\n`;
+  const entered = task.entries !== undefined && task.entries > 1 ? ` (entered ${task.entries}×)` : '';
+  return `  ${task.node}\t${task.name}\t${task.state}\tattempt ${task.attempt}${entered}\t${times}${task.error ? `\t${task.error.message}` : ''}\n`;
 }

@@ -47,8 +47,12 @@ export * from './pipeline/index.js';
 export type { StateManager } from '../stores/ports/state.js';
 // The workflow REST API, its client and the console page (flows/console).
 export { serveWorkflowApi, WORKFLOW_ACTIONS, type WorkflowAction, type WorkflowApi, type WorkflowApiOptions } from './console/server.js';
-export { WorkflowClient, type WorkflowClientOptions } from './console/client.js';
-export { WorkflowApiError } from './console/errors.js';
+export { WorkflowClient, type WatchEvent, type WatchOptions, type WorkflowClientOptions } from './console/client.js';
+export { WatchLostError, WorkflowApiError } from './console/errors.js';
+export type { WorkflowSnapshot } from './console/change-feed.js';
+export type { StartDefinition, WorkflowKind, WorkflowListing, WorkflowSource, WorkflowTask, WorkflowUpdate, WorkflowView } from './console/sources/source.js';
+export { StateMachineSource, DEFAULT_STATE_MACHINE_WORKSPACE, type StateMachineSourceOptions } from './console/sources/state-machine-source.js';
+export { CodeSource, type CodeSourceOptions } from './console/sources/code-source.js';
 export type { StartRequest } from './console/start-request.js';
 
 // Distributed workflows of tasks (flows/tasks): the workflow service, lifecycle and task workers.

@@ -1,11 +1,13 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError, messageOf, TransientError } from '../../src/errors.js';
 import type { Json } from '../../stores/ports/workspace.js';
 import type { FlowGraph } from '../tasks/graph.js';
-import type { WorkflowChange, WorkflowDetail, WorkflowService, WorkflowSummary } from '../tasks/service-types.js';
-import { WorkflowApiError } from './errors.js';
-import type { WorkflowAction } from './server.js';
+import type { WorkflowSnapshot } from './change-feed.js';
+import { WatchLostError, WorkflowApiError } from './errors.js';
+import type { WorkflowAction, WorkflowListing, WorkflowUpdate, WorkflowView } from './sources/source.js';
 import { readEvents } from './sse-reader.js';
 import type { StartRequest } from './start-request.js';
+import { RETRY_MS } from './watch-stream.js';
 
 export interface WorkflowClientOptions {
   /** The API's base URL, e.g. `http://127.0.0.1:8080` (what `falco console` prints). */
@@ -14,12 +16,28 @@ export interface WorkflowClientOptions {
   readonly token?: string;
 }
 
+/** What a watch is told: a change, or (after a reconnect the server could not replay) a snapshot of every listed workflow. */
+export type WatchEvent = WorkflowUpdate | WorkflowSnapshot;
+
+export interface WatchOptions {
+  /** Aborting ends the watch, as the function `watch` returns does. */
+  readonly signal?: AbortSignal;
+  /** Failed reconnects in a row before the watch gives up (`onError`). @default 10 */
+  readonly maxReconnects?: number;
+  /** The longest wait between reconnects; the first is the server's `retry:` (1 s), doubling after each failure. @default 30000 */
+  readonly maxDelayMs?: number;
+  /** Called once when the watch gives up, with a `WatchLostError`. */
+  readonly onError?: (error: WatchLostError) => void;
+}
+
+type StartOptions = { readonly id?: string };
+
 /**
- * The workflow REST API as a `WorkflowService`: the same methods, over HTTP. A refused request
- * (4xx) throws a `WorkflowApiError` with the server's status and message, a server failure (5xx)
- * a `TransientError`; `inspect` of an unknown id is `undefined`, as on the service.
+ * The workflow REST API over HTTP: every kind of workflow it serves (graphs, state machines,
+ * workflows as code). A refused request (4xx) throws a `WorkflowApiError` with the server's status
+ * and message, a server failure (5xx) a `TransientError`; `inspect` of an unknown id is `undefined`.
  */
-export class WorkflowClient implements WorkflowService {
+export class WorkflowClient {
   readonly #base: URL;
   readonly #token: string | undefined;
   readonly #watches = new Set<AbortController>();
@@ -38,62 +56,116 @@ export class WorkflowClient implements WorkflowService {
     this.#token = options.token;
   }
 
-  start(graph: FlowGraph, input?: Json, options: { readonly id?: string } = {}): Promise<WorkflowSummary> {
+  start(graph: FlowGraph, input?: Json, options: StartOptions = {}): Promise<WorkflowListing> {
     return this.#start({ graph, input, ...options });
   }
 
   /** Starts a workflow from `.flow` source text, compiled by the server. */
-  startFlow(flow: string, input?: Json, options: { readonly id?: string } = {}): Promise<WorkflowSummary> {
+  startFlow(flow: string, input?: Json, options: StartOptions = {}): Promise<WorkflowListing> {
     return this.#start({ flow, input, ...options });
   }
 
-  list(options: { readonly archived?: boolean } = {}): Promise<WorkflowSummary[]> {
+  /** Starts a state machine from its definition (ASL, as JSON) on the server's store. */
+  startStateMachine(definition: Json, input?: Json, options: StartOptions = {}): Promise<WorkflowListing> {
+    return this.#start({ stateMachine: definition, input, ...options });
+  }
+
+  /** Starts a workflow as code by its name, from the module the server was given (`falco console --workflows`). */
+  startWorkflow(name: string, input?: Json, options: StartOptions = {}): Promise<WorkflowListing> {
+    return this.#start({ workflow: name, input, ...options });
+  }
+
+  list(options: { readonly archived?: boolean } = {}): Promise<WorkflowListing[]> {
     return this.#json('GET', `api/workflows${options.archived ? '?archived=true' : ''}`);
   }
 
-  async inspect(id: string): Promise<WorkflowDetail | undefined> {
+  async inspect(id: string): Promise<WorkflowView | undefined> {
     try {
-      return await this.#json<WorkflowDetail>('GET', workflowPath(id));
+      return await this.#json<WorkflowView>('GET', workflowPath(id));
     } catch (error) {
       if (error instanceof WorkflowApiError && error.status === 404) return undefined;
       throw error;
     }
   }
 
-  pause(id: string): Promise<WorkflowSummary> {
+  pause(id: string): Promise<WorkflowListing> {
     return this.#act(id, 'pause');
   }
 
-  resume(id: string): Promise<WorkflowSummary> {
+  resume(id: string): Promise<WorkflowListing> {
     return this.#act(id, 'resume');
   }
 
-  terminate(id: string): Promise<WorkflowSummary> {
+  terminate(id: string): Promise<WorkflowListing> {
     return this.#act(id, 'terminate');
   }
 
-  restart(id: string): Promise<WorkflowSummary> {
+  restart(id: string): Promise<WorkflowListing> {
     return this.#act(id, 'restart');
   }
 
-  archive(id: string): Promise<WorkflowSummary> {
+  archive(id: string): Promise<WorkflowListing> {
     return this.#act(id, 'archive');
   }
 
-  restore(id: string): Promise<WorkflowSummary> {
+  restore(id: string): Promise<WorkflowListing> {
     return this.#act(id, 'restore');
   }
 
-  /** Resolves once the server's watch is in place: every later change reaches `listener`. */
-  async watch(listener: (change: WorkflowChange) => void): Promise<() => Promise<void>> {
+  /**
+   * Resolves once the server's watch is in place: every later change reaches `listener`. A lost
+   * stream is reconnected (after the server's `retry:`, doubling up to `maxDelayMs`) and resumed
+   * after the last event seen, so each change made meanwhile arrives once, or a snapshot does.
+   */
+  async watch(listener: (event: WatchEvent) => void, options: WatchOptions = {}): Promise<() => Promise<void>> {
     const abort = new AbortController();
-    const response = await this.#fetch('GET', 'api/watch', undefined, abort.signal);
-    const body = response.body;
-    if (!body) throw new TransientError('the workflow API answered the watch with no event stream');
-    this.#watches.add(abort);
+    if (options.signal) {
+      if (options.signal.aborted) abort.abort();
+      options.signal.addEventListener('abort', () => abort.abort(), { once: true });
+    }
+    let lastEventId: string | undefined;
+    let retryMs = RETRY_MS;
+    let failures = 0;
     let opened!: () => void;
     const open = new Promise<void>((resolve) => (opened = resolve));
-    const reading = readEvents(body, opened, (data) => listener(JSON.parse(data) as WorkflowChange)).catch(() => {});
+    const connect = async () => {
+      const response = await this.#fetch('GET', 'api/watch', undefined, abort.signal, lastEventId === undefined ? {} : { 'last-event-id': lastEventId });
+      if (!response.body) throw new TransientError('the workflow API answered the watch with no event stream');
+      return response.body;
+    };
+    const handlers = {
+      onOpen: () => {
+        failures = 0;
+        opened();
+      },
+      onEvent: (event: { data: string }) => listener(JSON.parse(event.data) as WatchEvent),
+      onRetry: (ms: number) => (retryMs = ms),
+      onId: (id: string) => (lastEventId = id),
+    };
+    let body = await connect();
+    this.#watches.add(abort);
+    const maxReconnects = options.maxReconnects ?? 10;
+    const reading = (async () => {
+      while (!abort.signal.aborted) {
+        let why: unknown = 'the server ended the stream';
+        await readEvents(body, handlers).catch((error: unknown) => (why = error));
+        let reconnected = false;
+        while (!reconnected && !abort.signal.aborted) {
+          if (++failures > maxReconnects) {
+            options.onError?.(new WatchLostError(maxReconnects, `the watch of ${this.#base.origin} lost its stream (${messageOf(why)}) and ${maxReconnects} reconnects in a row failed; is falco console running there?`, { cause: why }));
+            return;
+          }
+          await sleep(Math.min(retryMs * 2 ** (failures - 1), options.maxDelayMs ?? 30_000), undefined, { signal: abort.signal }).catch(() => {});
+          if (abort.signal.aborted) return;
+          try {
+            body = await connect();
+            reconnected = true;
+          } catch (error) {
+            why = error;
+          }
+        }
+      }
+    })();
     await Promise.race([open, reading]);
     return async () => {
       abort.abort();
@@ -108,11 +180,11 @@ export class WorkflowClient implements WorkflowService {
     this.#watches.clear();
   }
 
-  #start(request: StartRequest): Promise<WorkflowSummary> {
+  #start(request: StartRequest): Promise<WorkflowListing> {
     return this.#json('POST', 'api/workflows', request);
   }
 
-  #act(id: string, action: WorkflowAction): Promise<WorkflowSummary> {
+  #act(id: string, action: WorkflowAction): Promise<WorkflowListing> {
     return this.#json('POST', `${workflowPath(id)}/${action}`);
   }
 
@@ -120,9 +192,9 @@ export class WorkflowClient implements WorkflowService {
     return (await (await this.#fetch(method, path, body)).json()) as T;
   }
 
-  async #fetch(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
+  async #fetch(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal, extra: Record<string, string> = {}): Promise<Response> {
     const url = new URL(path, this.#base);
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json', ...extra };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (method === 'POST' && this.#token !== undefined) headers.authorization = `Bearer ${this.#token}`;
     let response: Response;

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError, TransientError, type FalcoErrorOptions } from '../../src/errors.js';
 
 /**
  * A workflow API request that cannot be done: `status` is its HTTP status (400 bad input, 401 no or
@@ -12,5 +12,16 @@ export class WorkflowApiError extends ConfigError {
     message: string,
   ) {
     super(message);
+  }
+}
+
+/** A watch that lost its event stream and could not get it back: `attempts` reconnects in a row failed. */
+export class WatchLostError extends TransientError {
+  constructor(
+    readonly attempts: number,
+    message: string,
+    options?: FalcoErrorOptions,
+  ) {
+    super(message, options);
   }
 }

@@ -4,17 +4,25 @@ import { answer, closeServer, listen, MAX_BODY_BYTES, readBody } from '../http-i
 import type { FlowGraph } from '../tasks/graph.js';
 import type { WorkflowService } from '../tasks/service-types.js';
 import { checkAccess, checkListenAddress } from './access.js';
+import { ChangeFeed } from './change-feed.js';
 import { WorkflowApiError } from './errors.js';
 import { pageFile } from './page-files.js';
-import { parseStartRequest } from './start-request.js';
-import { streamChanges } from './watch-stream.js';
+import { GraphSource } from './sources/graph-source.js';
+import { WORKFLOW_ACTIONS, type StartDefinition, type WorkflowAction, type WorkflowSource } from './sources/source.js';
+import { WorkflowSources } from './sources/sources.js';
+import { parseStartRequest, type StartRequest } from './start-request.js';
+import { HEARTBEAT_MS, streamChanges } from './watch-stream.js';
 
-/** The lifecycle calls `POST /api/workflows/:id/:action` makes. */
-export const WORKFLOW_ACTIONS = ['pause', 'resume', 'terminate', 'restart', 'archive', 'restore'] as const;
-export type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number];
+export { WORKFLOW_ACTIONS, type WorkflowAction } from './sources/source.js';
 
 export interface WorkflowApiOptions {
+  /** The workflow service: its graphs (DAGs, `.flow` files). */
   readonly service: WorkflowService;
+  /**
+   * Further engines whose workflows the API serves beside the service's: a `StateMachineSource`,
+   * a `CodeSource`. The API does not close them: their owner does, after `close()`.
+   */
+  readonly sources?: readonly WorkflowSource[];
   /** 0 (the default): any free port. */
   readonly port?: number;
   /** @default "127.0.0.1"; any other address needs a token. */
@@ -23,6 +31,8 @@ export interface WorkflowApiOptions {
   readonly token?: string;
   /** Compiles `.flow` source text (`{ "flow": "..." }` in a start request) to a graph; without it such a request is a 400. */
   readonly compileFlow?: (source: string) => FlowGraph;
+  /** How often an idle event stream sends a comment, in ms. @default 15000 */
+  readonly heartbeatMs?: number;
 }
 
 export interface WorkflowApi {
@@ -32,30 +42,45 @@ export interface WorkflowApi {
 }
 
 /**
- * The workflow REST API and the console page over a `WorkflowService`, on node:http:
+ * The workflow REST API and the console page over a `WorkflowService` and further sources, on node:http:
  * `GET /api/workflows[?archived=true]`, `POST /api/workflows`, `GET /api/workflows/:id`,
  * `POST /api/workflows/:id/{pause,resume,terminate,restart,archive,restore}`, `GET /api/watch`
- * (server-sent events), and the page at `/`. Errors are JSON `{ "error": message }` with a 4xx.
+ * (server-sent events, resumed after `Last-Event-ID`), and the page at `/`. Errors are JSON `{ "error": message }` with a 4xx.
  */
 export async function serveWorkflowApi(options: WorkflowApiOptions): Promise<WorkflowApi> {
   const host = options.host ?? '127.0.0.1';
   checkListenAddress(host, options.token);
-  const streams = new Set<Promise<void>>();
+  const sources = new WorkflowSources([new GraphSource(options.service), ...(options.sources ?? [])]);
+  const feed = await ChangeFeed.open(sources);
+  const served: Served = { options, sources, feed, streams: new Set() };
   const server: Server = createServer((request, response) => {
-    handle(options, request, response, streams).catch((error: unknown) => fail(response, error));
+    handle(served, request, response).catch((error: unknown) => fail(response, error));
   });
-  const url = await listen(server, options.port ?? 0, host);
+  let url: string;
+  try {
+    url = await listen(server, options.port ?? 0, host);
+  } catch (error) {
+    await feed.close();
+    throw error;
+  }
   return {
     url,
     async close() {
       await closeServer(server);
-      await Promise.all(streams);
+      await Promise.all(served.streams);
+      await feed.close();
     },
   };
 }
 
-async function handle(options: WorkflowApiOptions, request: IncomingMessage, response: ServerResponse, streams: Set<Promise<void>>): Promise<void> {
-  const { service } = options;
+interface Served {
+  readonly options: WorkflowApiOptions;
+  readonly sources: WorkflowSources;
+  readonly feed: ChangeFeed;
+  readonly streams: Set<Promise<void>>;
+}
+
+async function handle({ options, sources, feed, streams }: Served, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const { pathname: path, searchParams: query } = new URL(request.url ?? '/', 'http://localhost');
   const method = request.method ?? 'GET';
   checkAccess(request, options.token, method !== 'GET' && method !== 'HEAD');
@@ -68,28 +93,35 @@ async function handle(options: WorkflowApiOptions, request: IncomingMessage, res
   }
   if (collection === 'watch' && rawId === undefined) {
     allow(method, 'GET', path);
-    const stream = streamChanges(service, response);
+    const lastEventId = request.headers['last-event-id'];
+    const stream = streamChanges(feed, typeof lastEventId === 'string' && lastEventId !== '' ? lastEventId : undefined, response, options.heartbeatMs ?? HEARTBEAT_MS);
     streams.add(stream);
     void stream.finally(() => streams.delete(stream));
     return;
   }
   if (collection !== 'workflows' || rest.length > 0) throw new WorkflowApiError(404, `no such API path "${path}": see GET /api/workflows`);
   if (rawId === undefined || rawId === '') {
-    if (method === 'GET') return answer(response, 200, await service.list({ archived: archivedFlag(query.get('archived')) }));
+    if (method === 'GET') return answer(response, 200, await sources.list({ archived: archivedFlag(query.get('archived')) }));
     allow(method, 'POST', path);
     const start = parseStartRequest(await jsonBody(request));
-    const graph = start.graph ?? compile(options, start.flow ?? '');
-    return answer(response, 201, await serviceCall('start', () => service.start(graph, start.input, start.id === undefined ? {} : { id: start.id })));
+    const definition = definitionOf(options, start);
+    return answer(response, 201, await serviceCall('start', () => sources.start(definition, { input: start.input, id: start.id })));
   }
   const id = decodeURIComponent(rawId);
   if (action === undefined) {
     allow(method, 'GET', path);
-    return answer(response, 200, await found(service, id));
+    const view = await sources.inspect(id);
+    return answer(response, 200, view ?? notFound(id));
   }
   allow(method, 'POST', path);
   if (!isAction(action)) throw new WorkflowApiError(404, `no workflow action "${action}": use one of ${WORKFLOW_ACTIONS.join(', ')}`);
-  await found(service, id);
-  answer(response, 200, await serviceCall(action, () => service[action](id)));
+  answer(response, 200, (await serviceCall(action, () => sources.act(id, action))) ?? notFound(id));
+}
+
+function definitionOf(options: WorkflowApiOptions, start: StartRequest): StartDefinition {
+  if (start.stateMachine !== undefined) return { kind: 'state-machine', definition: start.stateMachine };
+  if (start.workflow !== undefined) return { kind: 'code', workflow: start.workflow };
+  return { kind: 'graph', graph: start.graph ?? compile(options, start.flow ?? '') };
 }
 
 function isAction(value: string): value is WorkflowAction {
@@ -106,10 +138,8 @@ function archivedFlag(value: string | null): boolean {
   throw new WorkflowApiError(400, `query "archived": "${value}" is neither true nor false`);
 }
 
-async function found(service: WorkflowService, id: string) {
-  const detail = await service.inspect(id);
-  if (!detail) throw new WorkflowApiError(404, `there is no workflow "${id}": GET /api/workflows lists them (archived ones with ?archived=true)`);
-  return detail;
+function notFound(id: string): never {
+  throw new WorkflowApiError(404, `there is no workflow "${id}": GET /api/workflows lists them (archived ones with ?archived=true)`);
 }
 
 function compile(options: WorkflowApiOptions, source: string): FlowGraph {

@@ -3,10 +3,15 @@ import type { Json } from '../../stores/ports/workspace.js';
 import type { FlowGraph } from '../tasks/graph.js';
 import { WorkflowApiError } from './errors.js';
 
-/** What `POST /api/workflows` takes: a graph as JSON, or `.flow` source text, with the workflow's input. */
+/**
+ * What `POST /api/workflows` takes, with the workflow's input: a graph as JSON, `.flow` source
+ * text, a state-machine definition (ASL as JSON), or the name of a workflow as code the server was given.
+ */
 export interface StartRequest {
   readonly graph?: FlowGraph;
   readonly flow?: string;
+  readonly stateMachine?: Json;
+  readonly workflow?: string;
   readonly input?: Json | undefined;
   readonly id?: string;
 }
@@ -37,10 +42,14 @@ const startRequest = z
   .object({
     graph: graph.optional(),
     flow: z.string().min(1).optional(),
+    stateMachine: z.record(z.string(), z.json()).optional(),
+    workflow: z.string().min(1).optional(),
     input: z.json().optional(),
     id: z.string().min(1).max(200).optional(),
   })
   .strict();
+
+const DEFINITIONS = ['graph', 'flow', 'stateMachine', 'workflow'] as const;
 
 /** Checks a start request's shape (the service checks the graph itself); a problem is a 400 naming the field. */
 export function parseStartRequest(body: unknown): StartRequest {
@@ -50,8 +59,9 @@ export function parseStartRequest(body: unknown): StartRequest {
     throw new WorkflowApiError(400, `cannot start the workflow: ${problems.join('; ')}`);
   }
   const request = parsed.data as StartRequest;
-  if ((request.graph === undefined) === (request.flow === undefined)) {
-    throw new WorkflowApiError(400, 'cannot start the workflow: give either "graph" (a flow graph as JSON) or "flow" (.flow source text), not both and not neither');
+  const given = DEFINITIONS.filter((field) => request[field] !== undefined);
+  if (given.length !== 1) {
+    throw new WorkflowApiError(400, `cannot start the workflow: give one of "graph" (a flow graph as JSON), "flow" (.flow source text), "stateMachine" (an ASL definition as JSON) or "workflow" (the name of a workflow as code), not ${given.length === 0 ? 'none' : given.map((field) => `"${field}"`).join(' and ')}`);
   }
   return request;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { serveWorkflowApi, WorkflowApiError, WorkflowClient, type WorkflowApi } from '../../flows/index.js';
-import type { WorkflowChange, WorkflowService } from '../../flows/tasks/service-types.js';
+import { serveWorkflowApi, WorkflowApiError, WorkflowClient, type WatchEvent, type WorkflowApi } from '../../flows/index.js';
+import type { WorkflowService } from '../../flows/tasks/service-types.js';
 import { ConfigError } from '../../src/errors.js';
 import { line, openWorkflows } from './workflows.js';
 
@@ -59,8 +59,8 @@ describe('the workflow API', () => {
   it('answers 400 naming the field for a bad body, 415 for one that is not declared JSON', async () => {
     const cases: [string, RegExp][] = [
       [JSON.stringify({ graph: { ...waiting, nodes: [{ id: 'A.1' }] } }), /"graph\.nodes\.0\.name"/],
-      [JSON.stringify({ graph: waiting, flow: 'x' }), /either "graph".*or "flow"/],
-      [JSON.stringify({}), /either "graph".*or "flow"/],
+      [JSON.stringify({ graph: waiting, flow: 'x' }), /give one of "graph".*"flow".*"stateMachine".*"workflow".*not "graph" and "flow"/],
+      [JSON.stringify({}), /give one of "graph".*not none/],
       [JSON.stringify({ graph: waiting, inputs: {} }), /inputs/],
       [JSON.stringify({ graph: waiting, id: 7 }), /"id"/],
       ['{"graph": ', /not JSON/],
@@ -149,7 +149,7 @@ describe('the workflow API', () => {
   });
 
   it('streams changes as server-sent events: the client\'s watch sees the workflow start and pause', async () => {
-    const changes: WorkflowChange[] = [];
+    const changes: WatchEvent[] = [];
     const stop = await client.watch((change) => changes.push(change));
     await client.start(waiting, {}, { id: 'watched' });
     await client.pause('watched');

@@ -7,9 +7,11 @@ import { describe, it } from 'node:test';
 import type { WorkflowDetail } from '../../flows/index.js';
 import { falco, serveCli } from '../helpers/falco-cli.js';
 import { suiteTempDir } from '../helpers/temp-dir.js';
+import { countdown } from './kinds.js';
 import { line } from './workflows.js';
 
 const TASKS = fileURLToPath(new URL('./fixtures/tasks.js', import.meta.url));
+const WORKFLOWS = fileURLToPath(new URL('./fixtures/workflows.js', import.meta.url));
 const LISTENING = /console on (http:\S+)/;
 
 describe('falco console and falco workflow', () => {
@@ -105,5 +107,30 @@ describe('falco console and falco workflow', () => {
     const none = await falco(['console', '--store', 'memory:', '--port', '0', '--tasks', empty], dir());
     assert.equal(none.code, 2);
     assert.match(none.stderr, /exports no "kinds"/);
+  });
+
+  it('runs a state machine from a JSON file beside the graphs, and lists and inspects it with its kind', async () => {
+    const server = await serveCli(['console', '--store', 'memory:', '--port', '0', '--workflows', WORKFLOWS], dir(), LISTENING);
+    try {
+      const api = ['--api', server.url];
+      const file = join(dir(), 'countdown.json');
+      await writeFile(file, JSON.stringify(countdown));
+      const started = await falco(['workflow', 'start', file, '--input', '{"n":2}', '--id', 'sm1', ...api], dir());
+      assert.equal(started.code, 0, started.stderr);
+      let listed = '';
+      for (let i = 0; i < 600 && !/^sm1\tcountdown\tfinished\t/m.test(listed); i++) {
+        listed = (await falco(['workflow', 'list', ...api], dir())).stdout;
+        await sleep(50);
+      }
+      assert.match(listed, /^sm1\tcountdown\tfinished\t\S+\t\S+\tstate-machine$/m);
+      const inspected = await falco(['workflow', 'inspect', 'sm1', ...api], dir());
+      assert.match(inspected.stdout, /^ {2}Check\tChoice\tsucceeded\tattempt 1 \(entered 3×\)\t/m);
+      const paused = await falco(['workflow', 'pause', 'sm1', ...api], dir());
+      assert.equal(paused.code, 2);
+      assert.match(paused.stderr, /a state machine cannot be paused/);
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+    assert.equal(await server.exited, 0, 'SIGTERM stops the console cleanly');
   });
 });

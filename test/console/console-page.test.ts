@@ -2,8 +2,12 @@ import assert from 'node:assert/strict';
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { serveWorkflowApi, WorkflowClient, type EmbeddedWorkflows, type FlowGraph, type WorkflowApi } from '../../flows/index.js';
+import { CodeSource, serveWorkflowApi, StateMachineSource, WorkflowClient, Workspaces, type EmbeddedWorkflows, type FlowGraph, type WorkflowApi } from '../../flows/index.js';
+import { createPlatform } from '../../platforms/index.js';
+import type { Platform } from '../../src/index.js';
+import { MemoryWorkflowLog, MemoryWorkspaceStore } from '../../stores/index.js';
 import { findChromium, HeadlessPage, keepOutput, NO_CHROMIUM, repositoryRoot } from '../helpers/chromium.js';
+import { countdown, demo, hourLong, step } from './kinds.js';
 import { Gates, line, openWorkflows } from './workflows.js';
 
 const chromium = findChromium();
@@ -88,7 +92,7 @@ describe('the console in headless Chromium', { skip: chromium ? false : NO_CHROM
     assert.equal(bars[0]!.cls, 'bar succeeded');
     const table = await page.evaluate<string[][]>(`[...document.querySelectorAll('#tasks tbody tr')].map((row) => [...row.cells].map((cell) => cell.textContent))`);
     assert.equal(table.length, 4);
-    assert.match(table[0]!.join('|'), /^A\.1\|gate\|succeeded\|1\|\d\d:\d\d:\d\d\.\d{3}\|\d\d:\d\d:\d\d\.\d{3}\|\d+\.\d\d s$/, 'A.1 has its start, end and duration');
+    assert.match(table[0]!.join('|'), /^A\.1\|gate\|succeeded\|1\|\|\d\d:\d\d:\d\d\.\d{3}\|\d\d:\d\d:\d\d\.\d{3}\|\d+\.\d\d s$/, 'A.1 has its start, end and duration');
     await page.click('#graph g.node[data-node="A.1"]');
     await page.waitFor(`!document.querySelector('#task-detail').hidden`, 'the task detail');
     assert.deepEqual(JSON.parse(await page.evaluate<string>(`document.querySelector('#task-input').textContent`)), { n: 1 });
@@ -138,5 +142,77 @@ describe('the console in headless Chromium', { skip: chromium ? false : NO_CHROM
     await page.click('#start');
     const message = await page.waitForSelector('#message:not([hidden])');
     assert.match(message, /"graph\.nodes\.0\.name"/);
+  });
+});
+
+describe('the console in headless Chromium: state machines and workflows as code', { skip: chromium ? false : NO_CHROMIUM }, () => {
+  let platform: Platform;
+  let service: EmbeddedWorkflows;
+  let machines: StateMachineSource;
+  let code: CodeSource;
+  let api: WorkflowApi;
+  let page: HeadlessPage;
+  const store = new MemoryWorkspaceStore();
+  before(async () => {
+    platform = await createPlatform('local', { maxInstances: 2 });
+    service = await openWorkflows();
+    machines = await StateMachineSource.open({ store, platform, resources: { step }, watchPollMs: 20 });
+    code = new CodeSource({ store, log: new MemoryWorkflowLog(), platform, workflows: [demo], watchPollMs: 20 });
+    api = await serveWorkflowApi({ service, sources: [machines, code] });
+    page = await HeadlessPage.open(chromium!, { width: 1280, height: 900 });
+  });
+  after(async () => {
+    await page?.close();
+    await api?.close();
+    await Promise.all([machines?.close(), code?.close(), service?.close()]);
+    await store.close();
+    await platform?.close();
+  });
+
+  it('lists a state machine and a workflow as code with their kinds, and draws their states and calls', async () => {
+    const client = new WorkflowClient({ url: api.url });
+    await client.startStateMachine(countdown, { n: 2 }, { id: 'ui-machine' });
+    await client.startWorkflow('demo', { n: 3 }, { id: 'ui-code' });
+    await page.goto(`${api.url}/`);
+    await page.waitForSelector('#workflows tbody tr[data-id="ui-code"]');
+    await page.waitForSelector('#workflows tbody tr[data-id="ui-machine"]');
+    const kinds = await page.evaluate<string[]>(`[...document.querySelectorAll('#workflows tbody tr')].map((row) => row.dataset.id + ' ' + row.cells[5].textContent).sort()`);
+    assert.deepEqual(kinds, ['ui-code code', 'ui-machine state machine']);
+
+    await page.goto(`${api.url}/#/workflow/ui-machine`);
+    await waitWorkflow(page, 'finished');
+    await waitState(page, 'Check', 'succeeded');
+    await waitState(page, 'Step', 'succeeded');
+    await waitState(page, 'Done', 'succeeded');
+    assert.ok(await page.evaluate<boolean>(`[...document.querySelectorAll('#graph path.edge.back')].some((edge) => edge.dataset.from === 'Step' && edge.dataset.to === 'Check')`), 'the loop drawn as a back edge');
+    assert.equal(await page.evaluate(`document.querySelector('#tasks tr[data-node="Check"]').cells[4].textContent`), '3×', 'Check entered three times');
+    assert.equal(await page.evaluate(`document.querySelector('#wf-kind').textContent`), 'state machine');
+    await keepOutput('console-state-machine.png', await page.screenshot());
+
+    await page.goto(`${api.url}/#/workflow/ui-code`);
+    await waitState(page, 'E003', 'waiting');
+    for (const node of ['A000', 'M001/0', 'M001/1', 'M001/2', 'S002']) await waitState(page, node, 'succeeded');
+    await page.click('#graph g.node[data-node="M001/2"]');
+    await page.waitFor(`!document.querySelector('#task-detail').hidden`, 'the task detail');
+    assert.deepEqual(JSON.parse(await page.evaluate<string>(`document.querySelector('#task-output').textContent`)), { square: 9 });
+    await keepOutput('console-code.png', await page.screenshot());
+    await new Workspaces(store).publish('ui-code', [{ id: 'go-ui', source: 'test', type: 'go', subject: 'ui-code', data: 1 }]);
+    await waitState(page, 'E003', 'succeeded');
+    await waitWorkflow(page, 'finished');
+  });
+
+  it('keeps following a workflow after the API restarts on its port: the page reconnects and shows what changed meanwhile', async () => {
+    const client = new WorkflowClient({ url: api.url });
+    await client.startStateMachine(hourLong, {}, { id: 'ui-long' });
+    await page.goto(`${api.url}/#/workflow/ui-long`);
+    await waitState(page, 'Hour', 'waiting');
+    await page.waitFor(`document.querySelector('#live')?.textContent === 'live'`, 'the event stream open');
+    const port = Number(new URL(api.url).port);
+    await api.close();
+    await page.waitFor(`document.querySelector('#live')?.textContent === 'reconnecting'`, 'the page to notice the stream is gone');
+    await machines.act('ui-long', 'terminate');
+    api = await serveWorkflowApi({ service, sources: [machines, code], port });
+    await waitWorkflow(page, 'terminated');
+    await page.waitFor(`document.querySelector('#live')?.textContent === 'live'`, 'the event stream open again');
   });
 });

@@ -6,6 +6,11 @@ const SVG = 'http://www.w3.org/2000/svg';
 const START = '$start';
 const END = '$end';
 const $ = (selector) => document.querySelector(selector);
+const KINDS = { graph: 'graph', 'state-machine': 'state machine', code: 'code' };
+/** The lifecycle calls an engine lacks (the API answers them 409, naming what it supports): their buttons stay disabled. */
+const LACKS = { graph: [], 'state-machine': ['pause', 'resume', 'restart'], code: ['pause', 'archive', 'restore'] };
+/** The longest wait before the page opens its event stream again, after the browser gave up on it. */
+const MAX_RECONNECT_MS = 30_000;
 
 const view = {
   workflows: new Map(),
@@ -60,7 +65,7 @@ function renderList() {
   body.replaceChildren(
     ...rows.map((workflow) => {
       const row = element('tr', { 'data-id': workflow.id });
-      row.append(cell(workflow.name), cell(workflow.id), stateCell(workflow.state), cell(time(workflow.createdAt)), cell(time(workflow.endedAt)));
+      row.append(cell(workflow.name), cell(workflow.id), stateCell(workflow.state), cell(time(workflow.createdAt)), cell(time(workflow.endedAt)), cell(KINDS[workflow.kind] || workflow.kind));
       row.addEventListener('click', () => (location.hash = `#/workflow/${encodeURIComponent(workflow.id)}`));
       return row;
     }),
@@ -99,6 +104,7 @@ function renderDetail() {
   const detail = view.detail;
   if (!detail) return;
   $('#wf-name').textContent = detail.name;
+  $('#wf-kind').textContent = KINDS[detail.kind] || detail.kind || '';
   $('#wf-id').textContent = detail.id;
   $('#wf-created').textContent = time(detail.createdAt) || '—';
   $('#wf-ended').textContent = time(detail.endedAt) || '—';
@@ -113,7 +119,8 @@ function renderDetail() {
     archive: !detail.archived && ['finished', 'failed', 'terminated'].includes(detail.state),
     restore: detail.archived,
   };
-  for (const button of document.querySelectorAll('#actions button')) button.disabled = !allowed[button.dataset.action];
+  const lacks = LACKS[detail.kind] || [];
+  for (const button of document.querySelectorAll('#actions button')) button.disabled = !allowed[button.dataset.action] || lacks.includes(button.dataset.action);
   renderGraph(detail);
   renderGantt(detail);
   renderTasks(detail);
@@ -254,7 +261,7 @@ function renderTasks(detail) {
     ...detail.graph.nodes.map((node) => {
       const task = taskOf(detail, node);
       const row = element('tr', { 'data-node': node.id, class: view.selectedTask === node.id ? 'selected' : '' });
-      row.append(cell(node.id), cell(node.name), stateCell(task.state), cell(String(task.attempt)), cell(time(task.startedAt)), cell(time(task.endedAt)), cell(duration(task)));
+      row.append(cell(node.id), cell(node.name), stateCell(task.state), cell(String(task.attempt)), cell(task.entries > 1 ? `${task.entries}×` : ''), cell(time(task.startedAt)), cell(time(task.endedAt)), cell(duration(task)));
       row.addEventListener('click', () => selectTask(node.id));
       return row;
     }),
@@ -281,19 +288,30 @@ function selectTask(node) {
 
 // ---- live changes ----
 
-function listen() {
+/**
+ * Follows the API's event stream. The browser reconnects by itself after the server's `retry:`,
+ * resuming after the last event id; when it gives up (the server answered with an error), the page
+ * opens a new stream after a wait that doubles up to MAX_RECONNECT_MS.
+ */
+function listen(failures = 0) {
   const source = new EventSource('/api/watch');
   const live = $('#live');
+  const reread = () => void run(() => Promise.all([loadList(), refresh()]));
   source.addEventListener('open', () => {
+    failures = 0;
     live.textContent = 'live';
     live.className = 'live on';
     // Whatever changed while the stream was down is in a fresh read.
-    void run(() => Promise.all([loadList(), refresh()]));
+    reread();
   });
   source.addEventListener('error', () => {
     live.textContent = 'reconnecting';
     live.className = 'live off';
+    if (source.readyState !== EventSource.CLOSED) return;
+    setTimeout(() => listen(failures + 1), Math.min(1000 * 2 ** failures, MAX_RECONNECT_MS));
   });
+  // The server could not replay what this stream missed, and sent every workflow afresh.
+  source.addEventListener('snapshot', reread);
   source.addEventListener('message', (event) => {
     const change = JSON.parse(event.data);
     if (change.kind === 'workflow') {
@@ -306,16 +324,19 @@ function listen() {
 
 // ---- starting a workflow ----
 
+/** A state machine (JSON with StartAt and States), a flow graph (other JSON), .flow text, or a workflow as code by name. */
 function startRequest() {
   const text = $('#definition').value.trim();
-  if (!text) throw new Error('paste a workflow definition first: a flow graph as JSON, or .flow text');
-  let graph;
+  const code = $('#code-name').value.trim();
+  if (!text && !code) throw new Error('paste a workflow definition first (a flow graph or a state machine as JSON, or .flow text), or name a workflow as code');
+  let parsed;
   try {
-    graph = JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {
-    graph = undefined;
+    parsed = undefined;
   }
-  const request = graph && typeof graph === 'object' ? { graph } : { flow: text };
+  const isObject = parsed && typeof parsed === 'object';
+  const request = code ? { workflow: code } : isObject && 'StartAt' in parsed && 'States' in parsed ? { stateMachine: parsed } : isObject ? { graph: parsed } : { flow: text };
   const input = $('#input').value.trim();
   if (input) {
     try {
