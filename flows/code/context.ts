@@ -200,8 +200,11 @@ export class CodeContext implements WorkflowContext {
     } else if (this.#closed) {
       verified = Promise.resolve();
     } else {
-      // A reduce whose map a resume retried is new here but already in a later epoch.
-      const calls = json.map((input, index) => ({ slot: `${position}/${index}`, deployable: fn, input, epoch: this.#state.history.epochOf(`${position}/${index}`) }));
+      // A reduce whose map a resume retried is new here but already in a later epoch. A slot with a
+      // logged result is not sent again: its commands went out before a crash lost the call record.
+      const calls = json
+        .map((input, index) => ({ slot: `${position}/${index}`, deployable: fn, input, epoch: this.#state.history.epochOf(`${position}/${index}`) }))
+        .filter((call) => this.#state.history.result(call.slot) === undefined);
       const retried = calls.filter((call) => call.epoch > 0);
       verified = this.#state.track(digestOf(fn)).then((digest) =>
         this.#dispatcher.invoke(calls, [
