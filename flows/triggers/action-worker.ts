@@ -174,7 +174,7 @@ export class ActionWorker {
   /** Reports a command that keeps taking its worker down as failed, so whatever waits for it sees why, and moves it to the dead letters. */
   async #giveUp(job: Job, reason: string): Promise<void> {
     const error = errorInfo(new DeliveryCapError(`invoke ${job.command.idempotencyKey}: ${reason}`));
-    await this.#options.store.events(job.command.reportTo).publish([resultEvent(job.command, { status: 'failed', error })]);
+    await this.#options.store.events(job.command.reportTo).publish([resultEvent(job.command, { status: 'failed', error }, { deliveries: job.delivery.deliveries - 1 })]);
     await this.#loop.consumer.deadLetter([job.delivery], reason);
   }
 
@@ -251,7 +251,8 @@ export class ActionWorker {
   }
 }
 
-function resultEvent(command: InvokeCommand, outcome: Pick<Invocation, 'status' | 'output' | 'error'> & { attempts?: Invocation['attempts'] }): FalcoEvent {
+/** The event that reports how a command ended; `deliveries` (how often it was handed out) for one the delivery cap gave up. */
+function resultEvent(command: InvokeCommand, outcome: Pick<Invocation, 'status' | 'output' | 'error'> & { attempts?: Invocation['attempts'] }, givenUp?: { deliveries: number }): FalcoEvent {
   const succeeded = outcome.status === 'succeeded';
   return makeEvent({
     id: resultEventId(command.idempotencyKey),
@@ -265,6 +266,7 @@ function resultEvent(command: InvokeCommand, outcome: Pick<Invocation, 'status' 
       idempotencyKey: command.idempotencyKey,
       ...(succeeded ? { output: outcome.output ?? null } : { error: outcome.error ?? null }),
       attempts: outcome.attempts?.length ?? 0,
+      ...givenUp,
     },
   });
 }
