@@ -1,4 +1,4 @@
-export type { CodeWaitOptions, WorkflowContext } from './context.js';
+export type { CodeMapInputs, CodeWaitOptions, WorkflowContext } from './context.js';
 export { NonDeterminismError, WorkflowCodeError } from './errors.js';
 export { CANCEL, CHILD_FAILED, CHILD_SUCCEEDED, CODE_WORKFLOW_FAILED, CODE_WORKFLOW_SUCCEEDED, EVENT_MATCHED, TIMER_FIRED, WAKE } from './events.js';
 export type { CallOp, CodeRecord } from './records.js';

@@ -40,6 +40,8 @@ describe('workflows as code', () => {
       ctx.callAsync(square, { m: 1 });
       // @ts-expect-error map takes a list of square's inputs
       ctx.map(square, [{ n: 'one' }]);
+      // @ts-expect-error files split into chunks only for a function of Chunk
+      ctx.map(square, { files: 'numbers.txt' }, { chunkSize: 1024 });
       const future = ctx.callAsync(square, { n: 1 });
       // @ts-expect-error the output is { square: number }
       const wrong: string = (await future.result()).square;
