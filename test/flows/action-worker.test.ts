@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ActionWorker, TriggerService, Workspaces, type TriggerSpec } from '../../flows/index.js';
@@ -7,6 +7,7 @@ import { LocalPlatform } from '../../platforms/local/index.js';
 import { FatalError, type Platform } from '../../src/index.js';
 import { MemoryWorkspaceStore, type Checkpoint, type EventConsumer, type EventStream, type FalcoEvent, type WorkspaceStore } from '../../stores/index.js';
 import { suiteTempDir } from '../helpers/temp-dir.js';
+import { counted as countedRuns } from './code/functions.js';
 import { eventsOfType, eventually } from './stream-reading.js';
 
 const square = { runtime: 'nodejs:20', name: 'square', code: { source: 'function main(args) { if (args.n < 0) throw new Error("negative"); return { square: args.n * args.n }; }' } };
@@ -104,7 +105,6 @@ describe('action worker on the local platform', () => {
   const local = new LocalPlatform();
   after(() => local.close());
   const dir = suiteTempDir('falco-action-worker-');
-  const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
 
   it('publishes a result and acknowledges its command in one step: a worker killed right after the result is stored leaves nothing to run again', async () => {
     const store = new MemoryWorkspaceStore();
@@ -121,7 +121,7 @@ describe('action worker on the local platform', () => {
     await restarted.whenIdle();
     await restarted.stop();
     assert.deepEqual(errors, [], 'nothing was left to write after the result');
-    assert.deepEqual(lines(counter), ['ws/t/k'], 'the call ran once');
+    assert.deepEqual(countedRuns(counter), ['ws/t/k'], 'the call ran once');
     assert.equal((await eventsOfType(store.events('ws'), 'falco.invocation.succeeded')).length, 1);
     assert.deepEqual((await store.commands('ws').info()).groups.find((g) => g.name === 'falco-actions')?.pending, 0);
   });
@@ -134,7 +134,7 @@ describe('action worker on the local platform', () => {
     const worker = await ActionWorker.start({ store, workspace: 'ws', platform: local });
     try {
       await store.commands('ws').publish([countedCommand('c', { counter, gate })]);
-      await eventually(async () => lines(counter).length === 1, 'the call started');
+      await eventually(async () => countedRuns(counter).length === 1, 'the call started');
       await store.commands('ws').publish([countedCommand('c', { counter, gate })]);
       await eventually(async () => (await store.commands('ws').info()).groups.find((g) => g.name === 'falco-actions')?.pending === 2, 'the copy was read while the call runs');
       writeFileSync(gate, '');
@@ -146,7 +146,7 @@ describe('action worker on the local platform', () => {
       writeFileSync(gate, '');
       await worker.stop();
     }
-    assert.deepEqual(lines(counter), ['ws/t/k'], 'the call ran once');
+    assert.deepEqual(countedRuns(counter), ['ws/t/k'], 'the call ran once');
     assert.equal((await eventsOfType(store.events('ws'), 'falco.invocation.')).length, 1);
     assert.deepEqual((await store.commands('ws').info()).groups.find((g) => g.name === 'falco-actions')?.pending, 0);
   });

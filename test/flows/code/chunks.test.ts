@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { defineWorkflow, NonDeterminismError, runCodeWorkflow, WorkflowWorker, type Chunk, type ReduceInput } from '../../../flows/index.js';
@@ -8,6 +8,7 @@ import { ConfigError, deployable, type Platform } from '../../../src/index.js';
 import { MemoryWorkflowLog, MemoryWorkspaceStore } from '../../../stores/index.js';
 import { suiteTempDir } from '../../helpers/temp-dir.js';
 import { eventually } from '../stream-reading.js';
+import { counted } from './functions.js';
 
 interface Counted {
   readonly lines: number;
@@ -48,8 +49,6 @@ function numbersFile(path: string, n: number): string {
   return path;
 }
 
-const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
-
 describe('maps over files in workflows as code: chunkSize and chunkCount', () => {
   const dir = suiteTempDir('falco-code-chunks-');
   let platform: Platform;
@@ -72,7 +71,7 @@ describe('maps over files in workflows as code: chunkSize and chunkCount', () =>
     const outcome = await runCodeWorkflow(flow, { file }, { platform, runId: 'chunks-1' });
     const size = readFileSync(file).length;
     assert.deepEqual(outcome.status === 'succeeded' && outcome.output, { chunks: Math.ceil(size / 64), lines: 100, sum: 5050, reduced: { lines: 200, sum: 10100 } });
-    const ran = lines(counter);
+    const ran = counted(counter);
     assert.equal(ran.filter((key) => key.startsWith('chunks-1/M000/')).length, Math.ceil(size / 64), 'one call per chunk of about 64 bytes');
     assert.equal(ran.filter((key) => key.startsWith('chunks-1/R001/')).length, 6, 'three chunks per file');
   });
@@ -92,14 +91,14 @@ describe('maps over files in workflows as code: chunkSize and chunkCount', () =>
     await first.start(flow, { file }, { runId: 'replayed-1' });
     await eventually(async () => (await store.getTrigger('replayed-1', 'event:E001')) !== undefined, 'the run waits for its event');
     await first.stop();
-    assert.equal(lines(counter).length, 4);
+    assert.equal(counted(counter).length, 4);
 
     // The same file: the replay answers the chunks from the log and runs nothing again.
     const again = new WorkflowWorker({ store, log, platform, workflows: [flow] });
     const resumed = await again.resume('replayed-1');
     await eventually(async () => (await store.getTrigger('replayed-1', 'event:E001')) !== undefined, 'the replay waits for the event again');
     await again.stop();
-    assert.equal(lines(counter).length, 4, 'no chunk ran again');
+    assert.equal(counted(counter).length, 4, 'no chunk ran again');
     void resumed.outcome.catch(() => {});
 
     appendFileSync(file, '51\n');
