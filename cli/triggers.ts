@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { createExecutor, EXECUTOR_NAMES } from '../executors/index.js';
-import { ActionWorker, COORDINATOR_DEPLOYMENT, coordinatorDeployable, serveEvents, TriggerService, Workspaces, type TriggerRecord, type TriggerSpec } from '../flows/index.js';
+import { ActionWorker, COORDINATOR_DEPLOYMENT, coordinatorDeployable, coordinatorStoreProblem, CoordinatorWatch, serveEvents, TriggerService, Workspaces, type TriggerRecord, type TriggerSpec } from '../flows/index.js';
 import { createPlatform, PLATFORM_NAMES } from '../platforms/index.js';
 import type { Deployable } from '../src/deployable.js';
 import { ConfigError } from '../src/errors.js';
+import { openWorkflowLog } from '../stores/open-log.js';
 import { openStore } from '../stores/open.js';
 import type { WorkspaceStore } from '../stores/ports/workspace.js';
 import { addConnectionOptions, platformName, platformOptions, type ConnectionFlags } from './connection.js';
@@ -108,7 +109,11 @@ function serveCommand(): Command {
       if (specs) await workspaces.addTriggers(workspace, specs);
       const service = await TriggerService.start({ store, workspace });
       const executor = createExecutor(flags.executor, flags.concurrency === undefined ? {} : { concurrency: flags.concurrency });
-      const deployments: Record<string, Deployable> = flags.store === 'memory:' ? {} : { [COORDINATOR_DEPLOYMENT]: coordinatorDeployable(flags.store, passedEnv(flags.coordinatorEnv)) };
+      const shared = flags.store !== undefined && coordinatorStoreProblem(flags.store) === undefined ? flags.store : undefined;
+      const deployments: Record<string, Deployable> = shared === undefined ? {} : { [COORDINATOR_DEPLOYMENT]: coordinatorDeployable(shared, passedEnv(flags.coordinatorEnv)) };
+      // Logs a failed or given-up coordinator function as the run's stall; started first, so it reads every failure the worker reports.
+      const log = await openWorkflowLog(flags.store);
+      const watch = await CoordinatorWatch.start({ store, log, workspace });
       const worker = await ActionWorker.start({ store, workspace, platform, executor, deployments });
       const http = await serveEvents({ workspaces, workspace, port: flags.port, host: flags.listen });
       process.stdout.write(`falco: serving workspace ${workspace} on ${http.url}\n`);
@@ -121,6 +126,8 @@ function serveCommand(): Command {
       process.stderr.write('falco: stopping\n');
       await http.close();
       await Promise.all([service.stop(), worker.stop()]);
+      await watch.stop();
+      await log.close();
     } finally {
       await platform.close();
       await store.close();

@@ -66,14 +66,15 @@ export function addWorkflowCodeCommands(workflow: Command): Command {
   );
   workflow.addCommand(
     withStore(new Command('status'))
-      .description('Print where a run stands: running, succeeded, failed or cancelled, with its calls, results and output or error.')
+      .description('Print where a run stands: running, stalled (its coordinator function failed or was given up: resume carries it on), succeeded, failed or cancelled, with its calls, results and output or error.')
       .argument('<id>', 'the run id')
       .option('--json', 'print the status as JSON')
       .action(async (id: string, flags: StoreFlags & { json?: boolean }) => {
         const summary = await withLog(flags, async (log) => summarize(id, await readRun(log, id)));
         const { runId, workflow, status, calls, results } = summary;
         const end = summary.status === 'succeeded' ? `\toutput ${JSON.stringify(summary.output)}` : summary.error ? `\t${summary.error.name}: ${summary.error.message}` : '';
-        process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `${runId}\t${workflow}\t${status}\tcalls ${calls}\tresults ${results}${end}\n`);
+        const next = status === 'stalled' ? `\tcarry it on with: falco workflow resume ${runId} --coordinator function` : '';
+        process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `${runId}\t${workflow}\t${status}\tcalls ${calls}\tresults ${results}${end}${next}\n`);
       }),
   );
   workflow.addCommand(

@@ -30,7 +30,7 @@ export { TRIGGERS_CHANGED_TYPE, TriggerService, type TriggerServiceOptions } fro
 export { Workspaces } from './triggers/workspaces.js';
 export { parseTriggerSpec, WORKSPACE_NAME } from './triggers/spec.js';
 export type { LoopOptions } from './triggers/consumer-loop.js';
-export type { Checkpoint, EventFilter, Json, JsonObject, NamedRef, Timer, TriggerRecord, TriggerSpec, WorkspaceStore } from '../stores/ports/workspace.js';
+export type { Checkpoint, EventFilter, Json, JsonObject, NamedRef, StreamAck, Timer, TriggerRecord, TriggerSpec, WorkspaceStore } from '../stores/ports/workspace.js';
 export { makeEvent, type EventInit, type FalcoEvent } from '../stores/ports/event.js';
 export { attachEventSink, PHASE_ENDED, RUN_ENDED, type AttachedSink, type RunEventOptions } from './events/run-events.js';
 export { eventsFromHttp, MAX_BODY_BYTES, serveEvents, type EventReceiverOptions } from './events/http-receiver.js';

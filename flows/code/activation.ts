@@ -10,7 +10,7 @@ import type { Registry } from '../triggers/registry.js';
 import { CodeContext } from './context.js';
 import { Dispatcher, putTriggers, type ChildStarter } from './dispatcher.js';
 import { WorkflowCodeError } from './errors.js';
-import { CHILD_FAILED, CHILD_SUCCEEDED, CODE_WORKFLOW_FAILED, CODE_WORKFLOW_SUCCEEDED, completionFilters, slotSubject, WAKE } from './events.js';
+import { CHILD_FAILED, CHILD_SUCCEEDED, CODE_WORKFLOW_FAILED, CODE_WORKFLOW_SUCCEEDED, completionFilters, slotSubject, WAKE, WAKE_TRIGGER } from './events.js';
 import type { Inbox, InboxSignals } from './inbox.js';
 import type { CallOp, FinishedRecord, StartedRecord } from './records.js';
 import type { PendingWait, RunState } from './run-state.js';
@@ -44,6 +44,7 @@ export async function activate(state: RunState, workflow: AnyWorkflow, options: 
     await announce(options.store, state.run, started, state.history.finished);
     return { status: 'finished', finished: state.history.finished };
   }
+  if (state.history.stalled) await state.record([{ kind: 'resumed' }]);
   const dispatcher = new Dispatcher(state, options.store, options.registry, options.startChild);
   const ctx = new CodeContext(state, dispatcher);
   let ended: { ok: true; value: unknown } | { ok: false; error: unknown } | undefined;
@@ -119,7 +120,7 @@ async function armWake(state: RunState, waits: readonly PendingWait[], options: 
   const { run, history } = state;
   const slots = [...new Set(waits.flatMap((wait) => wait.slots))];
   const spec: TriggerSpec = {
-    id: 'wake',
+    id: WAKE_TRIGGER,
     activation: [...slots.flatMap((slot) => completionFilters(run, slot, OPS[slot[0]!]!, history.epochOf(slot))), { type: JOIN_EXPECTED_TYPE, subject: `${run}/wake` }],
     condition: { name: 'join' },
     action: options.wake ?? { name: 'publish', options: { type: WAKE, subject: run } },

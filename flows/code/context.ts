@@ -3,6 +3,8 @@ import type { Deployable } from '../../src/deployable.js';
 import { deployableDigest } from '../../src/deployable-digest.js';
 import type { FalcoEvent } from '../../stores/ports/event.js';
 import type { EventFilter, Json } from '../../stores/ports/workspace.js';
+import { inputsOf, type Files, type MapOptions } from '../futures/inputs.js';
+import type { Chunk } from '../futures/partitioner.js';
 import type { ReduceInput } from '../futures/reduce.js';
 import type { Future, WaitOptions, WaitResult } from '../futures/types.js';
 import type { Dispatcher } from './dispatcher.js';
@@ -17,6 +19,9 @@ import type { Workflow } from './workflow.js';
 /** What `wait` takes in workflow code: a timeout is a durable timer, so there is no signal. */
 export type CodeWaitOptions = Pick<WaitOptions, 'returnWhen' | 'timeoutMs'>;
 
+/** A map's inputs in workflow code: values, one call each, or (for a function of `Chunk`) files to split into chunks of whole lines, one call per chunk. */
+export type CodeMapInputs<I> = readonly I[] | (Chunk extends I ? Files : never);
+
 
 /**
  * What workflow code may do. Every call is durable: it is keyed by its position in the code
@@ -29,10 +34,14 @@ export interface WorkflowContext {
   readonly runId: string;
   /** Invokes the function once. */
   callAsync<I, O>(fn: Deployable<I, O>, input: NoInfer<I>): Future<O>;
-  /** Invokes the function once per input, all at once. */
-  map<I, O>(fn: Deployable<I, O>, inputs: readonly NoInfer<I>[]): Future<O>[];
-  /** A map, then one call of `reduce` with `{ results }`: the map's outputs in order (the same `ReduceInput` as the futures'). A failed map call fails it. */
-  mapReduce<I, O, R>(fn: Deployable<I, O>, inputs: readonly NoInfer<I>[], reduce: Deployable<ReduceInput<NoInfer<O>>, R>): Future<R>;
+  /**
+   * Invokes the function once per input, all at once; `{ files }` splits the files into chunks of
+   * whole lines (`chunkSize` bytes, or `chunkCount` per file), one call per chunk. The chunks are
+   * the call's inputs: a file whose lines or size changed since they were logged is a `NonDeterminismError`.
+   */
+  map<I, O>(fn: Deployable<I, O>, inputs: CodeMapInputs<NoInfer<I>>, options?: MapOptions): Future<O>[];
+  /** A map (its inputs as `map` takes them), then one call of `reduce` with `{ results }`: the map's outputs in order (the same `ReduceInput` as the futures'). A failed map call fails it. */
+  mapReduce<I, O, R>(fn: Deployable<I, O>, inputs: CodeMapInputs<NoInfer<I>>, reduce: Deployable<ReduceInput<NoInfer<O>>, R>, options?: MapOptions): Future<R>;
   /** Waits until all, any, or a fraction of the futures have ended (`returnWhen`), or `timeoutMs` passed. */
   wait<O>(futures: readonly Future<O>[], options?: CodeWaitOptions): Promise<WaitResult<O>>;
   /** A store timer: the run may be suspended meanwhile, and wakes when it fires. */
@@ -90,14 +99,14 @@ export class CodeContext implements WorkflowContext {
     return this.#invokeAt<O>(this.#position('A'), fn, [input])[0]!;
   }
 
-  map<I, O>(fn: Deployable<I, O>, inputs: readonly NoInfer<I>[]): Future<O>[] {
-    if (!Array.isArray(inputs)) throw new WorkflowCodeError(`map's inputs must be an array (got ${typeof inputs})`);
-    return this.#invokeAt<O>(this.#position('M'), fn, inputs);
+  map<I, O>(fn: Deployable<I, O>, inputs: CodeMapInputs<NoInfer<I>>, options: MapOptions = {}): Future<O>[] {
+    const position = this.#position('M');
+    return this.#invokeAt<O>(position, fn, mapItems(`${position}: map`, inputs, options), 'files' in inputs);
   }
 
-  mapReduce<I, O, R>(fn: Deployable<I, O>, inputs: readonly NoInfer<I>[], reduce: Deployable<ReduceInput<NoInfer<O>>, R>): Future<R> {
-    if (!Array.isArray(inputs)) throw new WorkflowCodeError(`mapReduce's inputs must be an array (got ${typeof inputs})`);
-    const parts = this.#invokeAt<O>(this.#position('R'), fn, inputs);
+  mapReduce<I, O, R>(fn: Deployable<I, O>, inputs: CodeMapInputs<NoInfer<I>>, reduce: Deployable<ReduceInput<NoInfer<O>>, R>, options: MapOptions = {}): Future<R> {
+    const mapPosition = this.#position('R');
+    const parts = this.#invokeAt<O>(mapPosition, fn, mapItems(`${mapPosition}: mapReduce`, inputs, options), 'files' in inputs);
     const position = this.#position('A');
     const slot = `${position}/0`;
     void (async () => {
@@ -187,21 +196,24 @@ export class CodeContext implements WorkflowContext {
     return `${letter}${String(this.#next++).padStart(3, '0')}`;
   }
 
-  /** The futures of one position's calls: replayed from the log, or sent now. */
-  #invokeAt<O>(position: string, fn: Deployable, inputs: readonly unknown[]): SlotFuture<O>[] {
+  /** The futures of one position's calls: replayed from the log, or sent now. `chunked`: the inputs are chunks of files. */
+  #invokeAt<O>(position: string, fn: Deployable, inputs: readonly unknown[], chunked = false): SlotFuture<O>[] {
     if (fn === null || typeof fn !== 'object' || typeof fn.runtime !== 'string') throw new WorkflowCodeError(`${position}: the function must be a deployable (deployable({ runtime, code, ... }))`);
     const json = inputs.map((input, index) => asJson(input, `${position}/${index}: the input`));
     const hash = hashOf(json);
     const known = this.#state.history.call(position);
     let verified: Promise<void>;
     if (known) {
-      verified = this.#state.track(digestOf(fn)).then((digest) => this.#check(position, known, 'invoke', { target: digest, inputs: hash }));
+      verified = this.#state.track(digestOf(fn)).then((digest) => this.#check(position, known, 'invoke', { target: digest, inputs: hash }, chunked));
       verified.then(() => this.#redispatch(position, fn, json), () => {});
     } else if (this.#closed) {
       verified = Promise.resolve();
     } else {
-      // A reduce whose map a resume retried is new here but already in a later epoch.
-      const calls = json.map((input, index) => ({ slot: `${position}/${index}`, deployable: fn, input, epoch: this.#state.history.epochOf(`${position}/${index}`) }));
+      // A reduce whose map a resume retried is new here but already in a later epoch. A slot with a
+      // logged result is not sent again: its commands went out before a crash lost the call record.
+      const calls = json
+        .map((input, index) => ({ slot: `${position}/${index}`, deployable: fn, input, epoch: this.#state.history.epochOf(`${position}/${index}`) }))
+        .filter((call) => this.#state.history.result(call.slot) === undefined);
       const retried = calls.filter((call) => call.epoch > 0);
       verified = this.#state.track(digestOf(fn)).then((digest) =>
         this.#dispatcher.invoke(calls, [
@@ -239,11 +251,11 @@ export class CodeContext implements WorkflowContext {
   }
 
   /** Throws (and remembers) a `NonDeterminismError` when the log's call at this position is another. */
-  #check(position: string, known: CallRecord, op: CallOp, expected: { readonly target?: string; readonly inputs?: string }): void {
+  #check(position: string, known: CallRecord, op: CallOp, expected: { readonly target?: string; readonly inputs?: string }, chunked = false): void {
     let what: string | undefined;
     if (known.position !== position || known.op !== op) what = `the log says the code ${OP_NAMES[known.op]} there (${known.position}), but now it ${OP_NAMES[op]} (${position})`;
     else if (expected.target !== undefined && known.target !== expected.target) what = op === 'child' ? `the log ran workflow "${known.target}", the code now runs "${expected.target}"` : `the function changed (its digest was ${known.target}, now ${expected.target})`;
-    else if (expected.inputs !== undefined && known.inputs !== expected.inputs) what = 'the input differs from the one logged';
+    else if (expected.inputs !== undefined && known.inputs !== expected.inputs) what = chunked ? 'the files split into other chunks than the ones logged: a file changed since the run began' : 'the input differs from the one logged';
     if (what === undefined) return;
     const error = new NonDeterminismError(position, what);
     this.#fail(error);
@@ -253,6 +265,13 @@ export class CodeContext implements WorkflowContext {
   #fail(error: unknown): void {
     this.failure ??= error;
   }
+}
+
+/** A map's items, one per call: the list as given (empty too), or the chunks of `{ files }`; a `WorkflowCodeError` for anything else. */
+function mapItems(owner: string, inputs: CodeMapInputs<unknown>, options: MapOptions): readonly unknown[] {
+  if (inputs === null || typeof inputs !== 'object') throw new WorkflowCodeError(`${owner}: the inputs must be a list (one call per item) or { files } (one call per chunk of lines), not ${inputs === null ? 'null' : typeof inputs}`);
+  // A list may be empty in workflow code: the map makes no call.
+  return Array.isArray(inputs) && inputs.length === 0 && options.chunkSize === undefined && options.chunkCount === undefined ? [] : inputsOf(owner, inputs, options);
 }
 
 function needed(count: number, returnWhen: CodeWaitOptions['returnWhen']): number {

@@ -19,8 +19,9 @@ const CODE_DIR = fileURLToPath(new URL('./coordinator/', import.meta.url));
  * so it runs where falco and the workflow's module are on disk (the local platform, or a
  * platform whose functions share this machine's files). The store URL travels in the
  * deployment's environment, never in triggers or events; `env` adds variables the workflow's module reads.
+ * The store must be Redis (see `coordinatorStoreProblem`).
  */
-export function coordinatorDeployable(store: string | undefined, env: Readonly<Record<string, string>> = {}): Deployable<{ run: string }, CoordinatorReply> {
+export function coordinatorDeployable(store: string, env: Readonly<Record<string, string>> = {}): Deployable<{ run: string }, CoordinatorReply> {
   checkCoordinatorStore(store);
   return deployable({
     runtime: 'nodejs:20',
@@ -29,15 +30,25 @@ export function coordinatorDeployable(store: string | undefined, env: Readonly<R
     name: 'falco-coordinator',
     memoryMB: 512,
     timeoutMs: 15 * 60_000,
-    env: { ...env, ...(store === undefined ? {} : { [COORDINATOR_STORE_ENV]: store }) },
+    env: { ...env, [COORDINATOR_STORE_ENV]: store },
   });
 }
 
-/** Refuses a store the coordinator function cannot reach from a process of its own. */
-export function checkCoordinatorStore(store: string | undefined): void {
-  if (store === 'memory:') {
-    throw new ConfigError('the coordinator function cannot reach a memory: store (it lives in one process): use a file: or redis:// store');
-  }
+/**
+ * Why the coordinator function cannot use this store, or undefined when it can. It opens the store
+ * from the function while \`falco triggers serve\` has it open: a memory store lives in one process,
+ * and a file store is held by one process at a time (the serving one), so only Redis will do.
+ */
+export function coordinatorStoreProblem(store: string | undefined): string | undefined {
+  if (store !== undefined && /^rediss?:\/\//.test(store)) return undefined;
+  const what = store === 'memory:' ? 'a memory: store (it lives in one process)' : `the file store ${store ?? 'in .falco/ (the default)'}: one process at a time holds it, and the process serving the run does`;
+  return `the coordinator function cannot share ${what}: use a redis:// store`;
+}
+
+/** Refuses, as a \`ConfigError\`, a store the coordinator function cannot use (see \`coordinatorStoreProblem\`). */
+export function checkCoordinatorStore(store: string | undefined): asserts store is string {
+  const problem = coordinatorStoreProblem(store);
+  if (problem !== undefined) throw new ConfigError(problem);
 }
 
 /** What the coordinator function answers: the run suspended (it waits for its wake), or how it ended. */

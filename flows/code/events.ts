@@ -2,6 +2,8 @@ import type { EventFilter } from '../../stores/ports/workspace.js';
 import { INVOCATION_FAILED, INVOCATION_SUCCEEDED } from '../triggers/commands.js';
 import type { CallOp } from './records.js';
 
+/** The id of a run's wake trigger; with a coordinator function, its action invokes the function. */
+export const WAKE_TRIGGER = 'wake';
 /** Published by a run's wake trigger: the coordinator has something to go on with. */
 export const WAKE = 'falco.code.wake';
 /** A `sleep`'s store timer. */

@@ -1,5 +1,5 @@
 import type { LogRecord } from '../../stores/ports/workflow-log.js';
-import type { CallRecord, CodeRecord, FinishedRecord, ResultRecord, StartedRecord } from './records.js';
+import type { CallRecord, CodeRecord, FinishedRecord, ResultRecord, StalledRecord, StartedRecord } from './records.js';
 
 /** The number in a position: `M001` → 1. */
 export function positionNumber(position: string): number {
@@ -19,6 +19,8 @@ export function positionOf(slot: string): string {
 export class History {
   started: StartedRecord | undefined;
   finished: FinishedRecord | undefined;
+  /** Why the run stalled, until a coordinator ran again. */
+  stalled: StalledRecord | undefined;
   readonly #calls = new Map<number, CallRecord>();
   readonly #results = new Map<string, ResultRecord>();
   readonly #epochs = new Map<string, number>();
@@ -55,6 +57,12 @@ export class History {
         return true;
       case 'dispatched':
         for (const slot of record.slots) this.#dispatched.add(`${slot}~${record.epoch}`);
+        return true;
+      case 'stalled':
+        this.stalled = record;
+        return true;
+      case 'resumed':
+        this.stalled = undefined;
         return true;
       case 'finished':
         this.finished ??= record;

@@ -52,8 +52,24 @@ export type DispatchedRecord = {
   readonly slots: readonly string[];
 };
 
+/**
+ * The run's coordinator is a function, and an invocation of it failed or was given up (the action
+ * worker's delivery cap): nothing wakes the run again until a resume carries it on.
+ */
+export type StalledRecord = {
+  readonly kind: 'stalled';
+  /** The idempotency key of the coordinator's invoke command. */
+  readonly command: string;
+  readonly error: ErrorInfo;
+  /** How often the command was handed out, when the delivery cap gave it up. */
+  readonly deliveries?: number;
+};
+
+/** A coordinator ran again after the run stalled. */
+export type ResumedRecord = { readonly kind: 'resumed' };
+
 export type FinishedRecord =
   | { readonly kind: 'finished'; readonly ok: true; readonly output: Json }
   | { readonly kind: 'finished'; readonly ok: false; readonly error: ErrorInfo };
 
-export type CodeRecord = StartedRecord | CallRecord | ResultRecord | RetryRecord | DispatchedRecord | FinishedRecord;
+export type CodeRecord = StartedRecord | CallRecord | ResultRecord | RetryRecord | DispatchedRecord | StalledRecord | ResumedRecord | FinishedRecord;

@@ -9,8 +9,11 @@ import { History } from './history.js';
 import { asJson } from './json.js';
 import type { StartedRecord } from './records.js';
 
-/** How a run ended, or where it stands. */
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+/**
+ * How a run ended, or where it stands. `stalled`: its coordinator function failed or was given up,
+ * so nothing wakes it; it has not failed (its code did not throw), and a resume carries it on.
+ */
+export type RunStatus = 'running' | 'stalled' | 'succeeded' | 'failed' | 'cancelled';
 
 export interface RunSummary {
   readonly runId: string;
@@ -20,7 +23,10 @@ export interface RunSummary {
   readonly calls: number;
   readonly results: number;
   readonly output?: Json;
+  /** Why it failed, or (stalled) why its coordinator did. */
   readonly error?: ErrorInfo;
+  /** Stalled: the coordinator's command that failed, and how often it was handed out when the delivery cap gave it up. */
+  readonly stalled?: { readonly command: string; readonly deliveries?: number };
 }
 
 /** How a run ended. */
@@ -50,6 +56,8 @@ export async function readRun(log: WorkflowLog, runId: string): Promise<History>
 export function summarize(runId: string, history: History): RunSummary {
   const { started, finished } = history;
   const base = { runId, workflow: started!.workflow, calls: history.calls.length, results: history.resultCount };
+  const { stalled } = history;
+  if (!finished && stalled) return { ...base, status: 'stalled', error: stalled.error, stalled: { command: stalled.command, ...(stalled.deliveries === undefined ? {} : { deliveries: stalled.deliveries }) } };
   if (!finished) return { ...base, status: 'running' };
   if (finished.ok) return { ...base, status: 'succeeded', output: finished.output };
   return { ...base, status: finished.error.class === 'aborted' ? 'cancelled' : 'failed', error: finished.error };

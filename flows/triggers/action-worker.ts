@@ -42,11 +42,18 @@ export function resultEventId(idempotencyKey: string): string {
   return `${idempotencyKey}/result`;
 }
 
+/** How many idempotency keys of reported commands a worker remembers, to acknowledge a later copy of one without running it. */
+const REMEMBERED_KEYS = 100_000;
+
 /**
  * Carries out the commands `invoke` actions append to a workspace's command stream: deploys each
  * function once (reused; removed on stop), invokes through an executor and the platform, then
- * publishes `falco.invocation.succeeded|failed` to the reporting workspace's event stream and only
- * then acknowledges the command. A command re-done after a crash yields an event with the same id.
+ * publishes `falco.invocation.succeeded|failed` and acknowledges the command in one checkpoint of
+ * the workspace, so a crash leaves both or neither and a call whose result is out never runs again.
+ * (A result reported to another workspace is published there first, then the command acknowledged:
+ * a crash in between runs the call again.) A command re-done after a crash yields an event with the
+ * same id; copies of a command (the same idempotency key) read while it runs, or after it was
+ * reported, are acknowledged with it and not run.
  */
 export class ActionWorker {
   /** The executor's events (attempts, retries, ends): attach observers and record writers here. */
@@ -60,8 +67,10 @@ export class ActionWorker {
   #closed: Promise<void> | undefined;
   /** Batches whose invocations are running: the loop reads on meanwhile, so a slow call never holds back the commands after it. */
   readonly #running = new Set<Promise<void>>();
-  /** Idempotency keys of the commands running, so an entry handed out again meanwhile is not run twice. */
-  readonly #inFlight = new Set<string>();
+  /** Idempotency keys of the commands running, each with the entries of its copies handed out meanwhile: acknowledged with it, not run. */
+  readonly #inFlight = new Map<string, Set<string>>();
+  /** Idempotency keys of the commands reported lately, oldest first. */
+  readonly #reported = new Set<string>();
   #stopping = false;
 
   private constructor(options: ActionWorkerOptions) {
@@ -97,9 +106,13 @@ export class ActionWorker {
   }
 
   #open(): Promise<EventConsumer> {
-    const { store, workspace, group = 'falco-actions', consumer = 'worker', consumerOptions } = this.#options;
+    const { store, workspace, consumer = 'worker', consumerOptions } = this.#options;
     // One delivery past the cap reaches this worker, which reports the command failed and dead-letters it; the stream's own cap is the backstop.
-    return store.commands(workspace).consumer(group, consumer, { ...consumerOptions, maxDeliveries: this.#cap + 1, start: '0' });
+    return store.commands(workspace).consumer(this.#group, consumer, { ...consumerOptions, maxDeliveries: this.#cap + 1, start: '0' });
+  }
+
+  get #group(): string {
+    return this.#options.group ?? 'falco-actions';
   }
 
   get #cap(): number {
@@ -122,7 +135,15 @@ export class ActionWorker {
         continue;
       }
       const command = parsed.data;
-      if (this.#inFlight.has(command.idempotencyKey)) continue;
+      const running = this.#inFlight.get(command.idempotencyKey);
+      if (running) {
+        running.add(delivery.entryId);
+        continue;
+      }
+      if (this.#reported.has(command.idempotencyKey)) {
+        duplicates.push(delivery.entryId);
+        continue;
+      }
       if (delivery.deliveries > this.#cap) {
         await this.#giveUp({ delivery, command }, `handed out ${delivery.deliveries - 1} times and never finished (cap ${this.#cap}): the action worker running it stopped each time (a crash, a kill, or a function that takes it down)`);
         continue;
@@ -136,7 +157,7 @@ export class ActionWorker {
       byTarget.set(target, [...(byTarget.get(target) ?? []), { delivery, command }]);
     }
     await consumer.ack(duplicates);
-    for (const key of keys) this.#inFlight.add(key);
+    for (const key of keys) this.#inFlight.set(key, new Set());
     // Each function's results go out as soon as its invocations end: a slow function does not hold back a fast one's.
     for (const jobs of byTarget.values()) {
       const running: Promise<void> = this.#run(jobs)
@@ -153,16 +174,32 @@ export class ActionWorker {
   /** Reports a command that keeps taking its worker down as failed, so whatever waits for it sees why, and moves it to the dead letters. */
   async #giveUp(job: Job, reason: string): Promise<void> {
     const error = errorInfo(new DeliveryCapError(`invoke ${job.command.idempotencyKey}: ${reason}`));
-    await this.#options.store.events(job.command.reportTo).publish([resultEvent(job.command, { status: 'failed', error })]);
+    await this.#options.store.events(job.command.reportTo).publish([resultEvent(job.command, { status: 'failed', error }, { deliveries: job.delivery.deliveries - 1 })]);
     await this.#loop.consumer.deadLetter([job.delivery], reason);
   }
 
-  /** Publishes the result events, then acknowledges their commands. */
+  /** Publishes the result events and acknowledges their commands (and the copies read meanwhile): in one checkpoint for this worker's own workspace. */
   async #report(finished: readonly { job: Job; event: FalcoEvent }[]): Promise<void> {
-    const byWorkspace = new Map<string, FalcoEvent[]>();
-    for (const { job, event } of finished) byWorkspace.set(job.command.reportTo, [...(byWorkspace.get(job.command.reportTo) ?? []), event]);
-    for (const [workspace, events] of byWorkspace) await this.#options.store.events(workspace).publish(events);
-    await this.#loop.consumer.ack(finished.map(({ job }) => job.delivery.entryId));
+    const byWorkspace = new Map<string, { job: Job; event: FalcoEvent }[]>();
+    for (const item of finished) byWorkspace.set(item.job.command.reportTo, [...(byWorkspace.get(item.job.command.reportTo) ?? []), item]);
+    const { store } = this.#options;
+    for (const [workspace, reported] of byWorkspace) {
+      const events = reported.map(({ event }) => event);
+      const entryIds = reported.flatMap(({ job }) => [job.delivery.entryId, ...(this.#inFlight.get(job.command.idempotencyKey) ?? [])]);
+      if (workspace === this.workspace) {
+        // The event stream's `ack` is the trigger service's; this worker consumes the command stream.
+        await store.commit(workspace, { triggers: [], removed: [], ack: { group: this.#group, entryIds: [] }, acks: [{ stream: 'commands', group: this.#group, entryIds }], events, commands: [] });
+      } else {
+        await store.events(workspace).publish(events);
+        await this.#loop.consumer.ack(entryIds);
+      }
+      for (const { job } of reported) this.#remember(job.command.idempotencyKey);
+    }
+  }
+
+  #remember(key: string): void {
+    this.#reported.add(key);
+    if (this.#reported.size > REMEMBERED_KEYS) this.#reported.delete(this.#reported.values().next().value!);
   }
 
   /** Runs one target's jobs as one phase; an invocation the worker's stop aborted gets no event and stays unacknowledged. */
@@ -214,7 +251,8 @@ export class ActionWorker {
   }
 }
 
-function resultEvent(command: InvokeCommand, outcome: Pick<Invocation, 'status' | 'output' | 'error'> & { attempts?: Invocation['attempts'] }): FalcoEvent {
+/** The event that reports how a command ended; `deliveries` (how often it was handed out) for one the delivery cap gave up. */
+function resultEvent(command: InvokeCommand, outcome: Pick<Invocation, 'status' | 'output' | 'error'> & { attempts?: Invocation['attempts'] }, givenUp?: { deliveries: number }): FalcoEvent {
   const succeeded = outcome.status === 'succeeded';
   return makeEvent({
     id: resultEventId(command.idempotencyKey),
@@ -228,6 +266,7 @@ function resultEvent(command: InvokeCommand, outcome: Pick<Invocation, 'status' 
       idempotencyKey: command.idempotencyKey,
       ...(succeeded ? { output: outcome.output ?? null } : { error: outcome.error ?? null }),
       attempts: outcome.attempts?.length ?? 0,
+      ...givenUp,
     },
   });
 }

@@ -8,7 +8,7 @@ import { AppendFile, readLines } from './lines.js';
  * One line of a stream file. `k` tags a line written by a workspace checkpoint with the
  * checkpoint's number: on load, lines of a checkpoint the state file does not have are cut.
  */
-type Line =
+export type Line =
   | { readonly a: string; readonly f: Record<string, string>; readonly k?: number }
   | { readonly g: string; readonly s: string | null; readonly p?: GroupSnapshot['pending'] }
   | { readonly d: readonly string[]; readonly g: string; readonly c: string; readonly t: number }

@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { join } from 'node:path';
 import { ConfigError } from '../../src/errors.js';
 import type { EventStream } from '../ports/event-stream.js';
-import { checkStreamName, expectationMiss, WorkspaceNotFoundError, type Checkpoint, type JsonObject, type Timer, type TriggerRecord, type TriggerSpec, type WorkspaceStore } from '../ports/workspace.js';
-import { FileEventStream } from './event-stream.js';
+import { checkpointAcks, checkStreamName, expectationMiss, WorkspaceNotFoundError, type Checkpoint, type JsonObject, type Timer, type TriggerRecord, type TriggerSpec, type WorkspaceStore } from '../ports/workspace.js';
+import { FileEventStream, type Line } from './event-stream.js';
 import { replaceFile, StoreFileError } from './lines.js';
 import { lockDir } from './lock.js';
 
@@ -116,12 +116,18 @@ export class FileWorkspaceStore implements WorkspaceStore {
     // What the store keeps is its own: the engine goes on changing the contexts it committed.
     const checkpoint = structuredClone(committed);
     const k = open.state.checkpoint + 1;
-    const eventLines = [...open.events.stageAck(checkpoint.ack.group, checkpoint.ack.entryIds, k), ...open.events.stageEvents(checkpoint.events, k)];
-    const commandLines = open.commands.stageEvents(checkpoint.commands, k);
-    const streamLines = Object.entries(checkpoint.streams ?? {}).map(([name, events]) => {
+    const staged = new Map<FileEventStream, Line[]>();
+    const stage = (stream: FileEventStream, lines: readonly Line[]) => staged.set(stream, [...(staged.get(stream) ?? []), ...lines]);
+    for (const { stream, group, entryIds } of checkpointAcks(checkpoint)) {
+      const acked = stream === 'events' ? open.events : stream === 'commands' ? open.commands : this.stream(workspace, stream.name);
+      stage(acked, acked.stageAck(group, entryIds, k));
+    }
+    stage(open.events, open.events.stageEvents(checkpoint.events, k));
+    stage(open.commands, open.commands.stageEvents(checkpoint.commands, k));
+    for (const [name, events] of Object.entries(checkpoint.streams ?? {})) {
       const stream = this.stream(workspace, name);
-      return () => stream.write(stream.stageEvents(events, k));
-    });
+      stage(stream, stream.stageEvents(events, k));
+    }
     const guarded = checkpoint.expect ?? {};
     this.#change(workspace, (state) => {
       // A trigger deleted since the batch was read stays deleted, unless the checkpoint guards it.
@@ -131,9 +137,7 @@ export class FileWorkspaceStore implements WorkspaceStore {
       for (const timer of checkpoint.timers?.set ?? []) state.timers[timer.id] = timer;
       for (const id of checkpoint.timers?.cancel ?? []) delete state.timers[id];
     }, () => {
-      open.events.write(eventLines);
-      open.commands.write(commandLines);
-      for (const write of streamLines) write();
+      for (const [stream, lines] of staged) stream.write(lines);
     });
   }
 

@@ -1,7 +1,7 @@
 import { FatalError } from '../../src/errors.js';
 import type { FalcoEvent } from '../ports/event.js';
 import type { EventConsumer } from '../ports/event-stream.js';
-import { checkStreamName, expectationMiss, WorkspaceNotFoundError, type Checkpoint, type JsonObject, type Timer, type TriggerRecord, type TriggerSpec, type WorkspaceStore } from '../ports/workspace.js';
+import { checkpointAcks, checkStreamName, expectationMiss, WorkspaceNotFoundError, type Checkpoint, type JsonObject, type StreamAck, type Timer, type TriggerRecord, type TriggerSpec, type WorkspaceStore } from '../ports/workspace.js';
 import { MemoryEventStream } from './event-stream.js';
 
 interface Workspace {
@@ -13,7 +13,7 @@ interface Workspace {
   /** Timers by id, and the same timers ordered by when they are due. */
   readonly timers: Map<string, Timer>;
   dueOrder: Timer[];
-  /** One consumer per group, through which commits acknowledge entries. */
+  /** One consumer per stream and group, through which commits acknowledge entries. */
   readonly ackers: Map<string, EventConsumer>;
 }
 
@@ -97,7 +97,7 @@ export class MemoryWorkspaceStore implements WorkspaceStore {
 
   async commit(workspace: string, checkpoint: Checkpoint): Promise<void> {
     const state = this.#get(workspace);
-    const acker = await this.#acker(state, checkpoint.ack.group);
+    const ackers = await Promise.all(checkpointAcks(checkpoint).map(async (ack) => [await this.#acker(workspace, state, ack), [...ack.entryIds]] as const));
     // Everything below is synchronous: no other call of this store can run in between.
     const conflict = expectationMiss(checkpoint.expect, (id) => state.triggers.get(id)?.fired);
     if (conflict) throw conflict;
@@ -108,7 +108,7 @@ export class MemoryWorkspaceStore implements WorkspaceStore {
     for (const record of copy.triggers) if (state.triggers.has(record.spec.id) || record.spec.id in guarded) state.triggers.set(record.spec.id, record);
     for (const id of copy.removed) state.triggers.delete(id);
     if (copy.global) state.global = copy.global;
-    void acker.ack(copy.ack.entryIds);
+    for (const [acker, entryIds] of ackers) void acker.ack(entryIds);
     if (copy.events.length > 0) void state.events.publish(copy.events);
     if (copy.commands.length > 0) void state.commands.publish(copy.commands);
     if (copy.timers) setTimers(state, copy.timers.set, copy.timers.cancel);
@@ -144,11 +144,13 @@ export class MemoryWorkspaceStore implements WorkspaceStore {
     return state;
   }
 
-  async #acker(state: Workspace, group: string): Promise<EventConsumer> {
-    let acker = state.ackers.get(group);
+  async #acker(workspace: string, state: Workspace, { stream, group }: StreamAck): Promise<EventConsumer> {
+    const key = JSON.stringify([stream, group]);
+    let acker = state.ackers.get(key);
     if (!acker) {
-      acker = await state.events.consumer(group, 'falco-checkpoint');
-      state.ackers.set(group, acker);
+      const acked = stream === 'events' ? state.events : stream === 'commands' ? state.commands : this.stream(workspace, stream.name);
+      acker = await acked.consumer(group, 'falco-checkpoint');
+      state.ackers.set(key, acker);
     }
     return acker;
   }

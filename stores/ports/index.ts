@@ -8,6 +8,7 @@ export {
   type Json,
   type JsonObject,
   type NamedRef,
+  type StreamAck,
   type Timer,
   type TriggerRecord,
   type TriggerSpec,

@@ -20,6 +20,13 @@ export function checkStreamName(name: string): string {
   return name;
 }
 
+/** A checkpoint's `ack` and `acks` as one list, the stream names checked. */
+export function checkpointAcks(checkpoint: Checkpoint): StreamAck[] {
+  const acks: StreamAck[] = [{ stream: 'events', ...checkpoint.ack }, ...(checkpoint.acks ?? [])];
+  for (const { stream } of acks) if (typeof stream === 'object') checkStreamName(stream.name);
+  return acks.filter((ack) => ack.entryIds.length > 0);
+}
+
 /** The `fired` counts a checkpoint's `expect` names that the stored triggers do not have, as a conflict; undefined when all hold. */
 export function expectationMiss(expect: Checkpoint['expect'], firedOf: (id: string) => number | undefined): CheckpointConflictError | undefined {
   for (const [id, fired] of Object.entries(expect ?? {})) {
@@ -76,6 +83,16 @@ export interface Timer {
 }
 
 /**
+ * Entries of one of the workspace's streams a checkpoint acknowledges for a consumer group: its
+ * event stream, its command stream, or a named stream (`WorkspaceStore.stream`).
+ */
+export interface StreamAck {
+  readonly stream: 'events' | 'commands' | { readonly name: string };
+  readonly group: string;
+  readonly entryIds: readonly string[];
+}
+
+/**
  * What one batch of events did, written in one atomic step: a crash leaves all of it or none of
  * it, so a restarted service re-reads the batch's events and applies them to the old contexts.
  */
@@ -88,6 +105,12 @@ export interface Checkpoint {
   readonly global?: JsonObject;
   /** Entries of the workspace's event stream the batch consumed, acknowledged for `group`. */
   readonly ack: { readonly group: string; readonly entryIds: readonly string[] };
+  /**
+   * Entries of any of the workspace's streams acknowledged with the rest: an action worker
+   * acknowledges the commands whose result events the checkpoint publishes, so a crash can neither
+   * leave a result without its ack (the command run again) nor an ack without its result.
+   */
+  readonly acks?: readonly StreamAck[] | undefined;
   /** Events the batch's actions published, appended to the workspace's event stream. */
   readonly events: readonly FalcoEvent[];
   /** Commands for action workers (an `invoke`, say), appended to the workspace's command stream. */

@@ -12,9 +12,11 @@ export const WORKSPACE_KEYS = ['global', 'triggers', 'events', 'commands', 'time
 /**
  * One checkpoint, atomically: if every expected trigger has its expected `fired` count (else a
  * CONFLICT error and nothing written), trigger records (only for triggers that still exist, or
- * that are guarded), removals, the global context, the ack of the consumed entries, the published
- * events and commands, timers set and cancelled, and events for named streams.
- * KEYS: WORKSPACE_KEYS, then the named streams' keys. ARGV[1]: the checkpoint as JSON (see `RedisWorkspaceStore`).
+ * that are guarded), removals, the global context, the acks (of the consumed events, of the commands
+ * whose results are published, ...), the published events and commands, timers set and cancelled,
+ * and events for named streams.
+ * KEYS: WORKSPACE_KEYS, then the written named streams' keys, then the acked named streams' keys.
+ * ARGV[1]: the checkpoint as JSON (see `RedisWorkspaceStore`); each ack names its stream by its index in KEYS.
  */
 export const COMMIT = new RedisScript(`
 local global, triggers, events, commands, timers, timerEvents = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
@@ -40,7 +42,7 @@ for i, stream in ipairs(c.streams) do
 end
 for _, id in ipairs(c.removed) do redis.call('HDEL', triggers, id) end
 if c.global ~= cjson.null then redis.call('SET', global, c.global) end
-if #c.ack > 0 then redis.call('XACK', events, c.group, unpack(c.ack)) end
+for _, ack in ipairs(c.acks) do redis.call('XACK', KEYS[ack[1]], ack[2], unpack(ack[3])) end
 for _, fields in ipairs(c.events) do redis.call('XADD', events, '*', unpack(fields)) end
 for _, fields in ipairs(c.commands) do redis.call('XADD', commands, '*', unpack(fields)) end
 for _, timer in ipairs(c.set) do

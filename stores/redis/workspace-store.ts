@@ -1,6 +1,6 @@
 import { toFields } from '../ports/event.js';
 import type { EventStream } from '../ports/event-stream.js';
-import { CheckpointConflictError, checkStreamName, WorkspaceNotFoundError, type Checkpoint, type JsonObject, type TriggerRecord, type TriggerSpec, type WorkspaceStore } from '../ports/workspace.js';
+import { CheckpointConflictError, checkpointAcks, checkStreamName, WorkspaceNotFoundError, type Checkpoint, type JsonObject, type TriggerRecord, type TriggerSpec, type WorkspaceStore } from '../ports/workspace.js';
 import { openRedis, parseRedisUrl, workspaceKey, type RedisClient, type RedisConnectionOptions, type RedisScript } from './connection.js';
 import { deadKey, flatten, RedisEventStream } from './event-stream.js';
 import { COMMIT, FIRE_TIMERS, PUT_TRIGGERS, WORKSPACE_KEYS } from './workspace-scripts.js';
@@ -92,21 +92,24 @@ export class RedisWorkspaceStore implements WorkspaceStore {
 
   async commit(workspace: string, checkpoint: Checkpoint): Promise<void> {
     const named = Object.entries(checkpoint.streams ?? {}).map(([name, events]) => [checkStreamName(name), events] as const);
+    const acks = checkpointAcks(checkpoint);
+    // Acked named streams' keys follow the written ones' (KEYS[7 + i]); each ack names its stream by its index in KEYS.
+    const ackedKeys = acks.flatMap(({ stream }) => (typeof stream === 'object' ? [this.#streamKey(workspace, stream.name)] : []));
+    let nextAcked = 8 + named.length;
     const encoded = {
       expect: Object.entries(checkpoint.expect ?? {}).map(([id, fired]) => [id, fired ?? -1]),
       streams: named.map(([name, events]) => [name, events.map((event) => flatten(toFields(event)))]),
       records: checkpoint.triggers.map((record) => [record.spec.id, JSON.stringify(record)]),
       removed: checkpoint.removed,
       global: checkpoint.global === undefined ? null : JSON.stringify(checkpoint.global),
-      group: checkpoint.ack.group,
-      ack: checkpoint.ack.entryIds,
+      acks: acks.map(({ stream, group, entryIds }) => [stream === 'events' ? 3 : stream === 'commands' ? 4 : nextAcked++, group, entryIds]),
       events: checkpoint.events.map((event) => flatten(toFields(event))),
       commands: checkpoint.commands.map((event) => flatten(toFields(event))),
       set: (checkpoint.timers?.set ?? []).map((timer) => [timer.id, timer.dueAt, JSON.stringify(flatten(toFields(timer.event)))]),
       cancel: checkpoint.timers?.cancel ?? [],
     };
     try {
-      await this.#run(workspace, COMMIT, [JSON.stringify(encoded)], named.map(([name]) => this.#streamKey(workspace, name)));
+      await this.#run(workspace, COMMIT, [JSON.stringify(encoded)], [...named.map(([name]) => this.#streamKey(workspace, name)), ...ackedKeys]);
     } catch (error) {
       if (error instanceof Error && error.message.startsWith('CONFLICT')) {
         const [, id, fired] = error.message.split(' ');

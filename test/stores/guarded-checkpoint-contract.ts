@@ -19,8 +19,40 @@ async function readAll(store: WorkspaceStore, ws: string, stream: string): Promi
   return ids;
 }
 
-/** Named streams and `expect`-guarded checkpoints, as every `WorkspaceStore` backend keeps them; call inside a `describe`. */
+/** Named streams, `expect`-guarded checkpoints and checkpoints that acknowledge any stream, as every `WorkspaceStore` backend keeps them; call inside a `describe`. */
 export function guardedCheckpointContract(backend: WorkspaceBackend): void {
+  it('acknowledges entries of the command stream and of a named stream with the events it publishes, also across a restart; a conflicting checkpoint acknowledges nothing', async () => {
+    let store = await backend.open();
+    const ws = randomUUID();
+    await store.createWorkspace(ws);
+    await store.commands(ws).publish([event('c1'), event('c2')]);
+    await store.stream(ws, 'tasks:a').publish([event('t1'), event('t2')]);
+    const commands = await (await store.commands(ws).consumer('workers', 'w')).read({ blockMs: 0 });
+    const tasks = await (await store.stream(ws, 'tasks:a').consumer('task-workers', 'w')).read({ blockMs: 0 });
+    assert.deepEqual([commands.map((d) => d.event.id), tasks.map((d) => d.event.id)], [['c1', 'c2'], ['t1', 't2']]);
+    await store.commit(ws, checkpoint({ triggers: [record('w', 0, 1)], expect: { w: null } }));
+    await assert.rejects(
+      store.commit(ws, checkpoint({ expect: { w: 7 }, events: [event('lost')], acks: [{ stream: 'commands', group: 'workers', entryIds: [commands[1]!.entryId] }] })),
+      CheckpointConflictError,
+    );
+    await store.commit(ws, checkpoint({
+      events: [event('c1/result')],
+      acks: [
+        { stream: 'commands', group: 'workers', entryIds: [commands[0]!.entryId] },
+        { stream: { name: 'tasks:a' }, group: 'task-workers', entryIds: [tasks[1]!.entryId] },
+      ],
+    }));
+    store = await backend.reopen(store);
+    // A consumer gets back first what it held and never acknowledged.
+    assert.deepEqual((await (await store.commands(ws).consumer('workers', 'w')).read({ blockMs: 0 })).map((d) => d.event.id), ['c2']);
+    assert.deepEqual((await (await store.stream(ws, 'tasks:a').consumer('task-workers', 'w')).read({ blockMs: 0 })).map((d) => d.event.id), ['t1']);
+    const published = await (await store.events(ws).consumer('readers', 'r')).read({ blockMs: 0 });
+    assert.deepEqual(published.map((d) => d.event.id), ['c1/result']);
+    await assert.rejects(store.commit(ws, checkpoint({ acks: [{ stream: { name: 'no spaces' }, group: 'g', entryIds: ['1-0'] }] })), /cannot name a stream/);
+    await store.deleteWorkspace(ws);
+    await store.close();
+  });
+
   it('appends a checkpoint\'s events to named streams, kept apart and across a restart', async () => {
     let store = await backend.open();
     const ws = randomUUID();

@@ -7,7 +7,7 @@ import { createPlatform } from '../../../platforms/index.js';
 import { FunctionError, type Platform } from '../../../src/index.js';
 import { suiteTempDir } from '../../helpers/temp-dir.js';
 import { eventually } from '../stream-reading.js';
-import { gated, square, sum } from './functions.js';
+import { counted, countedFunctions, gated, square, sum } from './functions.js';
 
 describe('workflows as code', () => {
   const dir = suiteTempDir('falco-code-');
@@ -39,6 +39,8 @@ describe('workflows as code', () => {
       ctx.callAsync(square, { m: 1 });
       // @ts-expect-error map takes a list of square's inputs
       ctx.map(square, [{ n: 'one' }]);
+      // @ts-expect-error files split into chunks only for a function of Chunk
+      ctx.map(square, { files: 'numbers.txt' }, { chunkSize: 1024 });
       const future = ctx.callAsync(square, { n: 1 });
       // @ts-expect-error the output is { square: number }
       const wrong: string = (await future.result()).square;
@@ -101,6 +103,26 @@ describe('workflows as code', () => {
     const results = (await log.read('retry-1')).filter((record) => record.kind === 'result');
     assert.deepEqual(results.map((r) => [r.slot, r.epoch, r.ok]), [['A000/0', 0, true], ['A001/0', 0, false], ['A001/0', 1, true]], 'the square ran once, the flaky call twice');
     await store.close();
+  });
+
+  it('does not send again a call whose result is logged though its call record is not (a crash between the two)', async () => {
+    const counter = join(dir(), 'relogged-counter');
+    const functions = countedFunctions(counter);
+    const flow = defineWorkflow('relogged', async (ctx) => (await Promise.all(ctx.map(functions.square, [1, 2, 3].map((n) => ({ n }))).map((f) => f.result()))).map((r) => r.square));
+    const log = new MemoryWorkflowLog();
+    // The commands went out and two results came back and were logged; the crash lost the call record.
+    await log.append('relogged-1', [
+      { kind: 'started', workflow: 'relogged', input: null },
+      { kind: 'result', slot: 'M000/0', epoch: 0, ok: true, output: { square: 1 } },
+      { kind: 'result', slot: 'M000/1', epoch: 0, ok: true, output: { square: 4 } },
+    ]);
+    const store = new MemoryWorkspaceStore();
+    const worker = new WorkflowWorker({ store, log, platform, workflows: [flow] });
+    const outcome = await (await worker.resume('relogged-1')).outcome;
+    await worker.stop();
+    await store.close();
+    assert.deepEqual(outcome.status === 'succeeded' && outcome.output, [1, 4, 9]);
+    assert.deepEqual(counted(counter), ['relogged-1/M000/2'], 'only the call without a result ran');
   });
 
   it('a call whose input or function differs from the log at its position is a NonDeterminismError naming it', async () => {

@@ -28,13 +28,16 @@ describe('falco workflow run | status | cancel | resume', () => {
     assert.match(resumed.stdout, /"status":"cancelled"/);
   });
 
-  it('names what is wrong: several workflows and none picked, input that is not JSON, an unknown run', async () => {
+  it('names what is wrong: several workflows and none picked, input that is not JSON, a coordinator function on a file store, an unknown run', async () => {
     const several = await falco(['workflow', 'run', MODULE, ...store()], dir());
     assert.equal(several.code, 2);
     assert.match(several.stderr, /exports 2 workflows \("crashy", "quick"\): pick one with --workflow NAME/);
     const badInput = await falco(['workflow', 'run', MODULE, '--workflow', 'quick', '--input', '{n:1}', ...store()], dir());
     assert.equal(badInput.code, 2);
     assert.match(badInput.stderr, /--input is not JSON/);
+    const fileFunction = await falco(['workflow', 'run', MODULE, '--workflow', 'quick', '--coordinator', 'function', ...store()], dir());
+    assert.equal(fileFunction.code, 2);
+    assert.match(fileFunction.stderr, /the coordinator function cannot share the file store .*: one process at a time holds it, and the process serving the run does: use a redis:\/\/ store/);
     const unknown = await falco(['workflow', 'status', 'nope', ...store()], dir());
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /there is no workflow run "nope"/);

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { Workspaces } from '../../../flows/index.js';
 import { openStore, openWorkflowLog, type LogRecord } from '../../../stores/index.js';
-import { openRedis } from '../../../stores/redis/index.js';
 import { fixture } from '../../helpers/falco-cli.js';
 import { allEvents } from '../stream-reading.js';
 
@@ -40,9 +39,8 @@ export class Allowance {
     await this.#with(async (store, log) => {
       const ended = new Set((await log.read(RUN)).filter((record) => record.kind === 'result').map((record) => `${RUN}/${String(record.slot)}`));
       const sent = (await allEvents(store.commands(RUN))).map((event) => event.subject!);
-      // A call whose result was published, and logged, can still run again: its command is acknowledged only after the publish.
-      const unacknowledged = await unacknowledgedCommands(this.url);
-      const inFlight = new Set([...[...sent, ...(await this.runs()).keys()].filter((key) => !ended.has(key)), ...unacknowledged]);
+      // The action worker acknowledges a command with its result, in one checkpoint: a call whose result is logged never runs again.
+      const inFlight = new Set([...sent, ...(await this.runs()).keys()].filter((key) => !ended.has(key)));
       for (const key of inFlight) this.#extra.set(key, (this.#extra.get(key) ?? 0) + 1);
     });
     if (publish) await this.publishOnceWaiting();
@@ -106,23 +104,3 @@ export async function check(url: string, allowance: Allowance): Promise<void> {
   }
 }
 
-
-/** On Redis, the subjects (idempotency keys) of the commands handed to the action worker and not acknowledged; elsewhere none are known. */
-async function unacknowledgedCommands(url: string): Promise<string[]> {
-  if (!url.startsWith('redis://')) return [];
-  const client = await openRedis({ url });
-  try {
-    const key = `falco:{${RUN}}:commands`;
-    const pending = await client.sendCommand<Array<[string, ...unknown[]]>>(['XPENDING', key, 'falco-actions', '-', '+', '100000']).catch(() => []);
-    const subjects: string[] = [];
-    for (const [id] of pending) {
-      const [entry] = await client.sendCommand<Array<[string, string[]]>>(['XRANGE', key, id, id]);
-      const fields = entry?.[1] ?? [];
-      const subject = fields[fields.indexOf('subject') + 1];
-      if (fields.includes('subject') && subject !== undefined) subjects.push(subject);
-    }
-    return subjects;
-  } finally {
-    client.destroy();
-  }
-}

@@ -1,4 +1,10 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { deployable } from '../../../src/index.js';
+
+/** The lines of a counter file (one idempotency key per execution); none when nothing ran yet. */
+export function counted(file: string): string[] {
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+}
 
 /** Squares n and sums squares; with a `counter` file, each call first appends its idempotency key to it (one line per execution). */
 export function countedFunctions(counter?: string) {
