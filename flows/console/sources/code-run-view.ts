@@ -19,7 +19,8 @@ export class FirstSeen {
   }
 }
 
-const RUN_STATES = { running: 'running', succeeded: 'finished', failed: 'failed', cancelled: 'terminated' } as const satisfies Record<string, WorkflowState>;
+/** A stalled run (its coordinator given up) shows as failed, with why, until a resume carries it on. */
+const RUN_STATES = { running: 'running', stalled: 'failed', succeeded: 'finished', failed: 'failed', cancelled: 'terminated' } as const satisfies Record<string, WorkflowState>;
 
 const NAMES: Record<CallRecord['op'], string> = { invoke: 'invoke', sleep: 'sleep', event: 'waitForEvent', child: 'child', value: 'value' };
 
@@ -34,7 +35,7 @@ export function codeRunView(runId: string, history: History, seen: FirstSeen, no
   const tasks = history.calls.flatMap((call) => slotsOf(call).map((slot) => taskOf(runId, history, call, slot, seen, now)));
   const nodes: FlowNode[] = tasks.map((task) => ({ id: task.node, name: task.name }));
   const ids = [FLOW_START, ...nodes.map((node) => node.id), FLOW_END];
-  const finished = summary.status !== 'running';
+  const finished = summary.status !== 'running' && summary.status !== 'stalled';
   return {
     id: runId,
     name: summary.workflow,
