@@ -7,7 +7,7 @@ import { parsePlatformName, createPlatform } from '../../../platforms/index.js';
 import { ConfigError } from '../../../src/errors.js';
 import { EventBus, type FalcoEvents } from '../../../src/events.js';
 import { openStateManager } from '../../../stores/state/open.js';
-import { definitionOf } from '../definition.js';
+import { definitionOf, type PipelineDefinition } from '../definition.js';
 import { ForwardedRequestError } from '../errors.js';
 import type { RequestSigner } from '../forwarding-types.js';
 import { signRequest, verifiedRequest } from '../forwarding.js';
@@ -68,7 +68,7 @@ function signerFromEnv(): RequestSigner {
   throw new ConfigError(`the pipeline function has no signing keys (${PIPELINE_FUNCTION_ENV.keys}): deploy it with pipelineDeployable(module, exportName, { keys })`);
 }
 
-async function loadDefinition() {
+async function loadDefinition(): Promise<PipelineDefinition> {
   const module = env(PIPELINE_FUNCTION_ENV.module);
   const name = env(PIPELINE_FUNCTION_ENV.export);
   const exports = (await import(pathToFileURL(module).href)) as Record<string, unknown>;

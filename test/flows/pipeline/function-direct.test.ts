@@ -72,6 +72,7 @@ describe("the pipeline's function, invoked directly on the local platform", () =
     const forwarding = { function: 'counted', store, workspace: 'w', keys: KEYS };
     await assert.rejects(async () => counted.submit({ n: 0 }, { forwarding }), /needs options.state/);
     await assert.rejects(async () => counted.submit({ n: 0 }, { forwarding: { function: 'counted', store, workspace: 'w' } }), /must be signed/);
+    await assert.rejects(async () => counted.run({ n: 0 }, {}), /options.platform is needed where phases run in this process/);
     await assert.rejects(async () => counted.worker({ forwarding: forwarding as never }), /every phase runs in the pipeline's function/);
     await store.close();
   });
