@@ -4,6 +4,7 @@ export type { ApplyEachOptions, ApplyOptions, CallbackOptions, FailureHandler, F
 export { checkForwarding, PIPELINE_REQUEST_TYPE, type EventForwarding, type SignedRequest } from './forwarding.js';
 // The pipeline as a function that forwards itself (Faasflow's model), served by an action worker.
 export type { FunctionForwarding } from './function-forwarding.js';
+export { SERVE_KEYS_ENV, servedPipelines } from './function-serve.js';
 export { pipelineDeployable, type PipelineFunctionOptions, type PipelineFunctionReply } from './function.js';
 export type { PhaseTiming, RequestState, RequestStatus } from './ledger.js';
 export type { PipelineRequest } from './request.js';
