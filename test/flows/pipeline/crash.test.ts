@@ -43,18 +43,7 @@ describe('a pipeline whose driver is SIGKILLed between phases finishes when resu
     assert.deepEqual(callbacks.map((callback) => callback.body), [{ n: 3 }], 'one callback with the result');
   }
 
-  it('embedded: the file store and file state', { timeout: 120_000 }, async () => {
-    await killThenResume(`file:${dir()}/store`, `file:${dir()}/state`, 'on-files');
-  });
-
-  it('on Redis', { skip: redisUnavailable(), timeout: 120_000 }, async () => {
-    const redis = await startRedis();
-    try {
-      await killThenResume(redis.url, redis.url, 'on-redis');
-    } finally {
-      await redis.stop();
-    }
-  });
+  onFilesAndRedis(dir, 'default', killThenResume, 120_000);
 
   describe("with forwarding.data: 'state', the worker SIGKILLed at random inside and between phases", () => {
     async function killAtRandom(storeUrl: string, stateUrl: string, requestId: string): Promise<void> {
@@ -117,17 +106,19 @@ describe('a pipeline whose driver is SIGKILLed between phases finishes when resu
       assert.ok(finals.length >= 1 && finals.length <= claims, `finally ran ${finals.length} times, claimed ${claims} times`);
     }
 
-    it('embedded: the file store and file state', { timeout: 300_000 }, async () => {
-      await killAtRandom(`file:${dir()}/state-mode-store`, `file:${dir()}/state-mode-state`, 'state-on-files');
-    });
-
-    it('on Redis', { skip: redisUnavailable(), timeout: 300_000 }, async () => {
-      const redis = await startRedis();
-      try {
-        await killAtRandom(redis.url, redis.url, 'state-on-redis');
-      } finally {
-        await redis.stop();
-      }
-    });
+    onFilesAndRedis(dir, 'state', killAtRandom, 300_000);
   });
 });
+
+/** The same check on the embedded backends (file store, file state) and on Redis, each with a request of its own. */
+function onFilesAndRedis(dir: () => string, name: string, check: (storeUrl: string, stateUrl: string, requestId: string) => Promise<void>, timeout: number): void {
+  it('embedded: the file store and file state', { timeout }, () => check(`file:${dir()}/${name}-store`, `file:${dir()}/${name}-state`, `${name}-on-files`));
+  it('on Redis', { skip: redisUnavailable(), timeout }, async () => {
+    const redis = await startRedis();
+    try {
+      await check(redis.url, redis.url, `${name}-on-redis`);
+    } finally {
+      await redis.stop();
+    }
+  });
+}
