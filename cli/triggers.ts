@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { createExecutor, EXECUTOR_NAMES } from '../executors/index.js';
-import { ActionWorker, COORDINATOR_DEPLOYMENT, coordinatorDeployable, coordinatorStoreProblem, CoordinatorWatch, serveEvents, TriggerService, Workspaces, type TriggerRecord, type TriggerSpec } from '../flows/index.js';
+import { ActionWorker, COORDINATOR_DEPLOYMENT, coordinatorDeployable, coordinatorStoreProblem, CoordinatorWatch, servedPipelines, serveEvents, SERVE_KEYS_ENV, TriggerService, Workspaces, type TriggerRecord, type TriggerSpec } from '../flows/index.js';
 import { createPlatform, PLATFORM_NAMES } from '../platforms/index.js';
 import type { Deployable } from '../src/deployable.js';
 import { ConfigError } from '../src/errors.js';
@@ -80,6 +80,10 @@ interface ServeFlags extends StoreFlags, ConnectionFlags {
   readonly executor: string;
   readonly concurrency?: number;
   readonly coordinatorEnv?: string[];
+  readonly pipeline?: string[];
+  readonly pipelineState?: string;
+  readonly pipelinePlatform?: string;
+  readonly pipelineEnv?: string[];
 }
 
 function serveCommand(): Command {
@@ -97,7 +101,11 @@ function serveCommand(): Command {
     .addOption(new Option('-p, --platform <name>', 'where invoke actions run (default: local)').choices(PLATFORM_NAMES))
     .addOption(new Option('-e, --executor <name>', 'how invoke commands are pushed through').choices(EXECUTOR_NAMES).default('concurrent'))
     .option('-c, --concurrency <n>', 'invocations in flight at once', positiveInt)
-    .option('--coordinator-env <names...>', "environment variables this process passes to the coordinator function of workflows as code (it sees only its own): those the workflow's module reads");
+    .option('--coordinator-env <names...>', "environment variables this process passes to the coordinator function of workflows as code (it sees only its own): those the workflow's module reads")
+    .option('--pipeline <name=module#export...>', `serve pipelines as functions that forward themselves, by the name submitters give as forwarding.function; their signing keys in ${SERVE_KEYS_ENV}`)
+    .option('--pipeline-state <url>', "where the pipelines' requests live, file:DIR or redis:// (default: --store, when it is redis://)")
+    .addOption(new Option('--pipeline-platform <name>', 'where the pipelines run their applied functions (default: local)').choices(PLATFORM_NAMES))
+    .option('--pipeline-env <names...>', "environment variables this process passes to the pipelines' functions: those their modules read");
   return addConnectionOptions(command).action(async (workspace: string, flags: ServeFlags) => {
     const specs = flags.triggers ? await readSpecs(flags.triggers) : undefined;
     const store = await openStore(flags.store);
@@ -114,6 +122,7 @@ function serveCommand(): Command {
       // Logs a failed or given-up coordinator function as the run's stall; started first, so it reads every failure the worker reports.
       const log = await openWorkflowLog(flags.store);
       const watch = await CoordinatorWatch.start({ store, log, workspace });
+      if (flags.pipeline) Object.assign(deployments, servedPipelines(flags.pipeline, pipelineOptions(flags)));
       const worker = await ActionWorker.start({ store, workspace, platform, executor, deployments });
       const http = await serveEvents({ workspaces, workspace, port: flags.port, host: flags.listen });
       process.stdout.write(`falco: serving workspace ${workspace} on ${http.url}\n`);
@@ -168,6 +177,12 @@ async function readSpecs(file: string): Promise<TriggerSpec[]> {
 function describe(record: TriggerRecord): string {
   const { spec } = record;
   return `${spec.id}\t${spec.condition.name}\t${spec.action.name}\tfired ${record.fired}\t${spec.transient === false ? 'persistent' : 'transient'}\n`;
+}
+
+function pipelineOptions(flags: ServeFlags): { state: string; platform?: string; env: Record<string, string> } {
+  const state = flags.pipelineState ?? (flags.store?.startsWith('redis') ? flags.store : undefined);
+  if (!state) throw new ConfigError('--pipeline needs --pipeline-state file:DIR or redis://host:port (the state the pipelines were submitted with)');
+  return { state, env: passedEnv(flags.pipelineEnv), ...(flags.pipelinePlatform ? { platform: flags.pipelinePlatform } : {}) };
 }
 
 /** The named variables of this process's environment (a name not set is left out). */

@@ -2,18 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SequentialExecutor } from '../../executors/index.js';
-import { pipeline, type EventForwarding } from '../../flows/index.js';
+import type { EventForwarding } from '../../flows/index.js';
 import { createPlatform } from '../../platforms/index.js';
-import { deployable, Driver, ExecutionPlan, outputsOf, type PhaseContext, type Platform, type Runtime } from '../../src/index.js';
+import { Driver, ExecutionPlan, outputsOf, type PhaseContext, type Platform, type Runtime } from '../../src/index.js';
 import { quantile } from '../../src/observe/distribution.js';
 import { MemoryStateManager, openStateManager, openStore, type StateManager, type WorkspaceStore } from '../../stores/index.js';
 import { openRedis } from '../../stores/redis/index.js';
 import { redisUnavailable, startRedis } from '../../test/helpers/redis-server.js';
 import { ms, type Benchmark, type Row } from '../report.js';
-
-const STEPS = 5;
-const KEYS = { keys: { bench: 'pipeline-bench-secret-0123456789' }, signWith: 'bench' };
-const inc = deployable<{ n: number }, { n: number }>({ runtime: 'nodejs:20', name: 'inc', code: { source: 'function main({ n }) { return { n: n + 1 }; }' } });
+import { functionForwardingOverhead } from './pipeline-function.js';
+import { fiveSteps, inc, KEYS, median, STEPS } from './pipeline-steps.js';
 
 /** The same five calls through a Driver: a phase each, each phase's input the output of the one before. */
 class FiveCalls extends Driver<{ n: number }> {
@@ -29,24 +27,6 @@ class FiveCalls extends Driver<{ n: number }> {
       })),
     );
   }
-}
-
-function fiveSteps(sync: boolean) {
-  let p = pipeline<{ n: number }>(sync ? 'bench-sync' : 'bench-async').apply(inc, { sync });
-  for (let i = 1; i < STEPS; i++) p = p.apply(inc, { sync });
-  return p;
-}
-
-/** The median of `rounds` timings of `run`, after one warm-up. */
-async function median(rounds: number, run: () => Promise<unknown>): Promise<number> {
-  await run();
-  const times: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const start = performance.now();
-    await run();
-    times.push(performance.now() - start);
-  }
-  return quantile(Float64Array.from(times).sort(), 0.5);
 }
 
 /**
@@ -101,12 +81,22 @@ export const pipelineBench: Benchmark = {
       rows.push({ benchmark: 'pipeline', figure: `forwarding per async phase, in process (median of ${forwardRounds})`, value: `${inProcess.toFixed(1)} ms` });
       const fileStore = await openStore(`file:${join(dir, 'store')}`);
       const fileState = await openStateManager(`file:${join(dir, 'state')}`);
+      let embedded: number;
       try {
-        const embedded = await forwardingOverhead(simulated, forwardRounds, fileState, fileStore);
+        embedded = await forwardingOverhead(simulated, forwardRounds, fileState, fileStore);
         rows.push({ benchmark: 'pipeline', figure: 'forwarding per async phase, embedded (file store and state, signed)', value: `${embedded.toFixed(1)} ms` });
       } finally {
         await Promise.all([fileStore.close(), fileState.close()]);
       }
+      const throughFunction = await functionForwardingOverhead(quick ? 3 : 10, dir);
+      rows.push({
+        benchmark: 'pipeline',
+        figure: 'forwarding per async phase, through the pipeline function (embedded: action worker, trigger, local platform)',
+        value: `${throughFunction.toFixed(1)} ms`,
+        baseline: `${embedded.toFixed(1)} ms (forwarding through the embedded event stream)`,
+        ratio: throughFunction / Math.max(embedded, 0.001),
+        target: 'reported',
+      });
       if (redisUnavailable() === undefined) rows.push(await onRedis(simulated, forwardRounds));
     } finally {
       await Promise.all([platform.close(), simulated.close()]);

@@ -46,13 +46,32 @@ export async function runFinally(definition: PipelineDefinition, ledger: Request
     outcome = { failed: messageOf(error) };
     process.emitWarning(`falco: pipeline "${definition.name}", request "${status.requestId}": finally threw: ${messageOf(error)}`);
   }
-  await ledger.update(status.requestId, (current) => ({ ...current, finally: outcome }));
+  await ledger.update(status.requestId, (current) => ({ ...current, finally: outcome, carried: undefined }));
+}
+
+/** The claim on `finally` a settling process writes, with what it is handed. */
+export function finallyClaim(carried: Carried): Pick<RequestStatus, 'finally' | 'carried'> {
+  return { finally: 'claimed', carried: { query: carried.query, state: carried.state } };
+}
+
+/**
+ * Takes over a claim on `finally` whose holder died before it ran it (the delivery that ended the
+ * request came again: its holder never acknowledged it) and runs it: one process wins the takeover.
+ */
+export async function finishAbandoned(definition: PipelineDefinition, ledger: RequestLedger, seen: RequestStatus): Promise<RequestStatus | undefined> {
+  const claims = seen.finallyClaims ?? 1;
+  const { status, changed } = await ledger.update(seen.requestId, (current) =>
+    current.finally === 'claimed' && (current.finallyClaims ?? 1) === claims ? { ...current, finallyClaims: claims + 1 } : undefined,
+  );
+  if (!changed || !status) return undefined;
+  await runFinally(definition, ledger, status, status.carried ?? { query: {}, state: {} });
+  return ledger.get(seen.requestId);
 }
 
 /** Ends a stopped request nobody is running (it was paused, or stopped between phases): claims and runs `finally`. */
 export async function finishStopped(definition: PipelineDefinition, ledger: RequestLedger, requestId: string): Promise<RequestStatus | undefined> {
   const { status, changed } = await ledger.update(requestId, (current) =>
-    current.state === 'stopped' && current.finally === undefined && definition.finally ? { ...current, finally: 'claimed' } : undefined,
+    current.state === 'stopped' && current.finally === undefined && definition.finally ? { ...current, ...finallyClaim(current.next ?? { query: {}, state: {} }) } : undefined,
   );
   if (changed && status) await runFinally(definition, ledger, status, status.next ?? { query: {}, state: {} });
   return status;

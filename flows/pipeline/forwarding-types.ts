@@ -11,6 +11,16 @@ export interface SigningKeys {
   readonly maxAgeMs?: number;
 }
 
+/** How forwarded requests are signed: by keys, by a signer of your own, or (on purpose) not at all. */
+export interface SignedForwarding {
+  /** The keys requests are signed and checked with (HMAC-SHA256, `createSigner`); every worker needs the same. */
+  readonly keys?: SigningKeys;
+  /** Or a signer of your own. */
+  readonly signer?: RequestSigner;
+  /** Forward without signatures: only where nothing else can write to the stream. */
+  readonly unsigned?: boolean;
+}
+
 /**
  * What travels with a forwarded request's body: the signature covers the exact bytes of the body.
  * A type, not an interface, so `verify(body, sign(body))` type-checks against its header record.

@@ -33,6 +33,10 @@ export interface RequestStatus {
   readonly error?: { readonly name: string; readonly message: string };
   /** `claimed` once a process took on running `finally`, `done` after it ran, or why it failed. */
   readonly finally?: 'claimed' | 'done' | { readonly failed: string };
+  /** While `finally` is claimed: the query and embedded state it is handed, so a process taking over a claim whose holder died hands the same. */
+  readonly carried?: { readonly query: Readonly<Record<string, string>>; readonly state: Readonly<Record<string, Json>> } | undefined;
+  /** How many processes took on `finally`: more than 1 when one died while it ran and another took over. */
+  readonly finallyClaims?: number;
 }
 
 export const FINAL_STATES: ReadonlySet<RequestState> = new Set(['stopped', 'succeeded', 'failed']);

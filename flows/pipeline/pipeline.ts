@@ -7,24 +7,28 @@ import { EventBus, type FalcoEvents } from '../../src/events.js';
 import type { Platform } from '../../src/platform.js';
 import type { StateManager } from '../../stores/ports/state.js';
 import { callbackUrl } from './callback.js';
-import type { PipelineDefinition } from './definition.js';
+import { DEFINITION_OF, type PipelineDefinition } from './definition.js';
 import { PipelineRequests } from './requests.js';
 import { checkForwarding, type EventForwarding } from './forwarding.js';
+import { checkFunctionForwarding, isFunctionForwarding, type FunctionForwarding } from './function-forwarding.js';
 import { phasesOf } from './phases.js';
 import type { ApplyEachOptions, ApplyOptions, ApplyStep, CallbackOptions, FailureHandler, FinallyHandler, Json, Step, StepContext } from './steps.js';
 import type { RequestStatus } from './ledger.js';
 
 /** Where and how a pipeline's requests run. */
 export interface PipelineOptions {
-  /** Where the applied functions run (`await createPlatform('local')`). */
-  readonly platform: Platform;
+  /** Where the applied functions run (`await createPlatform('local')`); not needed to submit to a pipeline's function, which names its own. */
+  readonly platform?: Platform;
   /**
    * Where each request's status lives (position, phase, timings, pause and stop, the `finally`
    * claim). Every process that works on a request must share it. @default this process's memory
    */
   readonly state?: StateManager;
-  /** Forward requests between phases through an event stream (see `EventForwarding`). @default in this process */
-  readonly forwarding?: EventForwarding;
+  /**
+   * Forward requests between phases through an event stream (`EventForwarding`), or by invoking the
+   * pipeline's own function through an action worker (`FunctionForwarding`). @default in this process
+   */
+  readonly forwarding?: EventForwarding | FunctionForwarding;
   /** The executors' events of every apply: attach `observe()`, record writers and `RunStats` here. */
   readonly events?: EventBus<FalcoEvents>;
   /** Spans: a trace per request, a span per phase and per step, the invocations under their step. @default the global provider */
@@ -76,6 +80,8 @@ export class Pipeline<I, O> {
     this.#onFailure = handlers.onFailure;
     this.#finally = handlers.finally;
     this.#requests = requests ?? new PipelineRequests();
+    // Read by the pipeline's function (definitionOf), which may load the user's module with another copy of falco.
+    Object.defineProperty(this, DEFINITION_OF, { value: () => this.#definition({}) });
   }
 
   /** Inline code between functions: gets the data (and the request's context), returns the next data. */
@@ -174,7 +180,8 @@ export class Pipeline<I, O> {
 
   #definition(options: Pick<PipelineOptions, 'forwarding'>): PipelineDefinition {
     if (this.#steps.length === 0) throw new ConfigError(`pipeline "${this.name}" has no steps: add modify(), apply(), applyEach() or callback() before running it`);
-    if (options.forwarding) checkForwarding(options.forwarding, this.name);
+    if (options.forwarding && isFunctionForwarding(options.forwarding)) checkFunctionForwarding(options.forwarding, this.name);
+    else if (options.forwarding) checkForwarding(options.forwarding, this.name);
     return {
       name: this.name,
       steps: this.#steps,

@@ -9,6 +9,7 @@ import type { PipelineDefinition } from './definition.js';
 import { PipelineStoppedError } from './errors.js';
 import { errorOf, finishStopped, settled } from './finish.js';
 import { requestEvent, signerOf, type EventForwarding } from './forwarding.js';
+import { functionInvoker, installForwarding, isFunctionForwarding, type FunctionForwarding } from './function-forwarding.js';
 import { FINAL_STATES, RequestLedger, type RequestStatus } from './ledger.js';
 import type { ControlOptions, PipelineOptions, PipelineResult, RunOptions, SubmitOptions } from './pipeline.js';
 import type { PipelineRequest } from './request.js';
@@ -42,6 +43,13 @@ export class PipelineRequests {
 
   async run(definition: PipelineDefinition, input: Json, options: RunOptions): Promise<PipelineResult<Json>> {
     const ledger = this.#ledger(options);
+    if (options.forwarding && isFunctionForwarding(options.forwarding)) {
+      // Every phase runs in the pipeline's function: this process only waits for the status to settle.
+      const requestId = await this.submit(definition, input, options);
+      const { status } = await this.#wait(definition, requestId, ledger, new Promise<never>(() => {}), options);
+      if (status.state !== 'succeeded') throw errorOf(status);
+      return { output: status.output ?? null, requestId };
+    }
     const requestId = options.requestId ?? randomUUID();
     const span = tracerOf(options.tracerProvider).startSpan('falco.pipeline.request', { attributes: { 'falco.pipeline': definition.name, 'falco.pipeline.request_id': requestId } });
     const { runner, forward } = this.#runner(definition, options, ledger);
@@ -49,7 +57,7 @@ export class PipelineRequests {
     const ended = this.#ended(requestId);
     try {
       await runner.deployAll();
-      if (options.forwarding) worker = await PipelineWorker.start(definition.name, options.forwarding, runner);
+      if (options.forwarding) worker = await PipelineWorker.start(definition.name, eventForwarding(options.forwarding, definition), runner);
       else this.#sessions.set(requestId, { forward });
       await this.#start(definition, input, { ...options, requestId }, ledger, forward, span);
       const { status, localError } = await this.#wait(definition, requestId, ledger, ended, options);
@@ -69,6 +77,10 @@ export class PipelineRequests {
     const requestId = options.requestId ?? randomUUID();
     const span = tracerOf(options.tracerProvider).startSpan('falco.pipeline.request', { attributes: { 'falco.pipeline': definition.name, 'falco.pipeline.request_id': requestId } });
     try {
+      if (options.forwarding && isFunctionForwarding(options.forwarding)) {
+        if (!options.state) throw new ConfigError(`pipeline "${definition.name}": submitting to the pipeline's function needs options.state: the state store its function opens (the same file: directory or Redis)`);
+        await installForwarding(options.forwarding, definition.name);
+      }
       if (options.forwarding) {
         await this.#start(definition, input, { ...options, requestId }, ledger, publisher(options.forwarding), span);
         return requestId;
@@ -100,10 +112,11 @@ export class PipelineRequests {
   }
 
   async worker(definition: PipelineDefinition, options: PipelineOptions & { readonly forwarding: EventForwarding }): Promise<{ stop(): Promise<void>; readonly done: Promise<void> }> {
+    const forwarding = eventForwarding(options.forwarding, definition);
     const { runner } = this.#runner(definition, options, this.#ledger(options));
     let worker: PipelineWorker;
     try {
-      worker = await PipelineWorker.start(definition.name, options.forwarding, runner);
+      worker = await PipelineWorker.start(definition.name, forwarding, runner);
     } catch (error) {
       await this.#close(runner);
       throw error;
@@ -166,6 +179,7 @@ export class PipelineRequests {
   }
 
   #runner(definition: PipelineDefinition, options: PipelineOptions, ledger: RequestLedger): { runner: PhaseRunner; forward: Forward } {
+    if (!options.platform) throw new ConfigError(`pipeline "${definition.name}": options.platform is needed where phases run in this process (await createPlatform('local'))`);
     let runner: PhaseRunner;
     const forward: Forward = options.forwarding
       ? publisher(options.forwarding)
@@ -260,8 +274,17 @@ export class PipelineRequests {
   }
 }
 
-/** Forwarding through a stream: the request published as one (signed) event. */
-function publisher(forwarding: EventForwarding): Forward {
+/** Forwarding through a stream (the request published as one signed event), or to the pipeline's function (an invoke command). */
+function publisher(forwarding: EventForwarding | FunctionForwarding): Forward {
+  if (isFunctionForwarding(forwarding)) return functionInvoker(forwarding);
   const signer = signerOf(forwarding);
   return (request) => forwarding.stream.publish([requestEvent(request, signer, forwarding.data)]);
+}
+
+/** The stream forwarding a worker in this process reads; the pipeline's function needs none. */
+function eventForwarding(forwarding: EventForwarding | FunctionForwarding, definition: PipelineDefinition): EventForwarding {
+  if (isFunctionForwarding(forwarding)) {
+    throw new ConfigError(`pipeline "${definition.name}": with forwarding.function every phase runs in the pipeline's function, served by an action worker (ActionWorker, or falco triggers serve --pipeline): no pipeline worker reads it`);
+  }
+  return forwarding;
 }

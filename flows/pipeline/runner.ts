@@ -10,7 +10,7 @@ import { sendCallback, secretsOf } from './callback.js';
 import type { PipelineDefinition } from './definition.js';
 import { CarriedState } from './carried-state.js';
 import { ForwardedRequestError, PipelineFailedError, StepFailedError } from './errors.js';
-import { runFinally } from './finish.js';
+import { finallyClaim, finishAbandoned, runFinally } from './finish.js';
 import { FINAL_STATES, type RequestLedger, type RequestStatus } from './ledger.js';
 import type { PhaseSpan } from './phases.js';
 import type { PipelineRequest } from './request.js';
@@ -50,6 +50,8 @@ export class PhaseRunner {
   readonly #deployments = new Map<Deployable, Promise<Deployment>>();
   /** Requests running a phase here, so `stop()` can cut their calls short. */
   readonly #running = new Map<string, AbortController>();
+  /** Phases being handled here, by `<request>/<phase>`: a second delivery of one waits for it, then finds it done. */
+  readonly #handling = new Map<string, Promise<void>>();
 
   constructor(definition: PipelineDefinition, options: RunnerOptions) {
     this.#definition = definition;
@@ -68,11 +70,38 @@ export class PhaseRunner {
     this.#running.get(requestId)?.abort(reason);
   }
 
+  /**
+   * Runs the phase a forwarded request asks for, unless it ran before. A copy delivered while the
+   * same phase runs here (a redelivery beside a re-forward, after a crash) waits for it instead of
+   * running the phase's calls a second time beside it.
+   */
   async handle(forwarded: PipelineRequest): Promise<void> {
+    const key = `${forwarded.requestId}/${forwarded.phase}`;
+    const running = this.#handling.get(key);
+    if (running) {
+      await running.catch(() => {});
+      return this.handle(forwarded);
+    }
+    const handled = this.#handle(forwarded);
+    this.#handling.set(key, handled);
+    try {
+      await handled;
+    } finally {
+      if (this.#handling.get(key) === handled) this.#handling.delete(key);
+    }
+  }
+
+  async #handle(forwarded: PipelineRequest): Promise<void> {
     const { ledger } = this.#options;
     const status = await ledger.get(forwarded.requestId);
     if (!status) {
       throw new ForwardedRequestError(`request "${forwarded.requestId}" of pipeline "${forwarded.pipeline}" has no status in the state store: every worker must share the store the request was submitted with`);
+    }
+    if (status.finally === 'claimed' && endedBy(status, forwarded)) {
+      // The process that ended the request on this delivery never acknowledged it: it died with `finally` claimed.
+      const finished = await finishAbandoned(this.#definition, ledger, status);
+      if (finished) this.#options.onSettled?.(finished);
+      return;
     }
     if (status.state === 'stopped') return this.#endStopped(status, forwarded);
     if (FINAL_STATES.has(status.state) || status.phase !== forwarded.phase) return; // done before: a repeat
@@ -104,6 +133,7 @@ export class PhaseRunner {
     const { ledger } = this.#options;
     const steps = this.#definition.steps.length;
     let claimedFinally = false;
+    const carried = outcome.kind === 'next' ? outcome.request : outcome.carried;
     const { status, changed } = await ledger.update(request.requestId, (current) => {
       claimedFinally = false;
       if (current.phase !== request.phase || (FINAL_STATES.has(current.state) && current.state !== 'stopped')) return undefined;
@@ -112,7 +142,7 @@ export class PhaseRunner {
         return { ...moved, position: this.#definition.phases[request.phase + 1]!.from, next: outcome.request, forwarded: false };
       }
       claimedFinally = this.#definition.finally !== undefined && current.finally === undefined;
-      const ended = { ...moved, position: steps, next: undefined, forwarded: false, endedAt: current.endedAt ?? timing.endedAt, ...(claimedFinally ? { finally: 'claimed' as const } : {}) };
+      const ended = { ...moved, position: steps, next: undefined, forwarded: false, endedAt: current.endedAt ?? timing.endedAt, ...(claimedFinally ? finallyClaim(carried) : {}) };
       if (outcome.kind === 'next' || current.state === 'stopped') return ended;
       return outcome.state === 'succeeded'
         ? { ...ended, state: 'succeeded', output: outcome.output }
@@ -126,7 +156,6 @@ export class PhaseRunner {
     }
     if (!FINAL_STATES.has(status.state)) return; // paused: parked in `next`
     const localError = outcome.kind === 'end' && outcome.state === 'failed' ? outcome.error : undefined;
-    const carried = outcome.kind === 'next' ? outcome.request : outcome.carried;
     if (claimedFinally) await runFinally(this.#definition, ledger, status, carried, localError);
     this.#options.onSettled?.((await ledger.get(request.requestId)) ?? status, localError);
   }
@@ -145,7 +174,7 @@ export class PhaseRunner {
   async #endStopped(status: RequestStatus, request: PipelineRequest): Promise<void> {
     const { ledger } = this.#options;
     if (!this.#definition.finally || status.finally !== undefined) return;
-    const { status: claimed, changed } = await ledger.update(request.requestId, (current) => (current.state === 'stopped' && current.finally === undefined ? { ...current, finally: 'claimed' } : undefined));
+    const { status: claimed, changed } = await ledger.update(request.requestId, (current) => (current.state === 'stopped' && current.finally === undefined ? { ...current, ...finallyClaim(request) } : undefined));
     if (!changed || !claimed) return;
     await runFinally(this.#definition, ledger, claimed, request);
     this.#options.onSettled?.((await ledger.get(request.requestId)) ?? claimed);
@@ -264,6 +293,11 @@ export class PhaseRunner {
     }
     return deployment;
   }
+}
+
+/** True when the request ended on this delivery: its last phase, or the one it was stopped at. */
+function endedBy(status: RequestStatus, forwarded: PipelineRequest): boolean {
+  return FINAL_STATES.has(status.state) && (status.phase === forwarded.phase + 1 || (status.state === 'stopped' && status.phase === forwarded.phase));
 }
 
 /** A request forwarded without its data (`forwarding.data: 'state'`), with the data its status keeps for the phase. */

@@ -72,6 +72,24 @@ describe('forwarding through the event engine: a consumer group of pipeline work
     assert.equal(calls, 2, 'the repeat ran nothing: one call per request');
   });
 
+  it('two copies of a phase in one batch (a redelivery beside a resume, after a crash) run the phase once', async () => {
+    const state = new MemoryStateManager();
+    let calls = 0;
+    const twice = pipeline<{ n: number }>('twice').modify((data) => (calls++, data)).apply(inc);
+    const forwarding: EventForwarding = { stream, keys: KEYS };
+    const requestId = await twice.submit({ n: 1 }, { platform: platform(), state, forwarding });
+    const first = (await allEvents(stream)).find((event) => event.id === `${requestId}/0`)!;
+    await stream.publish([{ ...first, id: `${requestId}/0/again` }]);
+    const worker = await twice.worker({ platform: platform(), state, forwarding });
+    try {
+      await eventually(async () => (await twice.status(requestId, { state }))?.state === 'succeeded', 'it ended');
+      await eventually(() => consumedAll(stream, 'falco-pipeline-twice'), 'both copies were acknowledged');
+    } finally {
+      await worker.stop();
+    }
+    assert.equal(calls, 1, 'the phase ran once');
+  });
+
   it('a forwarded request that is forged or tampered with is dead-lettered with the reason and never runs', async () => {
     const state = new MemoryStateManager();
     let calls = 0;
