@@ -17,7 +17,7 @@ interface Bucket {
  * Sleeps on the real clock for very many calls at little cost: calls due in the same millisecond
  * share one timer, a 0 ms call waits for the next turn of the event loop (one `setImmediate` for
  * every call of a turn), and a signal gets one abort listener however many calls wait on it. A
- * sleeper is never woken early: it is due at the first whole millisecond at or after its end.
+ * sleeper wakes as a `setTimeout` of its own would: to the millisecond.
  */
 export class WakeUps {
   readonly #buckets = new Map<number, Bucket>();
@@ -34,14 +34,14 @@ export class WakeUps {
       if (this.#nextTurn.push(sleeper) === 1) setImmediate(this.#turn);
       return;
     }
-    const at = performance.now();
-    const due = Math.ceil(at + ms);
+    // Whole milliseconds, as Node's timers count them: a bucket is due `ms` after the millisecond it was opened in.
+    const wait = Math.round(ms);
+    const due = Math.floor(performance.now()) + wait;
     let bucket = this.#buckets.get(due);
     if (!bucket) {
       bucket = { due, sleepers: new Set(), timer: undefined };
       const ready = bucket;
-      // Whole milliseconds: Node keeps one timer list per distinct duration.
-      bucket.timer = setTimeout(() => this.#ring(ready), Math.ceil(due - at));
+      bucket.timer = setTimeout(() => this.#ring(ready), wait);
       this.#buckets.set(due, bucket);
     }
     bucket.sleepers.add(sleeper);
