@@ -1,26 +1,21 @@
 /** Something waiting for its time: woken once, or aborted first. */
 export abstract class Sleeper {
-  /** Set while it waits: the bucket it is due in, and the waiters of its signal. */
-  bucket: Bucket | undefined;
+  /** Set while it waits: its timer, and the waiters of its signal. */
+  timer: NodeJS.Timeout | undefined;
   waiters: Set<Sleeper> | undefined;
   abstract wake(): void;
   abstract abort(reason: unknown): void;
 }
 
-interface Bucket {
-  readonly due: number;
-  readonly sleepers: Set<Sleeper>;
-  timer: NodeJS.Timeout | undefined;
-}
-
 /**
- * Sleeps on the real clock for very many calls at little cost: calls due in the same millisecond
- * share one timer, a 0 ms call waits for the next turn of the event loop (one `setImmediate` for
- * every call of a turn), and a signal gets one abort listener however many calls wait on it. A
- * sleeper wakes as a `setTimeout` of its own would: to the millisecond.
+ * Sleeps on the real clock for very many calls at little cost: a 0 ms call waits for the next
+ * turn of the event loop (one `setImmediate` for every call of a turn, no timer), and a signal
+ * gets one abort listener however many calls wait on it. A call with a latency keeps a timer of
+ * its own, without a closure: Node runs the microtasks between two timers' callbacks, so each
+ * call's caller hears of its end before the next call ends, as from a platform where calls end
+ * apart (a congestion controller reacts to each in turn, as it would there).
  */
 export class WakeUps {
-  readonly #buckets = new Map<number, Bucket>();
   #nextTurn: Sleeper[] = [];
   readonly #waiters = new WeakMap<AbortSignal, Set<Sleeper>>();
   /** Calls that start together share a signal: the last one's waiters, without a map lookup. */
@@ -34,18 +29,8 @@ export class WakeUps {
       if (this.#nextTurn.push(sleeper) === 1) setImmediate(this.#turn);
       return;
     }
-    // Whole milliseconds, as Node's timers count them: a bucket is due `ms` after the millisecond it was opened in.
-    const wait = Math.round(ms);
-    const due = Math.floor(performance.now()) + wait;
-    let bucket = this.#buckets.get(due);
-    if (!bucket) {
-      bucket = { due, sleepers: new Set(), timer: undefined };
-      const ready = bucket;
-      bucket.timer = setTimeout(() => this.#ring(ready), wait);
-      this.#buckets.set(due, bucket);
-    }
-    bucket.sleepers.add(sleeper);
-    sleeper.bucket = bucket;
+    // Whole milliseconds: Node keeps one timer list per distinct duration.
+    sleeper.timer = setTimeout(this.#ring, Math.round(ms), sleeper);
   }
 
   readonly #turn = (): void => {
@@ -54,13 +39,10 @@ export class WakeUps {
     for (const sleeper of due) this.#woken(sleeper);
   };
 
-  #ring(bucket: Bucket): void {
-    this.#buckets.delete(bucket.due);
-    for (const sleeper of bucket.sleepers) {
-      sleeper.bucket = undefined;
-      this.#woken(sleeper);
-    }
-  }
+  readonly #ring = (sleeper: Sleeper): void => {
+    sleeper.timer = undefined;
+    this.#woken(sleeper);
+  };
 
   #woken(sleeper: Sleeper): void {
     sleeper.waiters?.delete(sleeper);
@@ -83,16 +65,9 @@ export class WakeUps {
 
   #aborted(waiters: Set<Sleeper>, reason: unknown): void {
     for (const sleeper of waiters) {
-      const bucket = sleeper.bucket;
-      if (bucket) {
-        bucket.sleepers.delete(sleeper);
-        // A bucket whose calls were all aborted must not keep the process alive until it is due.
-        if (bucket.sleepers.size === 0) {
-          clearTimeout(bucket.timer);
-          this.#buckets.delete(bucket.due);
-        }
-      }
-      sleeper.bucket = undefined;
+      // An aborted call must not keep the process alive until it would have ended.
+      clearTimeout(sleeper.timer);
+      sleeper.timer = undefined;
       sleeper.waiters = undefined;
       sleeper.abort(reason);
     }
