@@ -1,6 +1,6 @@
 import { childrenBuffer, trackedChildren } from './children.js';
 import { functionEnv, memoryMessage, type Crash, type Instance, type InstanceHandlers, type InstanceSpec } from './instance.js';
-import { launchWorker, type LaunchedWorker, type LauncherReport } from './launcher.js';
+import { launchWorker, STOP_WORKER, type LaunchedWorker, type LauncherReport } from './launcher.js';
 import { decodeInit, decodeReply, protocolBroken } from './messages.js';
 import { killGroup } from './process-group.js';
 import { Startup } from './startup.js';
@@ -52,6 +52,7 @@ export class NodeInstance implements Instance {
     this.#killed = true;
     this.#startup.killed();
     if (this.#worker) {
+      this.#worker.port.postMessage(STOP_WORKER);
       this.#worker.port.close();
       await this.#worker.terminate();
     }

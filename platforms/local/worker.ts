@@ -1,7 +1,7 @@
 /** Runs inside a worker thread: one instance of a Node.js action. See node-instance.ts. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { trackChildren } from './children.js';
-import type { WorkerData } from './launcher.js';
+import { STOP_WORKER, type WorkerData } from './launcher.js';
 import { answer, loadAction } from './node-action.js';
 
 if (!parentPort) throw new Error('worker.js runs only as a worker thread of the local platform');
@@ -10,13 +10,16 @@ const { entry, entryPoint, logs, children, port } = workerData as WorkerData;
 // posts on parentPort goes the same way, in order with the replies, so the host sees it for what it is.
 parentPort.postMessage = port.postMessage.bind(port);
 trackChildren(children);
+port.on('message', (message: unknown) => {
+  if (message === STOP_WORKER) process.exit(0);
+});
 if (logs === 'ignore') {
   discard(process.stdout);
   discard(process.stderr);
 }
 
 const { main, init } = await loadAction(entry, entryPoint);
-if (main) port.on('message', (args: string) => void answer(main, args).then((reply) => port.postMessage(reply)));
+if (main) port.on('message', (args: string | typeof STOP_WORKER) => void (args !== STOP_WORKER && answer(main, args).then((reply) => port.postMessage(reply))));
 port.postMessage(init);
 
 /** Makes a stream drop what is written to it, so that nothing crosses to the host only to be thrown away. */

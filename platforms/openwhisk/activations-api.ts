@@ -1,4 +1,4 @@
-import { Agent, errors as undiciErrors, request } from 'undici';
+import { errors as undiciErrors, Pool } from 'undici';
 import { TimeoutError } from '../../src/errors.js';
 import { isActivation, type Activation } from './activation.js';
 import type { Connection } from './connection.js';
@@ -13,15 +13,24 @@ import type { OpenWhiskSettings } from './options.js';
  */
 export class ActivationsApi {
   readonly #connection: Connection;
-  readonly #dispatcher: Agent;
-  readonly #authorization: string;
+  /** One origin, so a pool of its own: no URL to parse and no agent to route through per request. */
+  readonly #pool: Pool;
+  /** `<api path>namespaces/<namespace>/`. */
+  readonly #namespacePath: string;
+  /** Made once and shared by every request (undici only reads them). */
+  readonly #headers: { readonly get: Readonly<Record<string, string>>; readonly post: Readonly<Record<string, string>> };
+  /** Each action's invoke paths, blocking and not, built once. */
+  readonly #invokePaths = new Map<string, { readonly blocking: string; readonly nonBlocking: string }>();
   readonly #requestTimeoutMs: number;
 
   constructor(connection: Connection, settings: OpenWhiskSettings) {
     this.#connection = connection;
     this.#requestTimeoutMs = settings.requestTimeoutMs;
-    this.#authorization = `Basic ${Buffer.from(connection.token).toString('base64')}`;
-    this.#dispatcher = new Agent({
+    const authorization = `Basic ${Buffer.from(connection.token).toString('base64')}`;
+    this.#headers = { get: { authorization }, post: { authorization, 'content-type': 'application/json' } };
+    const api = new URL(connection.apiUrl);
+    this.#namespacePath = `${api.pathname}namespaces/${encodeURIComponent(connection.namespace)}/`;
+    this.#pool = new Pool(api.origin, {
       connections: settings.concurrency,
       connect: { timeout: settings.connectTimeoutMs, rejectUnauthorized: !connection.insecure },
       headersTimeout: settings.requestTimeoutMs,
@@ -35,7 +44,7 @@ export class ActivationsApi {
    */
   async invoke(name: string, params: object, blocking: boolean, signal?: AbortSignal): Promise<Activation | { activationId: string }> {
     const what = `invoking action "${name}"`;
-    const { statusCode, body, retryAfter } = await this.#send(what, 'POST', `actions/${encodeURIComponent(name)}?blocking=${blocking}`, signal, params);
+    const { statusCode, body, retryAfter } = await this.#send(what, 'POST', this.#invokePath(name, blocking), signal, params);
     if (statusCode === 200 || statusCode === 202) return body as Activation | { activationId: string };
     if ((statusCode === 502 || statusCode === 500) && isActivation(body)) return body;
     throw this.#failure(statusCode, body, retryAfter, {
@@ -47,26 +56,35 @@ export class ActivationsApi {
   /** The activation, or undefined while OpenWhisk has no record of it yet (404). */
   async getActivation(activationId: string, signal?: AbortSignal): Promise<Activation | undefined> {
     const what = `reading activation ${activationId}`;
-    const { statusCode, body, retryAfter } = await this.#send(what, 'GET', `activations/${encodeURIComponent(activationId)}`, signal);
+    const { statusCode, body, retryAfter } = await this.#send(what, 'GET', `${this.#namespacePath}activations/${encodeURIComponent(activationId)}`, signal);
     if (statusCode === 200) return body as Activation;
     if (statusCode === 404) return undefined;
     throw this.#failure(statusCode, body, retryAfter, { what });
   }
 
   async close(): Promise<void> {
-    await this.#dispatcher.close();
+    await this.#pool.close();
+  }
+
+  #invokePath(name: string, blocking: boolean): string {
+    let paths = this.#invokePaths.get(name);
+    if (!paths) {
+      const action = `${this.#namespacePath}actions/${encodeURIComponent(name)}`;
+      this.#invokePaths.set(name, (paths = { blocking: `${action}?blocking=true`, nonBlocking: `${action}?blocking=false` }));
+    }
+    return blocking ? paths.blocking : paths.nonBlocking;
   }
 
   async #send(what: string, method: 'GET' | 'POST', path: string, signal: AbortSignal | undefined, payload?: object) {
     if (signal?.aborted) throw aborted(signal, what);
-    const { apiUrl, namespace, origin, token } = this.#connection;
+    const { origin, token } = this.#connection;
     try {
-      const response = await request(`${apiUrl}namespaces/${encodeURIComponent(namespace)}/${path}`, {
+      const response = await this.#pool.request({
         method,
-        dispatcher: this.#dispatcher,
-        headers: { authorization: this.#authorization, ...(payload ? { 'content-type': 'application/json' } : {}) },
-        ...(payload ? { body: JSON.stringify(payload) } : {}),
-        ...(signal ? { signal } : {}),
+        path,
+        headers: payload ? this.#headers.post : this.#headers.get,
+        body: payload ? JSON.stringify(payload) : null,
+        signal: signal ?? null,
       });
       const text = await response.body.text();
       const retryAfter = response.headers['retry-after'];

@@ -30,6 +30,8 @@ export class OpenWhiskPlatform implements Platform {
   readonly #settings: OpenWhiskSettings;
   #client: Promise<OpenWhiskClient> | undefined;
   #api: Promise<ActivationsApi> | undefined;
+  /** The API once connected, so a call does not wait a turn for a promise already settled. */
+  #apiReady: ActivationsApi | undefined;
   #closed = false;
 
   constructor(options: OpenWhiskOptions = {}) {
@@ -59,7 +61,7 @@ export class OpenWhiskPlatform implements Platform {
   }
 
   async invoke<O = unknown>(deployment: Deployment, input: unknown, options: InvokeOptions): Promise<InvokeResult<O>> {
-    const api = await this.#activations();
+    const api = this.#apiReady ?? (await this.#activations());
     const sentAt = now();
     const answer = await api.invoke(deployment.name, actionParams(input), true, options.signal);
     if (isActivation(answer)) return activationOutcome<O>(answer, { sentAt, receivedAt: now() });
@@ -83,6 +85,7 @@ export class OpenWhiskPlatform implements Platform {
 
   async close(): Promise<void> {
     this.#closed = true;
+    this.#apiReady = undefined;
     const client = await this.#client?.catch(() => undefined);
     client?.close();
     await (await this.#api?.catch(() => undefined))?.close();
@@ -95,7 +98,11 @@ export class OpenWhiskPlatform implements Platform {
   }
 
   #activations(): Promise<ActivationsApi> {
-    this.#api ??= this.#connect().then((client) => new ActivationsApi(client.connection, this.#settings));
+    this.#api ??= this.#connect().then((client) => {
+      const api = new ActivationsApi(client.connection, this.#settings);
+      if (!this.#closed) this.#apiReady = api;
+      return api;
+    });
     return this.#api;
   }
 

@@ -66,7 +66,9 @@ const schema = z
      */
     memoryNeededMB: z.union([z.number().positive(), z.custom<(input: unknown) => number>((v) => typeof v === 'function', 'must be a number or a function')]).optional(),
     /** Where the platform's time comes from: falco's clock, or a simulated one that runs faster than time. */
-    clock: z.custom<Clock>((v) => typeof (v as Clock | undefined)?.sleep === 'function', 'must be a Clock { now, sleep }').default(realClock),
+    clock: z.custom<Clock>((v) => typeof (v as Clock | undefined)?.sleep === 'function', 'must be a Clock { now, sleep }')
+      // A function, so the default is realClock itself (a value default is cloned), which the platform tells apart from a simulated clock.
+      .default(() => realClock),
     /** The function: output from input. Defaults to echoing the input. */
     handler: z.custom<(input: unknown) => unknown>((v) => typeof v === 'function', 'must be a function').optional(),
   })

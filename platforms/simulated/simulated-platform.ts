@@ -1,17 +1,15 @@
 import { deployable as checkDeployable, type Deployable } from '../../src/deployable.js';
-import { abortedError, FatalError, FunctionError, ThrottledError, TimeoutError, TransientError } from '../../src/errors.js';
+import { realClock } from '../../src/clock.js';
+import { FatalError, ThrottledError } from '../../src/errors.js';
 import { parseOptions } from '../../src/options.js';
 import type { CallOptions, Deployment, InvokeOptions, InvokeResult, Platform, Submission } from '../../src/platform.js';
 import { Activations } from '../shared/activations.js';
 import { deploymentName } from '../shared/names.js';
-import { drawLatency, latencySchema, type Latency } from './latency.js';
+import { latencySchema, type Latency } from './latency.js';
 import { parseSimulatedOptions, type SimulatedPlatformOptions, type SimulatedSettings } from './options.js';
-import { keyedRandom } from './random.js';
-
-
-interface SimulatedDeployment extends Deployment {
-  idle: number;
-}
+import { KeyedRandom } from './random.js';
+import { activationIdOf, SimulatedCall, type SimulatedDeployment } from './simulated-call.js';
+import { WakeUps } from './wake-ups.js';
 
 /**
  * A platform where no code runs: each call waits a drawn latency and fails at configured rates.
@@ -24,6 +22,9 @@ export class SimulatedPlatform implements Platform {
   #settings: SimulatedSettings;
   readonly #deployments = new Map<string, SimulatedDeployment>();
   readonly #activations = new Activations();
+  /** Draws every call's fate in turn (a call draws all of it when it starts). */
+  readonly #random = new KeyedRandom();
+  readonly #wakeUps = new WakeUps();
   #inFlight = 0;
   #peakInFlight = 0;
   #calls = 0;
@@ -63,8 +64,12 @@ export class SimulatedPlatform implements Platform {
     return this.#deployments.get(name);
   }
 
-  async invoke<O>(deployment: Deployment, input: unknown, options: InvokeOptions): Promise<InvokeResult<O>> {
-    return (await this.#start(deployment, input, options)) as InvokeResult<O>;
+  invoke<O>(deployment: Deployment, input: unknown, options: InvokeOptions): Promise<InvokeResult<O>> {
+    try {
+      return this.#start(deployment, input, options) as Promise<InvokeResult<O>>;
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   async submit(deployment: Deployment, input: unknown, options: InvokeOptions): Promise<Submission> {
@@ -84,15 +89,24 @@ export class SimulatedPlatform implements Platform {
     const live = this.#deployments.get(deployment.name);
     if (!live) throw new FatalError(`deployment "${deployment.name}" does not exist on the simulated platform (removed, or never deployed)`);
     this.#calls++;
-    const { concurrencyCap, retryAfterMs } = this.#settings;
+    const s = this.#settings;
+    const { concurrencyCap, retryAfterMs } = s;
     if (concurrencyCap !== undefined && this.#inFlight >= concurrencyCap) {
       this.#throttled++;
       throw new ThrottledError(`simulated platform: concurrency limit of ${concurrencyCap} reached`, retryAfterMs === undefined ? {} : { retryAfterMs });
     }
     this.#inFlight++;
-    this.#peakInFlight = Math.max(this.#peakInFlight, this.#inFlight);
-    return this.#run(live, input, options).finally(() => this.#inFlight--);
+    if (this.#inFlight > this.#peakInFlight) this.#peakInFlight = this.#inFlight;
+    const call = new SimulatedCall(s, this.#random, live, input, options, this.#ended);
+    if (s.clock === realClock) this.#wakeUps.sleep(call.sleepMs, options.signal, call);
+    else s.clock.sleep(call.sleepMs, options.signal).then(() => call.wake(), (reason: unknown) => call.abort(reason));
+    return call.promise;
   }
+
+  readonly #ended = (deployment: SimulatedDeployment): void => {
+    deployment.idle++;
+    this.#inFlight--;
+  };
 
   async remove(deployment: Deployment): Promise<void> {
     this.#deployments.delete(deployment.name);
@@ -102,55 +116,4 @@ export class SimulatedPlatform implements Platform {
     this.#deployments.clear();
     this.#activations.clear();
   }
-
-  async #run(deployment: SimulatedDeployment, input: unknown, options: InvokeOptions): Promise<InvokeResult> {
-    const s = this.#settings;
-    const activationId = activationIdOf(options);
-    const random = keyedRandom(s.seed, activationId);
-    const coldStart = deployment.idle === 0;
-    if (!coldStart) deployment.idle--;
-    const { clock } = s;
-    const startedAt = clock.now();
-    const initDurationMs = coldStart ? s.coldStartMs : 0;
-    let durationMs = drawLatency(s.latency, random);
-    if (random() < s.stragglerRate) durationMs *= s.stragglerFactor;
-    // Whole milliseconds, the resolution of timers (and Node keeps one timer list per duration).
-    durationMs = Math.round(durationMs);
-    const hangs = random() < s.hangRate;
-    const transient = random() < s.transientErrorRate;
-    const timings = { activationId, startedAt, coldStart, ...(coldStart ? { initDurationMs } : {}) };
-    try {
-      if (hangs || initDurationMs + durationMs > deployment.timeoutMs) {
-        await clock.sleep(deployment.timeoutMs, options.signal);
-        throw new TimeoutError(`simulated function exceeded its timeout of ${deployment.timeoutMs} ms`, {
-          timings: { ...timings, durationMs: deployment.timeoutMs },
-        });
-      }
-      await clock.sleep(initDurationMs + durationMs, options.signal);
-      if (transient) throw new TransientError('simulated platform: 503 Service Unavailable', { timings: { ...timings, durationMs } });
-      const needed = typeof s.memoryNeededMB === 'function' ? s.memoryNeededMB(input) : s.memoryNeededMB;
-      if (needed !== undefined && needed > deployment.memoryMB) {
-        throw new FunctionError(`simulated function ran out of memory: it needs ${needed} MB, its deployment "${deployment.name}" has ${deployment.memoryMB} MB`, {
-          errorType: 'OutOfMemory',
-          outOfMemory: true,
-          timings: { ...timings, durationMs, memoryUsedMB: deployment.memoryMB },
-        });
-      }
-      if (keyedRandom(s.seed, options.invocationId)() < s.functionErrorRate) {
-        throw new FunctionError(`simulated function error in "${options.invocationId}"`, { errorType: 'SimulatedError', timings: { ...timings, durationMs } });
-      }
-      const output = s.handler ? await s.handler(input) : input;
-      return { output, ...timings, durationMs };
-    } catch (error) {
-      // The clock's sleep rejects with the signal's reason; a platform throws only falco's errors.
-      throw options.signal?.aborted && error === options.signal.reason ? abortedError(error, `simulated call ${activationId}`) : error;
-    } finally {
-      deployment.idle++;
-    }
-  }
-}
-
-/** Also the key of the call's fate: a speculative copy draws its own. */
-function activationIdOf(options: InvokeOptions): string {
-  return `sim-${options.invocationId}-${options.attempt}${options.speculative ? 's' : ''}`;
 }

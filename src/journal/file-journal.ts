@@ -12,8 +12,11 @@ export class JournalError extends FatalError {
   }
 }
 
-/** Pending lines are written at once when they reach this many characters, not only once per turn of the event loop. */
-const WRITE_AT_CHARS = 1 << 20;
+/** Pending lines are written at once when they would pass this many bytes, not only once per turn of the event loop. */
+const WRITE_AT_BYTES = 1 << 20;
+/** The most bytes one UTF-16 code unit takes in UTF-8. */
+const MAX_BYTES_PER_CHAR = 3;
+const NEWLINE = 0x0a;
 
 /**
  * A JSON-lines journal: one final record per line. Records that end in the same turn of the event
@@ -24,9 +27,14 @@ const WRITE_AT_CHARS = 1 << 20;
 export class FileJournal implements Journal {
   readonly #path: string;
   #fd: number | undefined;
-  #pending: string[] = [];
-  #pendingChars = 0;
-  readonly #writeLater = (): void => this.#write();
+  /** Pending lines, encoded as they are appended: no array of strings to join, no string to encode at the write. */
+  readonly #pending = Buffer.allocUnsafe(WRITE_AT_BYTES);
+  #pendingBytes = 0;
+  #writeScheduled = false;
+  readonly #writeLater = (): void => {
+    this.#writeScheduled = false;
+    this.#write();
+  };
   #failure: Error | undefined;
 
   constructor(path: string) {
@@ -90,10 +98,18 @@ export class FileJournal implements Journal {
   }
 
   append(record: JournalRecord): void {
-    const line = `${JSON.stringify(record)}\n`;
-    this.#pendingChars += line.length;
-    if (this.#pending.push(line) === 1) setImmediate(this.#writeLater);
-    else if (this.#pendingChars >= WRITE_AT_CHARS) this.#write();
+    const line = JSON.stringify(record);
+    if (this.#pendingBytes + line.length * MAX_BYTES_PER_CHAR + 1 > this.#pending.length) {
+      this.#write();
+      // A line longer than the buffer goes out on its own, at once.
+      if (line.length * MAX_BYTES_PER_CHAR + 1 > this.#pending.length) return this.#writeOut(Buffer.from(`${line}\n`));
+    }
+    this.#pendingBytes += this.#pending.write(line, this.#pendingBytes);
+    this.#pending[this.#pendingBytes++] = NEWLINE;
+    if (!this.#writeScheduled) {
+      this.#writeScheduled = true;
+      setImmediate(this.#writeLater);
+    }
   }
 
   async flush(): Promise<void> {
@@ -111,14 +127,18 @@ export class FileJournal implements Journal {
   }
 
   #write(): void {
-    if (this.#pending.length === 0) return;
-    const chunk = this.#pending.join('');
-    this.#pending = [];
-    this.#pendingChars = 0;
+    if (this.#pendingBytes === 0) return;
+    const chunk = this.#pending.subarray(0, this.#pendingBytes);
+    this.#pendingBytes = 0;
+    this.#writeOut(chunk);
+  }
+
+  #writeOut(chunk: Buffer): void {
     // After a failed write the journal is broken (flush says so): what follows is not kept.
     if (this.#failure) return;
     try {
-      writeSync(this.#open(), chunk);
+      const fd = this.#open();
+      for (let written = 0; written < chunk.length; ) written += writeSync(fd, chunk, written);
     } catch (error) {
       this.#failure = new JournalError(`cannot write the journal ${this.#path}: ${(error as Error).message}`, { cause: error });
     }

@@ -1,11 +1,12 @@
 import type { ErrorClass } from '../errors.js';
 import type { Invocation } from '../invocation.js';
-import { float64Column, uint8Column } from './columns.js';
+import { AttemptIntervals } from './attempt-intervals.js';
+import { Durations } from './durations.js';
 import { FAILURES_LISTED, type FailedInvocation } from './failures.js';
 import { finalAttempt } from './final-attempt.js';
-import { IdSample } from './id-sample.js';
 import type { PhaseInfo } from './phase-info.js';
 import { billedMs, type PriceTable } from './pricing.js';
+import { RowSample } from './row-sample.js';
 
 /** Status codes kept in the low two bits of an invocation's flags. */
 export const STATUS_CODES = { succeeded: 0, failed: 1, aborted: 2 } as const;
@@ -28,9 +29,11 @@ export interface Billing {
 }
 
 /**
- * One phase's records, reduced to counters and columns of numbers as they arrive: one row per
- * invocation that reached the platform (first submit, final start and end, flags) and one per
- * attempt (submit, end, the platform's duration). Summaries and reports are computed from these.
+ * One phase's records, reduced to counters and columns of numbers as they arrive: the end-to-end
+ * latency of each invocation that reached the platform, each attempt's interval in flight and the
+ * platform's duration, and a sample of rows for the timeline. Summaries and reports are computed
+ * from these. Columns keep every value up to 65,536 per phase (exact statistics), and past that
+ * fold into fixed-size histograms and sampled concurrency, so a phase of millions stays in a few MB.
  */
 export class PhaseColumns {
   readonly info: PhaseInfo;
@@ -44,23 +47,22 @@ export class PhaseColumns {
   retriedInvocations = 0;
   /** Invocations whose records came from a journal: counted by status, not in timings or cost. */
   restored = 0;
+  /** Invocations that reached the platform (at least one attempt). */
+  ran = 0;
   firstSubmittedAt = Infinity;
   lastEndedAt = -Infinity;
   readonly billing: Billing = { billedMs: 0, reported: 0, rounded: 0, unpriced: 0 };
   /** The first failed invocations, by id, class and message. */
   readonly failures: FailedInvocation[] = [];
 
-  readonly submittedAt = float64Column();
-  /** Of the deciding attempt (see `finalAttempt`); NaN where the platform did not say when the function started. */
-  readonly startedAt = float64Column();
-  readonly endedAt = float64Column();
-  readonly flags = uint8Column();
-  /** Ids of a sample of the rows, for the report's tooltips. */
-  readonly ids = new IdSample();
-
-  readonly attemptSubmittedAt = float64Column();
-  readonly attemptEndedAt = float64Column();
-  readonly platformDurationMs = float64Column();
+  /** First submit to final answer, per invocation that reached the platform. */
+  readonly latencyMs = new Durations();
+  /** The platform's own duration, per attempt that reported one. */
+  readonly platformDurationMs = new Durations();
+  /** Submit to answer, per attempt: the concurrency. */
+  readonly intervals = new AttemptIntervals();
+  /** Every 2^k-th invocation that reached the platform, for the report's timeline. */
+  readonly rows = new RowSample();
 
   constructor(info: PhaseInfo, table: PriceTable | undefined) {
     this.info = info;
@@ -89,19 +91,19 @@ export class PhaseColumns {
       if (attempt.speculative) this.speculative++;
       else if (attempt !== first) retried = true;
       if (attempt.coldStart) this.coldStarts++;
-      this.attemptSubmittedAt.push(attempt.submittedAt);
-      this.attemptEndedAt.push(attempt.endedAt);
+      this.intervals.push(attempt.submittedAt, attempt.endedAt);
       if (attempt.submittedAt < this.firstSubmittedAt) this.firstSubmittedAt = attempt.submittedAt;
       if (attempt.endedAt > this.lastEndedAt) this.lastEndedAt = attempt.endedAt;
       if (attempt.durationMs !== undefined) this.platformDurationMs.push(attempt.durationMs);
       this.#bill(attempt.billedDurationMs, attempt.durationMs);
     }
     if (retried) this.retriedInvocations++;
-    this.ids.push(invocation.id);
-    this.submittedAt.push(first.submittedAt);
-    this.startedAt.push(last.startedAt ?? NaN);
-    this.endedAt.push(last.endedAt);
-    this.flags.push(STATUS_CODES[status] | (last.coldStart ? COLD_FLAG : 0) | (retried ? RETRIED_FLAG : 0));
+    this.ran++;
+    this.latencyMs.push(last.endedAt - first.submittedAt);
+    if (this.rows.count()) {
+      const flags = STATUS_CODES[status] | (last.coldStart ? COLD_FLAG : 0) | (retried ? RETRIED_FLAG : 0);
+      this.rows.keep({ id: invocation.id, submittedAt: first.submittedAt, startedAt: last.startedAt ?? NaN, endedAt: last.endedAt, flags });
+    }
   }
 
   #count(invocation: Invocation): keyof typeof STATUS_CODES {

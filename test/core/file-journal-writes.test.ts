@@ -59,4 +59,15 @@ describe('FileJournal writes', () => {
     assert.equal(readFileSync(path, 'utf8').trim().split('\n').length, 26);
     await journal.close();
   });
+
+  it('keeps every line whole: characters of several bytes, and a line longer than the write buffer among short ones', async () => {
+    const path = join(dir(), 'whole.jsonl');
+    const journal = new FileJournal(path);
+    const wide = { ...record(1), output: 'é€😀\u2028'.repeat(50_000) };
+    const long = { ...record(2), output: 'y'.repeat(3_000_000) };
+    for (const r of [record(0), wide, long, record(3)]) journal.append(r);
+    await journal.close();
+    const loaded = await new FileJournal(path).load();
+    assert.deepEqual([...loaded.values()].map((r) => r.output), [0, wide.output, long.output, 3]);
+  });
 });

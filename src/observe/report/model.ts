@@ -1,8 +1,9 @@
+import { concurrencyOf } from '../attempt-intervals.js';
 import { concat } from '../columns.js';
-import { concurrencyBins } from '../concurrency.js';
+import { LogHistogram } from '../log-histogram.js';
 import { COLD_FLAG, RETRIED_FLAG, type PhaseColumns } from '../phase-columns.js';
 import type { RunStats } from '../run-stats.js';
-import { latencies, type RunSummary } from '../summary.js';
+import type { RunSummary } from '../summary.js';
 import { niceStep } from './svg.js';
 
 export interface ReportOptions {
@@ -10,7 +11,7 @@ export interface ReportOptions {
   readonly title?: string;
   /**
    * The most invocations drawn on the timeline; larger runs show a systematic sample, every 2^k-th
-   * invocation of each phase. Tooltips name the invocation up to 4096 bars a phase.
+   * invocation of each phase, and at most 4096 bars a phase (see `RowSample`).
    * @default 2000
    */
   readonly maxBars?: number;
@@ -21,8 +22,7 @@ export interface ReportOptions {
 /** One invocation on the timeline. Times in ms since the run's first submit. */
 export interface TimelineBar {
   readonly phase: number;
-  /** The invocation's id; undefined past the ids a phase keeps (see `IdSample`). */
-  readonly id: string | undefined;
+  readonly id: string;
   readonly submitted: number;
   /** Undefined where the platform did not say when the function started. */
   readonly started: number | undefined;
@@ -72,33 +72,32 @@ export function reportModel(stats: RunStats, options: ReportOptions = {}): Repor
     origin,
     spanMs,
     phases: phases
-      .filter((p) => p.submittedAt.length > 0)
+      .filter((p) => p.ran > 0)
       .map((p) => ({ name: p.info.phase, startMs: p.firstSubmittedAt - origin, endMs: p.lastEndedAt - origin })),
     timeline: timeline(phases, origin, options.maxBars ?? 2000),
     concurrency: concurrency(phases, origin, spanMs, summary.total.peakConcurrency, options.concurrencyBins ?? 400),
-    histogram: histogram(latencies(phases), summary.total.latencyMs?.p99),
+    histogram: histogram(phases, summary.total.latencyMs?.p99),
   };
 }
 
 function timeline(phases: readonly PhaseColumns[], origin: number, maxBars: number): ReportModel['timeline'] {
-  const total = phases.reduce((sum, p) => sum + p.submittedAt.length, 0);
-  // A power of two, so that each phase's id sample holds the id of every row drawn.
-  let stride = 1;
+  const total = phases.reduce((sum, p) => sum + p.ran, 0);
+  // A power of two, and at least each phase's sample stride, so that every row drawn was sampled.
+  let stride = Math.max(1, ...phases.map((p) => p.rows.stride));
   while (total > stride * maxBars) stride *= 2;
   const bars: TimelineBar[] = [];
   phases.forEach((p, phase) => {
-    for (let i = 0; i < p.submittedAt.length; i += stride) {
-      const started = p.startedAt.at(i);
-      const flags = p.flags.at(i);
+    for (let i = 0; i < p.rows.length; i += stride) {
+      const row = p.rows.at(i)!;
       bars.push({
         phase,
-        id: p.ids.at(i),
-        submitted: p.submittedAt.at(i) - origin,
-        started: Number.isNaN(started) ? undefined : started - origin,
-        ended: p.endedAt.at(i) - origin,
-        status: flags & 3,
-        cold: (flags & COLD_FLAG) !== 0,
-        retried: (flags & RETRIED_FLAG) !== 0,
+        id: row.id,
+        submitted: row.submittedAt - origin,
+        started: Number.isNaN(row.startedAt) ? undefined : row.startedAt - origin,
+        ended: row.endedAt - origin,
+        status: row.flags & 3,
+        cold: (row.flags & COLD_FLAG) !== 0,
+        retried: (row.flags & RETRIED_FLAG) !== 0,
       });
     }
   });
@@ -107,20 +106,17 @@ function timeline(phases: readonly PhaseColumns[], origin: number, maxBars: numb
 }
 
 function concurrency(phases: readonly PhaseColumns[], origin: number, spanMs: number, peak: number, bins: number): ReportModel['concurrency'] {
-  const starts = concat(phases.map((p) => p.attemptSubmittedAt.view())).sort();
-  const ends = concat(phases.map((p) => p.attemptEndedAt.view())).sort();
-  const count = starts.length === 0 ? 0 : bins;
-  return { binMs: spanMs / bins, max: count ? concurrencyBins(starts, ends, origin, origin + spanMs, count) : [], peak };
+  const count = phases.some((p) => p.attempts > 0) ? bins : 0;
+  return { binMs: spanMs / bins, max: count ? concurrencyOf(phases.map((p) => p.intervals)).bins(origin, origin + spanMs, count) : [], peak };
 }
 
 const HISTOGRAM_BINS = 40;
 
 /** Latency bins of a round width; a long tail past 3 × p99 goes into one overflow bar rather than squashing the rest. */
-function histogram(values: Float64Array, p99: number | undefined): ReportModel['histogram'] {
-  if (values.length === 0 || p99 === undefined) return { fromMs: 0, binMs: 1, counts: [], overflow: 0, overflowFromMs: undefined, total: 0 };
-  values.sort();
-  const min = values[0]!;
-  const max = values[values.length - 1]!;
+function histogram(phases: readonly PhaseColumns[], p99: number | undefined): ReportModel['histogram'] {
+  const latency = latencies(phases);
+  if (latency.total === 0 || p99 === undefined) return { fromMs: 0, binMs: 1, counts: [], overflow: 0, overflowFromMs: undefined, total: 0 };
+  const { min, max } = latency;
   const tail = max > 3 * p99 && p99 > min;
   const hi = tail ? p99 : max;
   const binMs = niceStep((hi - min) / HISTOGRAM_BINS || 1);
@@ -128,11 +124,23 @@ function histogram(values: Float64Array, p99: number | undefined): ReportModel['
   const bins = Math.max(1, Math.ceil((hi - fromMs) / binMs + 1e-9));
   const counts = new Array<number>(bins).fill(0);
   let overflow = 0;
-  for (const value of values) {
+  latency.forEach((value, count) => {
     const bin = Math.floor((value - fromMs) / binMs);
-    if (bin < bins) counts[bin]!++;
-    else if (tail) overflow++;
-    else counts[bins - 1]!++;
+    if (bin < bins) counts[bin]! += count;
+    else if (tail) overflow += count;
+    else counts[bins - 1]! += count;
+  });
+  return { fromMs, binMs, counts, overflow, overflowFromMs: tail ? fromMs + bins * binMs : undefined, total: latency.total };
+}
+
+/** The end-to-end latencies of every phase: each value where all are kept, else their histograms' buckets. */
+function latencies(phases: readonly PhaseColumns[]): { min: number; max: number; total: number; forEach(f: (value: number, count: number) => void): void } {
+  const exact = phases.map((p) => p.latencyMs.exact);
+  if (exact.every((values): values is Float64Array => values !== undefined)) {
+    const values = concat(exact).sort();
+    return { min: values[0] ?? NaN, max: values[values.length - 1] ?? NaN, total: values.length, forEach: (f) => values.forEach((value) => f(value, 1)) };
   }
-  return { fromMs, binMs, counts, overflow, overflowFromMs: tail ? fromMs + bins * binMs : undefined, total: values.length };
+  const merged = new LogHistogram();
+  for (const phase of phases) merged.merge(phase.latencyMs.sketch());
+  return { min: merged.min, max: merged.max, total: merged.count, forEach: (f) => [...merged.buckets()].forEach(({ value, count }) => f(value, count)) };
 }

@@ -47,7 +47,7 @@ function barSvg(bar: TimelineBar, model: ReportModel, x: (ms: number) => number,
 
 function describe(bar: TimelineBar, model: ReportModel): string {
   const at = (ms: number): string => `+${(ms / 1000).toFixed(3)} s`;
-  const facts = [...(bar.id === undefined ? [] : [bar.id]), model.timeline.phases[bar.phase] ?? '', STATUS_OF_CODE[bar.status] ?? ''];
+  const facts = [bar.id, model.timeline.phases[bar.phase] ?? '', STATUS_OF_CODE[bar.status] ?? ''];
   if (bar.cold) facts.push('cold start');
   if (bar.retried) facts.push('retried');
   const started = bar.started === undefined ? '' : `, started ${at(bar.started)}`;
