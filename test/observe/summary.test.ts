@@ -230,12 +230,12 @@ describe('RunStats', () => {
     assert.equal(total.startedAt, undefined);
   });
 
-  it('summarises a million invocations in seconds, from columns of numbers', () => {
+  // How fast is the scale benchmark's to say; this checks the figures of a million records.
+  it('summarises a million invocations from columns of numbers, without keeping the records', () => {
     const stats = new RunStats({ pricing: { as: 'lambda' } });
     const info = { phase: 'big', platform: 'simulated', memoryMB: 128 };
     const attempt: Attempt = { attempt: 1, submittedAt: 0, endedAt: 0, durationMs: 0, coldStart: false };
     const record: Invocation = { id: 'same', phase: 'big', input: null, status: 'succeeded', attempts: [attempt] };
-    const started = performance.now();
     for (let i = 0; i < 1_000_000; i++) {
       // One record object, changed in place: the stats keep numbers, never the record.
       attempt.submittedAt = i * 0.01;
@@ -244,9 +244,7 @@ describe('RunStats', () => {
       stats.add(record, info);
     }
     const summary = stats.summary();
-    const elapsed = performance.now() - started;
     assert.equal(summary.total.invocations, 1_000_000);
     assert.ok(Math.abs(summary.total.latencyMs!.max - 102) < 1e-6);
-    assert.ok(elapsed < 20_000, `took ${elapsed.toFixed(0)} ms`);
   });
 });
