@@ -1,3 +1,4 @@
+import { brand } from '../../src/brand.js';
 import { AbortedError, ConfigError, FatalError, FunctionError, PlanError, ThrottledError, TimeoutError, TransientError, type FalcoError } from '../../src/errors.js';
 import type { ErrorInfo } from '../../src/invocation.js';
 
@@ -6,6 +7,10 @@ import type { ErrorInfo } from '../../src/invocation.js';
  * changed digest), another input, or another kind of call. Replaying it would mix two programs.
  */
 export class NonDeterminismError extends PlanError {
+  static {
+    brand(this, 'NonDeterminismError');
+  }
+
   constructor(
     readonly position: string,
     what: string,
@@ -18,7 +23,11 @@ export class NonDeterminismError extends PlanError {
 }
 
 /** A workflow definition, a run id or a ctx call is wrong before anything runs. */
-export class WorkflowCodeError extends ConfigError {}
+export class WorkflowCodeError extends ConfigError {
+  static {
+    brand(this, 'WorkflowCodeError');
+  }
+}
 
 /** The error a failed call is replayed as: the class it was logged with, its name and message. */
 export function errorFromInfo(info: ErrorInfo): FalcoError {

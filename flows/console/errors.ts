@@ -1,3 +1,4 @@
+import { brand } from '../../src/brand.js';
 import { ConfigError, TransientError, type FalcoErrorOptions } from '../../src/errors.js';
 
 /**
@@ -7,6 +8,10 @@ import { ConfigError, TransientError, type FalcoErrorOptions } from '../../src/e
  * throws it with the server's message.
  */
 export class WorkflowApiError extends ConfigError {
+  static {
+    brand(this, 'WorkflowApiError');
+  }
+
   constructor(
     readonly status: number,
     message: string,
@@ -17,6 +22,10 @@ export class WorkflowApiError extends ConfigError {
 
 /** A watch that lost its event stream and could not get it back: `attempts` reconnects in a row failed. */
 export class WatchLostError extends TransientError {
+  static {
+    brand(this, 'WatchLostError');
+  }
+
   constructor(
     readonly attempts: number,
     message: string,

@@ -1,3 +1,4 @@
+import { brand } from '../../src/brand.js';
 import { FatalError } from '../../src/errors.js';
 import { countOf, keyList } from './listing.js';
 
@@ -6,6 +7,10 @@ import { countOf, keyList } from './listing.js';
  * because some of those calls did not succeed: it would have run on partial input.
  */
 export class UpstreamFailedError extends FatalError {
+  static {
+    brand(this, 'UpstreamFailedError');
+  }
+
   constructor(
     readonly key: string,
     readonly failedKeys: readonly string[],

@@ -1,3 +1,4 @@
+import { brand } from '../../src/brand.js';
 import { ConfigError } from '../../src/errors.js';
 
 /** A place in a `.flow` source: 1-based line and column, as editors count them. */
@@ -17,6 +18,10 @@ export interface SourceText {
  * line and a caret under the column, so a user sees where to look without opening the file.
  */
 export abstract class FlowSourceError extends ConfigError {
+  static {
+    brand(this, 'FlowSourceError');
+  }
+
   readonly file: string | undefined;
   readonly line: number;
   readonly column: number;
@@ -33,7 +38,11 @@ export abstract class FlowSourceError extends ConfigError {
 }
 
 /** The text does not follow the grammar: the message names what was expected and what was found. */
-export class FlowSyntaxError extends FlowSourceError {}
+export class FlowSyntaxError extends FlowSourceError {
+  static {
+    brand(this, 'FlowSyntaxError');
+  }
+}
 
 /** What a semantic error is about, for code that handles some of them differently. */
 export type FlowProblem =
@@ -51,6 +60,10 @@ export type FlowProblem =
 
 /** The text parses but does not make a graph: a duplicate or unknown label, a bad literal, an unsupported form. */
 export class FlowSemanticError extends FlowSourceError {
+  static {
+    brand(this, 'FlowSemanticError');
+  }
+
   constructor(
     source: SourceText,
     at: SourcePosition,

@@ -1,7 +1,12 @@
+import { brand } from '../../src/brand.js';
 import { PlanError } from '../../src/errors.js';
 
 /** A state machine definition that cannot run: the message names the state and the fix. */
-export class StateMachineError extends PlanError {}
+export class StateMachineError extends PlanError {
+  static {
+    brand(this, 'StateMachineError');
+  }
+}
 
 /**
  * A fault while a state runs that ASL calls `States.Runtime` (a path that selects nothing, items

@@ -1,9 +1,14 @@
+import { brand } from '../../src/brand.js';
 import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { FatalError } from '../../src/errors.js';
 
 /** A store file is damaged in a way a crash cannot explain: the message names the file and what to do. */
-export class StoreFileError extends FatalError {}
+export class StoreFileError extends FatalError {
+  static {
+    brand(this, 'StoreFileError');
+  }
+}
 
 /**
  * The whole lines of a JSON-lines file, parsed. A torn last line (a write cut by a crash) is cut

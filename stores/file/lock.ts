@@ -1,3 +1,4 @@
+import { brand } from '../../src/brand.js';
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -5,7 +6,11 @@ import { join } from 'node:path';
 import { ConfigError } from '../../src/errors.js';
 
 /** Another live process (or this one) has the store directory open. */
-export class StoreLockedError extends ConfigError {}
+export class StoreLockedError extends ConfigError {
+  static {
+    brand(this, 'StoreLockedError');
+  }
+}
 
 /**
  * One process at a time per directory: a `lock` file naming the holder's pid. A lock left by a

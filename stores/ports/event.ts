@@ -1,3 +1,4 @@
+import { brand } from '../../src/brand.js';
 import type { CloudEventV1 } from 'cloudevents';
 import { ConfigError } from '../../src/errors.js';
 
@@ -9,7 +10,11 @@ import { ConfigError } from '../../src/errors.js';
 export type FalcoEvent<D = unknown> = CloudEventV1<D>;
 
 /** An event could not be read: a missing attribute, `data` that is not JSON, a foreign stream entry. */
-export class MalformedEventError extends ConfigError {}
+export class MalformedEventError extends ConfigError {
+  static {
+    brand(this, 'MalformedEventError');
+  }
+}
 
 /** The attributes a stream entry carries as flat string fields, in this order. */
 export const EVENT_FIELDS = ['specversion', 'id', 'source', 'type', 'time', 'subject', 'datacontenttype', 'data'] as const;

@@ -1,3 +1,4 @@
+import { brand } from '../../src/brand.js';
 import { ConfigError, TransientError } from '../../src/errors.js';
 import type { FalcoEvent } from './event.js';
 import type { EventStream } from './event-stream.js';
@@ -6,13 +7,21 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 export type JsonObject = { [key: string]: Json };
 
 /** The workspace named does not exist: create it first (`createWorkspace`, `falco triggers add --create`). */
-export class WorkspaceNotFoundError extends ConfigError {}
+export class WorkspaceNotFoundError extends ConfigError {
+  static {
+    brand(this, 'WorkspaceNotFoundError');
+  }
+}
 
 /**
  * A checkpoint's `expect` did not hold: another writer changed (or created, or deleted) a trigger
  * since it was read. Nothing was written; read the triggers again and redo the batch.
  */
-export class CheckpointConflictError extends TransientError {}
+export class CheckpointConflictError extends TransientError {
+  static {
+    brand(this, 'CheckpointConflictError');
+  }
+}
 
 /** Checks a named stream's name (`WorkspaceStore.stream`); returns it. */
 export function checkStreamName(name: string): string {

@@ -1,3 +1,4 @@
+import { brand } from '../../src/brand.js';
 import { createHash } from 'node:crypto';
 import { createClient, type RedisClientType } from '@redis/client';
 import { ConfigError, messageOf, TransientError } from '../../src/errors.js';
@@ -6,7 +7,11 @@ import { redactUrl } from '../../src/secrets.js';
 const FIRST_CONNECT_RETRIES = 3;
 
 /** The Redis server named by a URL could not be reached (the message names it without its password). */
-export class RedisUnavailableError extends TransientError {}
+export class RedisUnavailableError extends TransientError {
+  static {
+    brand(this, 'RedisUnavailableError');
+  }
+}
 
 export type RedisClient = RedisClientType<{}, {}, {}, 2>;
 

@@ -1,3 +1,4 @@
+import { brand } from '../../src/brand.js';
 import { ConfigError } from '../../src/errors.js';
 import { positiveInteger } from '../../src/whole-number.js';
 import type { Json } from '../ports/workspace.js';
@@ -8,7 +9,11 @@ import { checkKey, checkRequestId, checkValue } from './values.js';
 export const DEFAULT_EMBEDDED_MAX_BYTES = 64 * 1024;
 
 /** A write would make a request's embedded state larger than its cap. */
-export class StateTooLargeError extends ConfigError {}
+export class StateTooLargeError extends ConfigError {
+  static {
+    brand(this, 'StateTooLargeError');
+  }
+}
 
 export interface EmbeddedStateOptions {
   /** The most bytes one request's state may take as JSON (UTF-8). @default 65536 */

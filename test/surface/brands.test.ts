@@ -6,14 +6,22 @@ import { pathToFileURL } from 'node:url';
 import { packageTempDir, PACKAGE_ROOT } from '../helpers/readme.js';
 
 type Falco = typeof import('../../src/index.js');
+type CodeErrors = typeof import('../../flows/code/errors.js');
+type TriggerErrors = typeof import('../../flows/triggers/errors.js');
+type WorkspacePort = typeof import('../../stores/ports/workspace.js');
 
 /** Two installed copies of the built package, as a global CLI and a project's own dependency are. */
 async function installCopy(dir: string, name: string): Promise<Falco> {
   const copy = join(dir, 'node_modules', name);
   await mkdir(join(copy, 'dist'), { recursive: true });
-  await cp(join(PACKAGE_ROOT, 'dist', 'src'), join(copy, 'dist', 'src'), { recursive: true });
+  for (const part of ['src', 'flows', 'stores']) await cp(join(PACKAGE_ROOT, 'dist', part), join(copy, 'dist', part), { recursive: true });
   await cp(join(PACKAGE_ROOT, 'package.json'), join(copy, 'package.json'));
   return (await import(pathToFileURL(join(copy, 'dist', 'src', 'index.js')).href)) as Falco;
+}
+
+/** A module of an installed copy, by its path under `dist/`. */
+async function moduleOf<M>(dir: string, name: string, path: string): Promise<M> {
+  return (await import(pathToFileURL(join(dir, 'node_modules', name, 'dist', path)).href)) as M;
 }
 
 describe('falco errors and drivers made by another installed copy', () => {
@@ -38,6 +46,18 @@ describe('falco errors and drivers made by another installed copy', () => {
     assert.ok(new a.ThrottledError('slow down') instanceof b.ThrottledError);
     assert.ok(new a.PhaseNotStartedError('reduce', 'map', ['n1']) instanceof b.PhaseNotStartedError);
     assert.ok(new a.JournalError('torn') instanceof b.FatalError);
+  });
+
+  it('include the errors of falco/flows and falco/stores', async () => {
+    const [codeA, codeB] = await Promise.all(['falco-a', 'falco-b'].map((name) => moduleOf<CodeErrors>(dir(), name, 'flows/code/errors.js')));
+    const [triggersA, triggersB] = await Promise.all(['falco-a', 'falco-b'].map((name) => moduleOf<TriggerErrors>(dir(), name, 'flows/triggers/errors.js')));
+    const [portA, portB] = await Promise.all(['falco-a', 'falco-b'].map((name) => moduleOf<WorkspacePort>(dir(), name, 'stores/ports/workspace.js')));
+    assert.notEqual(codeA!.NonDeterminismError, codeB!.NonDeterminismError);
+    assert.ok(new codeA!.WorkflowCodeError('x') instanceof codeB!.WorkflowCodeError);
+    assert.ok(new triggersA!.DeliveryCapError('x') instanceof triggersB!.DeliveryCapError);
+    assert.ok(new triggersA!.DeliveryCapError('x') instanceof b.FatalError);
+    assert.ok(new portA!.CheckpointConflictError('x') instanceof portB!.CheckpointConflictError);
+    assert.ok(!(new portA!.CheckpointConflictError('x') instanceof portB!.WorkspaceNotFoundError));
   });
 
   it('are not instances of a sibling class, nor is a plain error or look-alike', () => {
