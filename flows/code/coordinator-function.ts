@@ -1,5 +1,5 @@
-import { fileURLToPath } from 'node:url';
-import { deployable, type Deployable } from '../../src/deployable.js';
+import type { Deployable } from '../../src/deployable.js';
+import { inPlaceFunction } from '../in-place-function.js';
 import { ConfigError } from '../../src/errors.js';
 import type { NamedRef } from '../../stores/ports/workspace.js';
 
@@ -9,8 +9,6 @@ export const COORDINATOR_DEPLOYMENT = 'falco:coordinator';
 /** The variable that tells the coordinator function which store (and log) its runs live in. */
 export const COORDINATOR_STORE_ENV = 'FALCO_COORDINATOR_STORE';
 
-/** The directory holding the coordinator function's code, used in place: its imports reach this copy of falco. */
-const CODE_DIR = fileURLToPath(new URL('./coordinator/', import.meta.url));
 
 /**
  * The coordinator of workflows as code as a function (the Triggerflow model): each wake invokes it
@@ -23,15 +21,7 @@ const CODE_DIR = fileURLToPath(new URL('./coordinator/', import.meta.url));
  */
 export function coordinatorDeployable(store: string, env: Readonly<Record<string, string>> = {}): Deployable<{ run: string }, CoordinatorReply> {
   checkCoordinatorStore(store);
-  return deployable({
-    runtime: 'nodejs:20',
-    code: { dir: CODE_DIR },
-    entryFile: 'main.js',
-    name: 'falco-coordinator',
-    memoryMB: 512,
-    timeoutMs: 15 * 60_000,
-    env: { ...env, [COORDINATOR_STORE_ENV]: store },
-  });
+  return inPlaceFunction(new URL('./coordinator/', import.meta.url), 'falco-coordinator', { env: { ...env, [COORDINATOR_STORE_ENV]: store } });
 }
 
 /**

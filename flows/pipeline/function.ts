@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { deployable, type Deployable } from '../../src/deployable.js';
+import type { Deployable } from '../../src/deployable.js';
+import { inPlaceFunction } from '../in-place-function.js';
 import { ConfigError } from '../../src/errors.js';
 import { fileUrlDir } from '../../stores/open.js';
 import type { SigningKeys } from './forwarding-types.js';
@@ -52,9 +52,6 @@ export interface PipelineFunctionReply {
   readonly invocations: readonly { readonly id: string; readonly status: string; readonly attempts: number }[];
 }
 
-/** The directory holding the function's entry point, used in place: its imports reach this copy of falco. */
-const CODE_DIR = fileURLToPath(new URL('./function/', import.meta.url));
-
 /**
  * The pipeline `exportName` of `module` as a function (Faasflow's model): each invocation verifies
  * the forwarded request it is handed, runs that one phase (its applied functions on the platform
@@ -72,13 +69,9 @@ export function pipelineDeployable(module: string, exportName: string, options: 
     throw new ConfigError('the pipeline function checks and signs forwarded requests: give options.keys ({ keys: { <id>: <secret> }, signWith: <id> }), or unsigned: true where nothing else can write to the command stream');
   }
   if (options.keys) createSigner(options.keys);
-  return deployable({
-    runtime: 'nodejs:20',
-    code: { dir: CODE_DIR },
-    entryFile: 'main.js',
-    name: 'falco-pipeline',
-    memoryMB: options.memoryMB ?? 512,
-    timeoutMs: options.timeoutMs ?? 15 * 60_000,
+  return inPlaceFunction(new URL('./function/', import.meta.url), 'falco-pipeline', {
+    memoryMB: options.memoryMB,
+    timeoutMs: options.timeoutMs,
     env: {
       ...options.env,
       [PIPELINE_FUNCTION_ENV.module]: path,

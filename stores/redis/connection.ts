@@ -77,6 +77,45 @@ export async function openRedis(options: RedisConnectionOptions): Promise<RedisC
   return client;
 }
 
+/**
+ * A client that opens again once it gave up reconnecting: while Redis is away (longer than the
+ * client's reconnects last, as a restart that replays a large append-only file can be) commands
+ * fail with `RedisUnavailableError`; once it is back, the next command opens a new client. A
+ * long-lived worker therefore carries on after any outage instead of failing every command for ever.
+ */
+export class RedisConnection {
+  readonly #options: RedisConnectionOptions;
+  #client: Promise<RedisClient>;
+  #closed = false;
+
+  constructor(options: RedisConnectionOptions) {
+    this.#options = options;
+    this.#client = this.#open();
+  }
+
+  /** The open client; a new one if the last gave up (rejects with `RedisUnavailableError` while Redis cannot be reached). */
+  async client(): Promise<RedisClient> {
+    const pending = this.#client;
+    const client = await pending.catch(() => undefined);
+    if (client?.isOpen || this.#closed) return pending;
+    if (this.#client === pending) this.#client = this.#open();
+    return this.#client;
+  }
+
+  /** Closes the client, without opening one that gave up again. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    (await this.#client.catch(() => undefined))?.destroy();
+  }
+
+  #open(): Promise<RedisClient> {
+    const client = openRedis(this.#options);
+    // Whoever asks for the client hears of the failure; nobody may be asking yet.
+    client.catch(() => {});
+    return client;
+  }
+}
+
 function describe(error: unknown, url: string): string {
   const message = messageOf(error);
   const password = (() => {

@@ -1,6 +1,6 @@
 import { fromFields, toFields, type FalcoEvent } from '../ports/event.js';
 import { STREAM_DEFAULTS, type ConsumerOptions, type DeadLetter, type Delivery, type EventConsumer, type EventStream, type ReadOptions } from '../ports/event-stream.js';
-import { duplicateClient, openRedis, type RedisClient, type RedisConnectionOptions } from './connection.js';
+import { duplicateClient, openRedis, RedisConnection, type RedisClient, type RedisConnectionOptions } from './connection.js';
 import { DEAD_LETTER, LEAVE, PENDING, TRIM } from './scripts.js';
 
 /** A blocking read waits in slices this long, so an abort or a close is seen within one. */
@@ -30,15 +30,19 @@ export const deadKey = (key: string): string => `${key}:dead`;
  */
 export class RedisEventStream implements EventStream {
   readonly name: string;
-  readonly #connection: Promise<RedisClient>;
+  readonly #source: RedisClient | RedisConnection;
   readonly #ownsClient: boolean;
   readonly #consumers = new Set<RedisConsumer>();
 
-  /** On a client (or one still connecting) that a workspace store shares, or that it owns and closes. */
-  constructor(client: RedisClient | Promise<RedisClient>, key: string, options: { readonly ownsClient?: boolean } = {}) {
-    this.#connection = Promise.resolve(client);
+  /** On a client, or a workspace store's connection, that it shares, or a client it owns and closes. */
+  constructor(source: RedisClient | RedisConnection, key: string, options: { readonly ownsClient?: boolean } = {}) {
+    this.#source = source;
     this.name = key;
     this.#ownsClient = options.ownsClient ?? false;
+  }
+
+  get #connection(): Promise<RedisClient> {
+    return this.#source instanceof RedisConnection ? this.#source.client() : Promise.resolve(this.#source);
   }
 
   static async open(options: RedisConnectionOptions & { readonly key: string }): Promise<RedisEventStream> {

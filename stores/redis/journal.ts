@@ -1,6 +1,6 @@
 import { JournalError } from '../../src/journal/file-journal.js';
 import { journalKey, type Journal, type JournalRecord } from '../../src/journal/journal.js';
-import { openRedis, parseRedisUrl, runKey, safeUrl, type RedisClient, type RedisConnectionOptions } from './connection.js';
+import { RedisConnection, parseRedisUrl, runKey, safeUrl, type RedisClient, type RedisConnectionOptions } from './connection.js';
 
 /** How many records one HSCAN step returns while loading. */
 const SCAN_COUNT = 1_000;
@@ -12,7 +12,7 @@ const SCAN_COUNT = 1_000;
  */
 export class RedisJournal implements Journal {
   readonly key: string;
-  readonly #connection: Promise<RedisClient>;
+  readonly #link: RedisConnection;
   readonly #where: string;
   #pending: string[] = [];
   readonly #inFlight = new Set<Promise<void>>();
@@ -22,8 +22,12 @@ export class RedisJournal implements Journal {
     parseRedisUrl(options.url);
     this.key = runKey(options.runId, 'journal');
     this.#where = `${this.key} at ${safeUrl(options.url)}`;
-    this.#connection = openRedis(options);
-    this.#connection.catch(() => {});
+    this.#link = new RedisConnection(options);
+  }
+
+  /** The client; a new one once the last gave up reconnecting. */
+  get #connection(): Promise<RedisClient> {
+    return this.#link.client();
   }
 
   async load(): Promise<ReadonlyMap<string, JournalRecord>> {
@@ -65,7 +69,7 @@ export class RedisJournal implements Journal {
     try {
       await this.flush();
     } finally {
-      (await this.#connection.catch(() => undefined))?.destroy();
+      await this.#link.close();
     }
   }
 

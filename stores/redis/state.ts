@@ -2,7 +2,7 @@ import { messageOf } from '../../src/errors.js';
 import type { StateManager } from '../ports/state.js';
 import type { Json } from '../ports/workspace.js';
 import { canonicalJson, checkIncrement, checkKey, checkRequestId, checkTtl, checkValue, notANumber, notFinite } from '../state/values.js';
-import { openRedis, parseRedisUrl, type RedisClient, type RedisConnectionOptions, type RedisScript } from './connection.js';
+import { RedisConnection, parseRedisUrl, type RedisClient, type RedisConnectionOptions, type RedisScript } from './connection.js';
 import { COMPARE_AND_SET, DEL, INCR, INIT, SET } from './state-scripts.js';
 
 const VALUE = 'v:';
@@ -20,13 +20,16 @@ export function stateKey(requestId: string): string {
  * their object keys in sorted order.
  */
 export class RedisStateManager implements StateManager {
-  readonly #connection: Promise<RedisClient>;
+  readonly #link: RedisConnection;
 
   constructor(options: RedisConnectionOptions) {
     parseRedisUrl(options.url);
-    this.#connection = openRedis(options);
-    // A failed connect is reported by the first call that needs it, not as an unhandled rejection.
-    this.#connection.catch(() => {});
+    this.#link = new RedisConnection(options);
+  }
+
+  /** The client; a new one once the last gave up reconnecting. */
+  get #connection(): Promise<RedisClient> {
+    return this.#link.client();
   }
 
   async init(requestId: string, options: { readonly ttlMs?: number } = {}): Promise<void> {
@@ -87,8 +90,7 @@ export class RedisStateManager implements StateManager {
   }
 
   async close(): Promise<void> {
-    const client = await this.#connection.catch(() => undefined);
-    client?.destroy();
+    await this.#link.close();
   }
 
   async #run<T>(script: RedisScript, requestId: string, args: readonly string[]): Promise<T> {

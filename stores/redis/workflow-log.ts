@@ -1,5 +1,5 @@
 import type { LogRecord, WorkflowLog } from '../ports/workflow-log.js';
-import { openRedis, parseRedisUrl, runKey, type RedisClient, type RedisConnectionOptions } from './connection.js';
+import { RedisConnection, parseRedisUrl, runKey, type RedisClient, type RedisConnectionOptions } from './connection.js';
 
 /** The set of runs that have a log: for listing only, outside every run's hash tag. */
 const RUNS = 'falco:workflow-logs';
@@ -12,13 +12,16 @@ const PAGE = 5_000;
  * at all; with the server's append-only file synced, they survive the server's crash too.
  */
 export class RedisWorkflowLog implements WorkflowLog {
-  readonly #connection: Promise<RedisClient>;
+  readonly #link: RedisConnection;
 
   constructor(options: RedisConnectionOptions) {
     parseRedisUrl(options.url);
-    this.#connection = openRedis(options);
-    // A failed connect is reported by the first call that needs it, not as an unhandled rejection.
-    this.#connection.catch(() => {});
+    this.#link = new RedisConnection(options);
+  }
+
+  /** The client; a new one once the last gave up reconnecting. */
+  get #connection(): Promise<RedisClient> {
+    return this.#link.client();
   }
 
   async append(run: string, records: readonly LogRecord[]): Promise<void> {
@@ -53,6 +56,6 @@ export class RedisWorkflowLog implements WorkflowLog {
   }
 
   async close(): Promise<void> {
-    (await this.#connection.catch(() => undefined))?.destroy();
+    await this.#link.close();
   }
 }

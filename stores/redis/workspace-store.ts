@@ -1,7 +1,7 @@
 import { toFields } from '../ports/event.js';
 import type { EventStream } from '../ports/event-stream.js';
 import { CheckpointConflictError, checkpointAcks, checkStreamName, WorkspaceNotFoundError, type Checkpoint, type JsonObject, type TriggerRecord, type TriggerSpec, type WorkspaceStore } from '../ports/workspace.js';
-import { openRedis, parseRedisUrl, workspaceKey, type RedisClient, type RedisConnectionOptions, type RedisScript } from './connection.js';
+import { RedisConnection, parseRedisUrl, workspaceKey, type RedisClient, type RedisConnectionOptions, type RedisScript } from './connection.js';
 import { deadKey, flatten, RedisEventStream } from './event-stream.js';
 import { COMMIT, FIRE_TIMERS, PUT_TRIGGERS, WORKSPACE_KEYS } from './workspace-scripts.js';
 
@@ -14,14 +14,17 @@ const WORKSPACES = 'falco:workspaces';
  * are all or nothing, on a single server or a Cluster.
  */
 export class RedisWorkspaceStore implements WorkspaceStore {
-  readonly #connection: Promise<RedisClient>;
+  readonly #link: RedisConnection;
   readonly #streams = new Map<string, RedisEventStream>();
 
   constructor(options: RedisConnectionOptions) {
     parseRedisUrl(options.url);
-    this.#connection = openRedis(options);
-    // A failed connect is reported by the first call that needs it, not as an unhandled rejection.
-    this.#connection.catch(() => {});
+    this.#link = new RedisConnection(options);
+  }
+
+  /** The client; a new one once the last gave up reconnecting. */
+  get #connection(): Promise<RedisClient> {
+    return this.#link.client();
   }
 
   async createWorkspace(workspace: string, options: { readonly global?: JsonObject } = {}): Promise<void> {
@@ -126,8 +129,7 @@ export class RedisWorkspaceStore implements WorkspaceStore {
   async close(): Promise<void> {
     await Promise.all([...this.#streams.values()].map((stream) => stream.close()));
     this.#streams.clear();
-    const client = await this.#connection.catch(() => undefined);
-    client?.destroy();
+    await this.#link.close();
   }
 
   #key(workspace: string, part: string): string {
@@ -141,7 +143,7 @@ export class RedisWorkspaceStore implements WorkspaceStore {
   #stream(key: string): RedisEventStream {
     let stream = this.#streams.get(key);
     if (!stream) {
-      stream = new RedisEventStream(this.#connection, key);
+      stream = new RedisEventStream(this.#link, key);
       this.#streams.set(key, stream);
     }
     return stream;
