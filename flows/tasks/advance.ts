@@ -6,7 +6,7 @@ import { isSubflowKind, isWaitKind, taskError, type LatchOp, type StepEffects } 
 import { WorkflowStateError } from './errors.js';
 import { FLOW_END, FLOW_START, SUBFLOW_START, type FlowGraph, type FlowNode } from './graph.js';
 import { guardAllows, InputError, inputOf, thresholdOf } from './inputs.js';
-import type { NodeRecord, WorkflowRecord } from './record.js';
+import type { WorkflowHeader, WorkflowRecord } from './record.js';
 import type { WorkflowState } from './service-types.js';
 
 /** Nodes that end at once (literals, skipped guards) one advance may run through: more is a loop that never waits. */
@@ -30,10 +30,13 @@ export class WorkflowRun {
     this.#now = now;
   }
 
-  static create(id: string, graph: FlowGraph, input: Json, now = Date.now()): WorkflowRecord {
-    const nodes: Record<string, NodeRecord> = {};
-    for (const node of graph.nodes) nodes[node.id] = { state: 'pending', attempt: 0, dispatch: 0, activation: 0 };
-    return { id, name: graph.name, graph, input, state: 'running', createdAt: now, archived: false, nodes };
+  static create(id: string, graph: FlowGraph, input: Json, now = Date.now()): WorkflowHeader {
+    return { id, name: graph.name, graph, input, state: 'running', createdAt: now, archived: false };
+  }
+
+  /** Whether an event of this type may end one of the workflow's `wait:event` tasks (the nodes need reading to know). */
+  static awaits(header: WorkflowHeader, type: string): boolean {
+    return !header.archived && header.graph.nodes.some((node) => node.name === 'wait:event' && node.parameters?.type === type);
   }
 
   /** The start ends: the nodes after it start. */

@@ -2,7 +2,7 @@ import { CheckpointConflictError, type Checkpoint, type Timer, type TriggerRecor
 import type { FalcoEvent } from '../../stores/ports/event.js';
 import { endTaskEvent, failedEnd, RECEIPTS_STREAM, receiptEvent, startTaskEvent, taskStream, type Receipt, type StartTask } from './events.js';
 import { taskError, type LatchOp, type StepEffects } from './effects.js';
-import { fromTrigger, latchKey, toTrigger, workflowKey, type LatchRecord, type WorkflowRecord } from './record.js';
+import { freshNode, fromTrigger, HEADER_PREFIX, headerOf, latchKey, nodeKey, toTrigger, workflowKey, type LatchRecord, type NodeRecord, type WorkflowHeader, type WorkflowRecord } from './record.js';
 
 /** The consumer group of the service's event stream that the lifecycle workers share. */
 export const LIFECYCLE_GROUP = 'falco-lifecycle';
@@ -20,17 +20,34 @@ interface Held<R> {
   changed: boolean;
 }
 
+/** A record as read: its version, and its JSON then, against which the commit finds what changed. */
+interface Read {
+  readonly fired: number | null;
+  readonly json: string;
+}
+
+/** A workflow as read: its header and each node, with what they were when read. */
+interface HeldWorkflow {
+  readonly record: WorkflowRecord;
+  readonly header: Read;
+  readonly nodes: Record<string, Read>;
+}
+
 /**
  * One read-change-write of workflow and latch records: what it read, with the versions read;
  * what it changed; the tasks, timers, events and receipts to write with them. `commit` writes it
  * all in one checkpoint guarded by the versions read, so two writers never both apply a change
  * to the same record: the second gets a conflict and redoes its batch on what the first wrote.
+ * A workflow is its header and a record per node: the commit writes only those that changed, and
+ * guards every record of a workflow it changed, so a pause racing a task end, or two ends of one
+ * workflow, make the later redo on what the earlier wrote.
  */
 export class Transaction implements StepEffects {
   readonly now = Date.now();
   readonly #store: WorkspaceStore;
   readonly #workspace: string;
-  readonly #workflows = new Map<string, Held<WorkflowRecord> | undefined>();
+  readonly #headers = new Map<string, { header: WorkflowHeader; fired: number }>();
+  readonly #workflows = new Map<string, HeldWorkflow | undefined>();
   readonly #latches = new Map<string, Held<LatchRecord>>();
   readonly #latchOps: Array<{ op: LatchOp; name: string; task: StartTask }> = [];
   readonly #tasks: Record<string, Array<FalcoEvent<StartTask>>> = {};
@@ -38,39 +55,57 @@ export class Transaction implements StepEffects {
   readonly #receipts: FalcoEvent[] = [];
   readonly #acks: string[] = [];
   readonly #timers = { set: [] as Timer[], cancel: [] as string[] };
-  #all: Promise<void> | undefined;
+  #allHeaders: Promise<WorkflowHeader[]> | undefined;
 
   constructor(store: WorkspaceStore, workspace: string) {
     this.#store = store;
     this.#workspace = workspace;
   }
 
-  /** The workflow as stored (or as this transaction changed it); undefined if there is none. */
+  /** The workflow as stored (or as this transaction changed it), its header and every node; undefined if there is none. */
   async workflow(id: string): Promise<WorkflowRecord | undefined> {
-    if (!this.#workflows.has(id)) this.#workflows.set(id, this.#held<WorkflowRecord>(await this.#store.getTrigger(this.#workspace, workflowKey(id))));
+    if (!this.#workflows.has(id)) this.#workflows.set(id, await this.#load(id));
     return this.#workflows.get(id)?.record;
   }
 
-  /** Every workflow, archived ones too. */
-  async workflows(): Promise<WorkflowRecord[]> {
-    this.#all ??= this.#store.listTriggers(this.#workspace).then((records) => {
-      for (const record of records) {
-        const id = record.spec.id.startsWith('workflow:') ? record.spec.id.slice('workflow:'.length) : undefined;
-        if (id !== undefined && !this.#workflows.get(id)) this.#workflows.set(id, this.#held(record));
-      }
+  /** Every workflow's header (archived ones too), without their nodes. */
+  headers(): Promise<WorkflowHeader[]> {
+    this.#allHeaders ??= this.#store.listTriggers(this.#workspace, { prefix: HEADER_PREFIX }).then((records) =>
+      records.map((record) => {
+        const header = fromTrigger<WorkflowHeader>(record);
+        this.#headers.set(header.id, { header, fired: record.fired });
+        return header;
+      }),
+    );
+    return this.#allHeaders;
+  }
+
+  async #load(id: string): Promise<HeldWorkflow | undefined> {
+    let read = this.#headers.get(id);
+    if (!read) {
+      const stored = await this.#store.getTrigger(this.#workspace, workflowKey(id));
+      if (!stored) return undefined;
+      read = { header: fromTrigger<WorkflowHeader>(stored), fired: stored.fired };
+    }
+    const ids = read.header.graph.nodes.map((node) => node.id);
+    const stored = await this.#store.getTriggers(this.#workspace, ids.map((node) => nodeKey(id, node)));
+    const nodes: Record<string, NodeRecord> = {};
+    const reads: Record<string, Read> = {};
+    ids.forEach((node, index) => {
+      const trigger = stored[index];
+      nodes[node] = trigger ? fromTrigger<NodeRecord>(trigger) : freshNode();
+      reads[node] = { fired: trigger?.fired ?? null, json: JSON.stringify(nodes[node]) };
     });
-    await this.#all;
-    return [...this.#workflows.values()].flatMap((held) => (held ? [held.record] : []));
+    return { record: { ...read.header, nodes }, header: { fired: read.fired, json: JSON.stringify(read.header) }, nodes: reads };
   }
 
-  /** Adds a new workflow; the commit fails if one with its id exists by then. */
-  create(record: WorkflowRecord): void {
-    this.#workflows.set(record.id, { record, fired: null, changed: true });
-  }
-
-  changed(record: WorkflowRecord): void {
-    const held = this.#workflows.get(record.id);
-    if (held) held.changed = true;
+  /** Adds a new workflow (its nodes fresh); the commit fails if one with its id exists by then. */
+  create(header: WorkflowHeader): WorkflowRecord {
+    const nodes = Object.fromEntries(header.graph.nodes.map((node) => [node.id, freshNode()]));
+    const fresh = JSON.stringify(freshNode());
+    const record: WorkflowRecord = { ...header, nodes };
+    this.#workflows.set(header.id, { record, header: { fired: null, json: '' }, nodes: Object.fromEntries(Object.keys(nodes).map((node) => [node, { fired: null, json: fresh }])) });
+    return record;
   }
 
   ack(entryId: string): void {
@@ -103,12 +138,23 @@ export class Transaction implements StepEffects {
     await this.#failUnread();
     const triggers: TriggerRecord[] = [];
     const expect: Record<string, number | null> = {};
-    const write = (key: string, held: Held<WorkflowRecord | LatchRecord>) => {
-      triggers.push(toTrigger(key, held.record, (held.fired ?? -1) + 1));
-      expect[key] = held.fired;
+    const write = (key: string, record: WorkflowHeader | NodeRecord | LatchRecord, fired: number | null) => {
+      triggers.push(toTrigger(key, record, (fired ?? -1) + 1));
+      expect[key] = fired;
     };
-    for (const [id, held] of this.#workflows) if (held?.changed) write(workflowKey(id), held);
-    for (const [name, held] of this.#latches) if (held.changed) write(latchKey(name), held);
+    for (const [id, held] of this.#workflows) {
+      if (!held) continue;
+      const header = headerOf(held.record);
+      const headerChanged = JSON.stringify(header) !== held.header.json;
+      const nodes = Object.entries(held.nodes).map(([node, read]) => ({ key: nodeKey(id, node), record: held.record.nodes[node]!, read }));
+      const changed = nodes.filter(({ record, read }) => JSON.stringify(record) !== read.json);
+      if (!headerChanged && changed.length === 0) continue;
+      if (headerChanged) write(workflowKey(id), header, held.header.fired);
+      else expect[workflowKey(id)] = held.header.fired;
+      for (const { key, read } of nodes) expect[key] = read.fired;
+      for (const { key, record, read } of changed) write(key, record, read.fired);
+    }
+    for (const [name, held] of this.#latches) if (held.changed) write(latchKey(name), held.record, held.fired);
     const checkpoint: Checkpoint = {
       triggers,
       expect,
@@ -141,14 +187,11 @@ export class Transaction implements StepEffects {
     }
   }
 
-  #held<R extends WorkflowRecord | LatchRecord>(record: TriggerRecord | undefined): Held<R> | undefined {
-    return record && { record: fromTrigger<R>(record), fired: record.fired, changed: false };
-  }
-
   async #latch(name: string): Promise<Held<LatchRecord>> {
     let held = this.#latches.get(name);
     if (!held) {
-      held = this.#held<LatchRecord>(await this.#store.getTrigger(this.#workspace, latchKey(name))) ?? { record: { count: 0, waiters: [] }, fired: null, changed: false };
+      const stored = await this.#store.getTrigger(this.#workspace, latchKey(name));
+      held = { record: stored ? fromTrigger<LatchRecord>(stored) : { count: 0, waiters: [] }, fired: stored?.fired ?? null, changed: false };
       this.#latches.set(name, held);
     }
     return held;
