@@ -98,7 +98,7 @@ export class LifecycleWorker {
       const parsed = endTaskData.safeParse(event.data);
       if (!parsed.success) return { outcome: 'dead-lettered', reason: `malformed end-task "${event.id}": ${issuesOf(parsed.error)}` };
       const end = parsed.data;
-      const record = await tx.workflow(end.workflow);
+      const record = await tx.workflowAround(end.workflow, end.node);
       if (!record) return { outcome: 'dead-lettered', reason: `end-task "${event.id}" is for workflow "${end.workflow}", and there is no such workflow` };
       const problem = new WorkflowRun(record, tx, tx.now).end(end);
       if (problem) return { outcome: 'dead-lettered', reason: `end-task "${event.id}" does not apply: ${problem}` };

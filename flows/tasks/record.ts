@@ -37,9 +37,28 @@ export interface WorkflowHeader {
   error?: ErrorInfo;
 }
 
-/** A workflow as the lifecycle advances it: its header, and each node's record (each a record of its own in the store). */
+/** What a task out is doing: running or waiting, or ready to start on resume or restart. */
+export type OutState = 'running' | 'waiting' | 'ready';
+
+/** The tasks of a workflow that are out, by node: kept beside the header, so a task end need not read every node to know whether the workflow is done. */
+export interface ProgressRecord {
+  out: Record<string, OutState>;
+}
+
+/**
+ * A workflow as the lifecycle advances it: its header, and the records of the nodes read (each a
+ * record of its own in the store). A task end reads only the nodes it may touch; `elsewhere` has
+ * the tasks out among the others.
+ */
 export interface WorkflowRecord extends WorkflowHeader {
   nodes: Record<string, NodeRecord>;
+  elsewhere: Record<string, OutState>;
+}
+
+/** A node running or waiting counts as such even if activated again meanwhile (ready): it is out until it ends. */
+export function outStateOf(run: NodeRecord): OutState | undefined {
+  if (run.state === 'running' || run.state === 'waiting') return run.state;
+  return run.ready ? 'ready' : undefined;
 }
 
 /** A node no end has reached yet: kept in the store only once it changes. */
@@ -47,7 +66,7 @@ export function freshNode(): NodeRecord {
   return { state: 'pending', attempt: 0, dispatch: 0, activation: 0 };
 }
 
-export function headerOf({ nodes: _nodes, ...header }: WorkflowRecord): WorkflowHeader {
+export function headerOf({ nodes: _nodes, elsewhere: _elsewhere, ...header }: WorkflowRecord): WorkflowHeader {
   return header;
 }
 
@@ -64,16 +83,17 @@ export interface LatchRecord {
  * workspace by mistake.
  */
 export const RECORD_TRIGGER = 'falco.tasks.record';
-/** The ids of workflow headers start with it, and (with those of node records) with `WORKFLOW_RECORDS`. */
+/** The ids of workflow headers start with it, and (with those of node and progress records) with `WORKFLOW_RECORDS`. */
 export const HEADER_PREFIX = 'workflow:';
 export const WORKFLOW_RECORDS = 'workflow';
 const NODE_PREFIX = 'workflow-task:';
+export const progressKey = (id: string) => `workflow-out:${id}`;
 export const workflowKey = (id: string) => `${HEADER_PREFIX}${id}`;
 /** A workflow id has no "/", so the first one ends it. */
 export const nodeKey = (workflow: string, node: string) => `${NODE_PREFIX}${workflow}/${node}`;
 export const latchKey = (name: string) => `latch:${name}`;
 
-/** What a key of `WORKFLOW_RECORDS` names: a workflow's header, or one of its nodes. */
+/** What a key of `WORKFLOW_RECORDS` names: a workflow's header, or one of its nodes (undefined: its progress). */
 export function recordOfKey(key: string): { workflow: string; node?: string } | undefined {
   if (key.startsWith(HEADER_PREFIX)) return { workflow: key.slice(HEADER_PREFIX.length) };
   if (!key.startsWith(NODE_PREFIX)) return undefined;
@@ -81,7 +101,7 @@ export function recordOfKey(key: string): { workflow: string; node?: string } | 
   return { workflow: key.slice(NODE_PREFIX.length, slash), node: key.slice(slash + 1) };
 }
 
-type Kept = WorkflowHeader | NodeRecord | LatchRecord;
+type Kept = WorkflowHeader | NodeRecord | ProgressRecord | LatchRecord;
 
 export function toTrigger(id: string, context: Kept, fired: number): TriggerRecord {
   return { spec: { id, activation: [], condition: { name: RECORD_TRIGGER }, action: { name: RECORD_TRIGGER } }, context: context as unknown as JsonObject, fired };

@@ -66,7 +66,7 @@ export class Watcher {
   /** Reads what moved since the last look; tells each workflow's tasks, then the workflow. */
   async #look(): Promise<void> {
     const now = await this.#versions();
-    const moved = Object.keys(now).filter((key) => now[key] !== this.#seen[key]);
+    const moved = Object.keys(now).filter((key) => now[key] !== this.#seen[key] && recordOfKey(key));
     const records = await this.#store.getTriggers(this.#workspace, moved);
     const nodes: Array<{ workflow: string; node: string; run: NodeRecord }> = [];
     const headers: WorkflowHeader[] = [];

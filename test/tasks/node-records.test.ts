@@ -74,7 +74,7 @@ async function end(tx: Transaction, workflow: string, node: string): Promise<voi
 }
 
 describe('workflow records: a header, and a record per node', () => {
-  it('a task end writes only the nodes it changed, so what a step writes does not grow with the chain', async () => {
+  it('a task end reads only the tasks it may touch and writes only those it changed, so what a step costs does not grow with the chain', async () => {
     const store = new RecordingStore();
     await withService(store, true, async (service) => {
       await service.start(chain(40, 'add'), { n: 0 }, { id: 'long' });
@@ -84,8 +84,10 @@ describe('workflow records: a header, and a record per node', () => {
       for (const [index, checkpoint] of ends.entries()) {
         const written = checkpoint.triggers.map((record) => record.spec.id);
         const last: boolean = index === ends.length - 1;
-        // The end of T<i> writes T<i> and the T<i+1> it starts; the last end writes the finished header instead.
-        assert.deepEqual(written.sort(), last ? ['workflow-task:long/T40', 'workflow:long'] : [`workflow-task:long/T${index + 1}`, `workflow-task:long/T${index + 2}`].sort());
+        // The end of T<i> writes T<i>, the T<i+1> it starts and the tasks out; the last end writes the finished header instead of a next task.
+        assert.deepEqual(written.sort(), (last ? ['workflow-task:long/T40', 'workflow:long'] : [`workflow-task:long/T${index + 1}`, `workflow-task:long/T${index + 2}`]).concat('workflow-out:long').sort());
+        const read = Object.keys(checkpoint.expect ?? {}).filter((id) => id.startsWith('workflow-task:'));
+        assert.ok(read.length <= 3, `end ${index + 1} read ${read.length} tasks: the one that ended, the next, and the last (whose output is the workflow's)`);
         const nodeBytes = JSON.stringify(checkpoint.triggers.filter((record) => record.spec.id.startsWith('workflow-task:'))).length;
         assert.ok(nodeBytes < 1_000, `end ${index + 1} writes ${nodeBytes} bytes of node records`);
       }
@@ -108,6 +110,21 @@ describe('workflow records: a header, and a record per node', () => {
       assert.deepEqual([joined.state, joined.attempt], ['running', 1], 'the join started once, on both ends');
       await transact(store, WS, (tx) => end(tx, 'd', 'D'));
       assert.equal((await service.inspect('d'))!.state, 'finished');
+    });
+  });
+
+  it('a step that reaches a task its end did not read is redone on every task of the workflow', async () => {
+    const store = new RecordingStore();
+    await withService(store, false, async (service) => {
+      await service.start(diamond(), { n: 0 }, { id: 'r' });
+      let tries = 0;
+      const { result } = await transact(store, WS, async (tx) => {
+        tries++;
+        // An end of D reads D alone (nothing follows it, and its output is the workflow's): A is out of its reach.
+        const record = (await tx.workflowAround('r', 'D'))!;
+        return record.nodes.A!.state;
+      });
+      assert.deepEqual([result, tries], ['running', 2]);
     });
   });
 
@@ -136,7 +153,7 @@ describe('workflow records: a header, and a record per node', () => {
       assert.deepEqual(store.reads, ['workflow:*']);
       store.reads.length = 0;
       assert.equal((await service.inspect('b'))!.tasks.length, 3);
-      assert.deepEqual(store.reads, ['workflow:b', 'workflow-task:b/T1', 'workflow-task:b/T2', 'workflow-task:b/T3']);
+      assert.deepEqual(store.reads, ['workflow:b', 'workflow-out:b', 'workflow-task:b/T1', 'workflow-task:b/T2', 'workflow-task:b/T3']);
     });
   });
 
