@@ -44,9 +44,9 @@ class UnreadNode extends Error {}
  * what it changed; the tasks, timers, events and receipts to write with them. `commit` writes it
  * all in one checkpoint guarded by the versions read, so two writers never both apply a change
  * to the same record: the second gets a conflict and redoes its batch on what the first wrote.
- * A workflow is its header and a record per node: the commit writes only those that changed, and
- * guards every record of a workflow it changed, so a pause racing a task end, or two ends of one
- * workflow, make the later redo on what the earlier wrote.
+ * A workflow is its header, a record per node and a record of the nodes out: the commit writes
+ * only those that changed, and guards every record of a workflow it read for a change, so a pause
+ * racing a task end, or two ends of one workflow, make the later redo on what the earlier wrote.
  */
 export class Transaction implements StepEffects {
   readonly now = Date.now();
@@ -61,9 +61,8 @@ export class Transaction implements StepEffects {
   readonly #receipts: FalcoEvent[] = [];
   readonly #acks: string[] = [];
   readonly #timers = { set: [] as Timer[], cancel: [] as string[] };
-  #allHeaders: Promise<WorkflowHeader[]> | undefined;
-
   readonly #everyNode: boolean;
+  #allHeaders: Promise<WorkflowHeader[]> | undefined;
 
   /** `everyNode`: `workflowAround` reads every node too (a step reached one it had not read). */
   constructor(store: WorkspaceStore, workspace: string, { everyNode = false }: { readonly everyNode?: boolean } = {}) {
@@ -72,7 +71,7 @@ export class Transaction implements StepEffects {
     this.#everyNode = everyNode;
   }
 
-  /** The workflow as stored (or as this transaction changed it), its header and every node; undefined if there is none. */
+  /** The workflow as stored (or as this transaction changed it), its header and every node (unless read around a node first); undefined if there is none. */
   async workflow(id: string): Promise<WorkflowRecord | undefined> {
     if (!this.#workflows.has(id)) this.#workflows.set(id, await this.#load(id));
     return this.#workflows.get(id)?.record;
