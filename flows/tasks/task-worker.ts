@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { toFalcoError } from '../../src/errors.js';
 import { errorInfo, type ErrorInfo } from '../../src/invocation.js';
 import type { ConsumerOptions, Delivery, EventConsumer } from '../../stores/ports/event-stream.js';
@@ -88,6 +89,8 @@ export class TaskWorker {
   private constructor(options: TaskWorkerOptions) {
     this.workspace = options.workspace ?? DEFAULT_WORKFLOW_WORKSPACE;
     this.#options = options;
+    // Every task in hand listens to the stop signal: more than ten of them are no leak.
+    setMaxListeners(0, this.#stopping.signal);
   }
 
   static async start(options: TaskWorkerOptions): Promise<TaskWorker> {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { LifecycleWorker, TaskWorker, taskKind, Workflows, type Json } from '../../flows/index.js';
 import { MemoryWorkspaceStore } from '../../stores/index.js';
 import { chain, eventually, settled } from './helpers.js';
@@ -46,6 +47,30 @@ describe('a task worker ends each task as it ends', () => {
       assert.equal(new Set(ran).size, 10);
     } finally {
       release();
+      await Promise.all([worker.stop(), lifecycle.stop(), service.close()]);
+      await store.close();
+    }
+  });
+
+  it('a dozen tasks in hand, each listening to the stop signal, raise no listener-leak warning', async () => {
+    const store = new MemoryWorkspaceStore();
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    const nap = taskKind<Json, Json>({ run: async (input, { signal }) => (await sleep(20, input, { signal })) ?? {} });
+    await store.createWorkspace(WS);
+    await (await store.stream(WS, 'tasks:nap').consumer('falco-tasks', 'nobody')).close();
+    const service = await Workflows.open({ store });
+    const ids = Array.from({ length: 12 }, (_, i) => `nap-${i}`);
+    for (const id of ids) await service.start(chain(1, 'nap'), {}, { id });
+    const lifecycle = await LifecycleWorker.start({ store, blockMs: 10 });
+    const worker = await TaskWorker.start({ store, kinds: { nap }, blockMs: 10 });
+    try {
+      for (const id of ids) assert.equal((await settled(service, id)).state, 'finished');
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(warnings.filter((name) => name === 'MaxListenersExceededWarning'), []);
+    } finally {
+      process.off('warning', onWarning);
       await Promise.all([worker.stop(), lifecycle.stop(), service.close()]);
       await store.close();
     }
