@@ -6,7 +6,7 @@ import { isSubflowKind, isWaitKind, taskError, type LatchOp, type StepEffects } 
 import { WorkflowStateError } from './errors.js';
 import { FLOW_END, FLOW_START, SUBFLOW_START, type FlowGraph, type FlowNode } from './graph.js';
 import { guardAllows, InputError, inputOf, thresholdOf } from './inputs.js';
-import type { NodeRecord, WorkflowRecord } from './record.js';
+import { outStateOf, type WorkflowHeader, type WorkflowRecord } from './record.js';
 import type { WorkflowState } from './service-types.js';
 
 /** Nodes that end at once (literals, skipped guards) one advance may run through: more is a loop that never waits. */
@@ -30,10 +30,13 @@ export class WorkflowRun {
     this.#now = now;
   }
 
-  static create(id: string, graph: FlowGraph, input: Json, now = Date.now()): WorkflowRecord {
-    const nodes: Record<string, NodeRecord> = {};
-    for (const node of graph.nodes) nodes[node.id] = { state: 'pending', attempt: 0, dispatch: 0, activation: 0 };
-    return { id, name: graph.name, graph, input, state: 'running', createdAt: now, archived: false, nodes };
+  static create(id: string, graph: FlowGraph, input: Json, now = Date.now()): WorkflowHeader {
+    return { id, name: graph.name, graph, input, state: 'running', createdAt: now, archived: false };
+  }
+
+  /** Whether an event of this type may end one of the workflow's `wait:event` tasks (the nodes need reading to know). */
+  static awaits(header: WorkflowHeader, type: string): boolean {
+    return !header.archived && header.graph.nodes.some((node) => node.name === 'wait:event' && node.parameters?.type === type);
   }
 
   /** The start ends: the nodes after it start. */
@@ -46,7 +49,7 @@ export class WorkflowRun {
   end(end: EndTask): string | undefined {
     const { record } = this;
     const run = record.nodes[end.node];
-    if (!run) return `workflow "${record.id}" has no task "${end.node}" (its tasks: ${Object.keys(record.nodes).join(', ')})`;
+    if (!run) return `workflow "${record.id}" has no task "${end.node}" (its tasks: ${record.graph.nodes.map((node) => node.id).join(', ')})`;
     if (run.dispatch !== end.dispatch || (run.state !== 'running' && run.state !== 'waiting')) {
       return `task "${end.node}" of workflow "${record.id}" is ${run.state} at dispatch ${run.dispatch}, and this end-task is for dispatch ${end.dispatch}: an end-task counts once, for the dispatch running`;
     }
@@ -239,12 +242,11 @@ export class WorkflowRun {
   /** A running workflow with nothing out and nothing ready has finished; a terminating one with nothing out is terminated. */
   #settle(): void {
     const { record } = this;
-    const runs = Object.values(record.nodes);
-    const out = runs.some((run) => run.state === 'running' || run.state === 'waiting');
-    if (record.state === 'terminating' && !runs.some((run) => run.state === 'running')) {
+    const out = new Set([...Object.values(record.elsewhere), ...Object.values(record.nodes).map(outStateOf)]);
+    if (record.state === 'terminating' && !out.has('running')) {
       record.state = 'terminated';
       record.endedAt = this.#now;
-    } else if (record.state === 'running' && !out && !runs.some((run) => run.ready)) {
+    } else if (record.state === 'running' && !out.has('running') && !out.has('waiting') && !out.has('ready')) {
       record.state = 'finished';
       record.endedAt = this.#now;
       record.output = inputOf({ ...record.graph, nodes: [] }, FLOW_END, (from) => (from === FLOW_START ? record.input : record.nodes[from]?.output));

@@ -98,20 +98,17 @@ export class LifecycleWorker {
       const parsed = endTaskData.safeParse(event.data);
       if (!parsed.success) return { outcome: 'dead-lettered', reason: `malformed end-task "${event.id}": ${issuesOf(parsed.error)}` };
       const end = parsed.data;
-      const record = await tx.workflow(end.workflow);
+      const record = await tx.workflowAround(end.workflow, end.node);
       if (!record) return { outcome: 'dead-lettered', reason: `end-task "${event.id}" is for workflow "${end.workflow}", and there is no such workflow` };
       const problem = new WorkflowRun(record, tx, tx.now).end(end);
       if (problem) return { outcome: 'dead-lettered', reason: `end-task "${event.id}" does not apply: ${problem}` };
-      tx.changed(record);
       return { outcome: 'accepted' };
     }
     if (event.type.startsWith('falco.')) return { outcome: 'ignored' };
     let matched = 0;
-    for (const record of await tx.workflows()) {
-      if (record.archived) continue;
-      const ended = new WorkflowRun(record, tx, tx.now).matchEvent(event);
-      if (ended > 0) tx.changed(record);
-      matched += ended;
+    for (const header of await tx.headers()) {
+      const record = WorkflowRun.awaits(header, event.type) ? await tx.workflow(header.id) : undefined;
+      if (record) matched += new WorkflowRun(record, tx, tx.now).matchEvent(event);
     }
     return { outcome: matched > 0 ? 'matched' : 'ignored' };
   }

@@ -1,11 +1,13 @@
+import { setMaxListeners } from 'node:events';
 import { toFalcoError } from '../../src/errors.js';
 import { errorInfo, type ErrorInfo } from '../../src/invocation.js';
-import type { FalcoEvent } from '../../stores/ports/event.js';
 import type { ConsumerOptions, Delivery, EventConsumer } from '../../stores/ports/event-stream.js';
 import type { Json, WorkspaceStore } from '../../stores/ports/workspace.js';
 import { ConsumerLoop, type LoopOptions } from '../triggers/consumer-loop.js';
-import { endTaskEvent, failedEnd, issuesOf, RECEIPTS_STREAM, receiptEvent, START_TASK, startTaskData, taskStream, type EndTask, type StartTask } from './events.js';
+import { failedEnd, issuesOf, START_TASK, startTaskData, taskStream, type EndTask, type StartTask } from './events.js';
 import { taskError } from './effects.js';
+import { EndReports, type EndReport } from './end-reports.js';
+import { InFlight } from './in-flight.js';
 import { DEFAULT_WORKFLOW_WORKSPACE } from './workflows.js';
 
 /** What a task's code is told besides its input. */
@@ -62,44 +64,71 @@ export interface TaskWorkerOptions extends LoopOptions {
 
 export const TASK_GROUP = 'falco-tasks';
 
+/** One kind a worker takes: its read loop, and the tasks in hand. */
+interface KindLoop {
+  readonly loop: ConsumerLoop;
+  readonly inFlight: InFlight;
+}
+
+type Ended = Omit<EndTask, 'workflow' | 'node' | 'dispatch'>;
+
 /**
  * Takes the start-task events of its kinds, runs them, and publishes each end-task (output or
  * error, timings, deliveries) to the service's event stream before acknowledging the start: a
  * worker that dies mid-task leaves it unacknowledged, and another worker claims it after the
  * visibility timeout. After `maxDeliveries` the task fails and its start goes to the dead letters.
+ * Each task's end goes out as soon as it ends (a `TaskBatchKind`'s, when its batch does), and the
+ * worker reads on while tasks run, up to `concurrency` of a kind in hand.
  */
 export class TaskWorker {
   readonly workspace: string;
   readonly #options: TaskWorkerOptions;
-  readonly #loops: ConsumerLoop[] = [];
+  readonly #kinds: KindLoop[] = [];
   readonly #stopping = new AbortController();
 
   private constructor(options: TaskWorkerOptions) {
     this.workspace = options.workspace ?? DEFAULT_WORKFLOW_WORKSPACE;
     this.#options = options;
+    // Every task in hand listens to the stop signal: more than ten of them are no leak.
+    setMaxListeners(0, this.#stopping.signal);
   }
 
   static async start(options: TaskWorkerOptions): Promise<TaskWorker> {
     const worker = new TaskWorker(options);
     await options.store.createWorkspace(worker.workspace);
+    const concurrency = options.concurrency ?? 16;
     for (const [kind, definition] of Object.entries(options.kinds)) {
-      const loop: ConsumerLoop = new ConsumerLoop(await worker.#open(kind), { open: () => worker.#open(kind), handle: (deliveries) => worker.#handle(kind, definition, loop, deliveries) }, { batchSize: options.concurrency ?? 16, ...options });
-      worker.#loops.push(loop);
+      const inFlight = new InFlight(concurrency);
+      const reports = new EndReports(options.store, worker.workspace, kind, () => loop.consumer);
+      const loop: ConsumerLoop = new ConsumerLoop(
+        await worker.#open(kind),
+        { open: () => worker.#open(kind), handle: (deliveries) => worker.#handle(kind, definition, loop.consumer, inFlight, reports, deliveries), room: () => inFlight.room(worker.#stopping.signal) },
+        { batchSize: concurrency, ...options },
+      );
+      worker.#kinds.push({ loop, inFlight });
     }
     return worker;
   }
 
   get done(): Promise<void> {
-    return Promise.all(this.#loops.map((loop) => loop.done)).then(() => {});
+    return Promise.all(this.#kinds.map(({ loop }) => loop.done)).then(() => {});
   }
 
+  /** Resolves once every kind's stream had nothing new and no task is in hand. */
   async whenIdle(): Promise<void> {
-    await Promise.all(this.#loops.map((loop) => loop.whenIdle()));
+    await Promise.all(this.#kinds.map(async ({ loop, inFlight }) => {
+      await loop.whenIdle();
+      await inFlight.drained();
+    }));
   }
 
+  /** Stops: tasks in hand are aborted and left unacknowledged (another worker, or this one restarted, takes them again). */
   async stop(): Promise<void> {
     this.#stopping.abort();
-    await Promise.all(this.#loops.map((loop) => loop.stop()));
+    await Promise.all(this.#kinds.map(async ({ loop, inFlight }) => {
+      await inFlight.drained();
+      await loop.stop();
+    }));
   }
 
   #open(kind: string): Promise<EventConsumer> {
@@ -109,11 +138,11 @@ export class TaskWorker {
     return store.stream(this.workspace, taskStream(kind)).consumer(TASK_GROUP, consumer, options);
   }
 
-  async #handle(kind: string, definition: TaskKind | TaskBatchKind, loop: ConsumerLoop, deliveries: Delivery[]): Promise<void> {
-    const consumer = loop.consumer;
+  /** Sorts a read out (dead letters, tasks given up on), and sets the rest running; returns without waiting for them. */
+  async #handle(kind: string, definition: TaskKind | TaskBatchKind, consumer: EventConsumer, inFlight: InFlight, reports: EndReports, deliveries: Delivery[]): Promise<void> {
     const cap = this.#options.maxDeliveries ?? 3;
     const runnable: Array<{ delivery: Delivery; task: StartTask }> = [];
-    const given: Array<{ delivery: Delivery; end: EndTask; reason: string }> = [];
+    const given: EndReport[] = [];
     for (const delivery of deliveries) {
       const parsed = delivery.event.type === START_TASK ? startTaskData.safeParse(delivery.event.data) : undefined;
       if (!parsed?.success) {
@@ -125,42 +154,31 @@ export class TaskWorker {
         await consumer.deadLetter([delivery], `start-task "${delivery.event.id}" is for kind "${task.kind}" and came on the stream of kind "${kind}"`);
       } else if (delivery.deliveries > cap) {
         const reason = `task "${task.node}" (${kind}) was handed to a worker ${delivery.deliveries - 1} times and never ended (cap ${cap}): each worker that took it died or stopped`;
-        given.push({ delivery, reason, end: failedEnd(task, taskError(reason), { deliveries: delivery.deliveries - 1 }) });
+        given.push({ delivery, deadLetter: reason, end: failedEnd(task, taskError(reason), { deliveries: delivery.deliveries - 1 }) });
       } else {
         runnable.push({ delivery, task });
       }
     }
-    const ends = await this.#run(definition, runnable);
-    const finished = runnable.flatMap(({ delivery, task }, index) => (ends[index] ? [{ delivery, end: { ...ends[index]!, workflow: task.workflow, node: task.node, dispatch: task.dispatch } }] : []));
-    const reported = [...finished, ...given];
-    if (reported.length === 0) return;
-    await this.#publish(reported.map(({ end }) => endTaskEvent(end)));
-    for (const { delivery, reason } of given) await consumer.deadLetter([delivery], reason);
-    await consumer.ack(finished.map(({ delivery }) => delivery.entryId));
-    const at = Date.now();
-    await this.#options.store.stream(this.workspace, RECEIPTS_STREAM).publish(
-      reported.map(({ delivery }) => receiptEvent({ stream: taskStream(kind), entryId: delivery.entryId, event: delivery.event.id, type: START_TASK, outcome: 'accepted', by: consumer.name, at })),
-    );
-  }
-
-  /** The end of each task (without its ids), or undefined for one the worker's stop cut short: it stays unacknowledged. */
-  async #run(definition: TaskKind | TaskBatchKind, runnable: ReadonlyArray<{ delivery: Delivery; task: StartTask }>): Promise<Array<Omit<EndTask, 'workflow' | 'node' | 'dispatch'> | undefined>> {
+    await reports.report(given);
     const signal = this.#stopping.signal;
+    if (runnable.length === 0 || signal.aborted) return;
+    const report = async (ran: ReadonlyArray<{ delivery: Delivery; task: StartTask }>, ends: ReadonlyArray<Ended | undefined>) => {
+      await reports.report(ran.flatMap(({ delivery, task }, index) => (ends[index] ? [{ delivery, end: { ...ends[index]!, workflow: task.workflow, node: task.node, dispatch: task.dispatch } }] : [])));
+    };
     const startedAt = Date.now();
-    const results: Array<TaskResult | undefined> =
-      'runBatch' in definition
-        ? await definition.runBatch(runnable.map(({ delivery, task }) => ({ task, deliveries: delivery.deliveries })), signal)
-        : await Promise.all(runnable.map(({ delivery, task }) => runOne(definition, task, delivery.deliveries, signal)));
-    return results.map((result, index) => {
-      if (!result || signal.aborted) return undefined;
-      const timing = { deliveries: runnable[index]!.delivery.deliveries, startedAt, endedAt: Date.now(), ...(result.attempts ? { attempts: result.attempts } : {}) };
-      return result.status === 'succeeded' ? { status: 'succeeded', output: result.output, ...timing } : { status: 'failed', error: result.error, ...timing };
-    });
+    if ('runBatch' in definition) {
+      inFlight.add(definition.runBatch(runnable.map(({ delivery, task }) => ({ task, deliveries: delivery.deliveries })), signal).then((results) => report(runnable, results.map((result, index) => endOf(result, runnable[index]!.delivery, startedAt, signal)))));
+      return;
+    }
+    for (const one of runnable) inFlight.add(runOne(definition, one.task, one.delivery.deliveries, signal).then((result) => report([one], [endOf(result, one.delivery, startedAt, signal)])));
   }
+}
 
-  async #publish(events: FalcoEvent[]): Promise<void> {
-    await this.#options.store.events(this.workspace).publish(events);
-  }
+/** A task's end (without its ids), or undefined for one the worker's stop cut short: it stays unacknowledged. */
+function endOf(result: TaskResult | undefined, delivery: Delivery, startedAt: number, signal: AbortSignal): Ended | undefined {
+  if (!result || signal.aborted) return undefined;
+  const timing = { deliveries: delivery.deliveries, startedAt, endedAt: Date.now(), ...(result.attempts ? { attempts: result.attempts } : {}) };
+  return result.status === 'succeeded' ? { status: 'succeeded', output: result.output, ...timing } : { status: 'failed', error: result.error, ...timing };
 }
 
 async function runOne(kind: TaskKind, task: StartTask, deliveries: number, signal: AbortSignal): Promise<TaskResult> {

@@ -3,7 +3,7 @@ import type { Json, WorkspaceStore } from '../../stores/ports/workspace.js';
 import { WorkflowRun } from './advance.js';
 import { WorkflowStateError } from './errors.js';
 import type { FlowGraph } from './graph.js';
-import { detailOf, summaryOf, type WorkflowRecord } from './record.js';
+import { detailOf, summaryOf } from './record.js';
 import type { WorkflowChange, WorkflowDetail, WorkflowService, WorkflowState, WorkflowSummary } from './service-types.js';
 import { transact, Transaction } from './transaction.js';
 import { checkGraph } from './validate.js';
@@ -58,8 +58,7 @@ export class Workflows implements WorkflowService {
     const id = checkWorkflowId(options.id ?? `${graph.name}-${randomUUID()}`);
     const { result } = await this.#transact(async (tx) => {
       if (await tx.workflow(id)) throw new WorkflowStateError(`a workflow "${id}" exists already: give another id, or leave it out for a fresh one`);
-      const record = WorkflowRun.create(id, graph, input, tx.now);
-      tx.create(record);
+      const record = tx.create(WorkflowRun.create(id, graph, input, tx.now));
       new WorkflowRun(record, tx, tx.now).begin();
       return summaryOf(record);
     });
@@ -68,7 +67,7 @@ export class Workflows implements WorkflowService {
 
   async list(options: { readonly archived?: boolean } = {}): Promise<WorkflowSummary[]> {
     const archived = options.archived ?? false;
-    return (await this.#all())
+    return (await this.#reader().headers())
       .filter((record) => record.archived === archived)
       .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
       .map(summaryOf);
@@ -110,7 +109,7 @@ export class Workflows implements WorkflowService {
   }
 
   async watch(listener: (change: WorkflowChange) => void): Promise<() => Promise<void>> {
-    const watcher = new Watcher(() => this.#all(), listener, this.#pollMs);
+    const watcher = new Watcher(this.#store, this.workspace, listener, this.#pollMs);
     await watcher.start();
     this.#watchers.add(watcher);
     return async () => {
@@ -125,10 +124,6 @@ export class Workflows implements WorkflowService {
     await Promise.all(watchers.map((watcher) => watcher.stop()));
   }
 
-  #all(): Promise<WorkflowRecord[]> {
-    return this.#reader().workflows();
-  }
-
   /** A transaction only read from, never committed. */
   #reader(): Transaction {
     return new Transaction(this.#store, this.workspace);
@@ -139,7 +134,6 @@ export class Workflows implements WorkflowService {
       const record = await tx.workflow(id);
       if (!record) throw new WorkflowStateError(`there is no workflow "${id}": see list()`);
       change(new WorkflowRun(record, tx, tx.now));
-      tx.changed(record);
       return summaryOf(record);
     });
     return result;

@@ -19,6 +19,8 @@ interface LoopSteps {
   /** Runs before every read (fires due timers, refreshes triggers). */
   readonly beforeRead?: () => Promise<void>;
   readonly handle: (deliveries: Delivery[]) => Promise<void>;
+  /** Resolves to how many entries the next read may take, for a handler that keeps work running after it returns: at most `batchSize`. */
+  readonly room?: () => Promise<number>;
   /** After a failure: put in-memory state back to what the store holds. */
   readonly recover?: () => Promise<void>;
 }
@@ -86,8 +88,9 @@ export class ConsumerLoop {
       while (!stopping.aborted) {
         try {
           await this.#steps.beforeRead?.();
+          const max = this.#steps.room ? Math.min(this.#options.batchSize, await this.#steps.room()) : this.#options.batchSize;
           const read = ++this.#readsStarted;
-          const deliveries = await this.#consumer.read({ max: this.#options.batchSize, blockMs: this.#options.blockMs, signal: stopping });
+          const deliveries = await this.#consumer.read({ max, blockMs: this.#options.blockMs, signal: stopping });
           if (deliveries.length > 0) await this.#steps.handle(deliveries);
           else this.#idle(read);
           failures = 0;

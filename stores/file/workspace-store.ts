@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { join } from 'node:path';
 import { ConfigError } from '../../src/errors.js';
 import type { EventStream } from '../ports/event-stream.js';
-import { checkpointAcks, checkStreamName, expectationMiss, WorkspaceNotFoundError, type Checkpoint, type JsonObject, type Timer, type TriggerRecord, type TriggerSpec, type WorkspaceStore } from '../ports/workspace.js';
+import { checkpointAcks, checkStreamName, expectationMiss, versionsOf, WorkspaceNotFoundError, type Checkpoint, type JsonObject, type Timer, type TriggerRecord, type TriggerSpec, type WorkspaceStore } from '../ports/workspace.js';
 import { FileEventStream, type Line } from './event-stream.js';
 import { replaceFile, StoreFileError } from './lines.js';
 import { lockDir } from './lock.js';
@@ -76,8 +76,17 @@ export class FileWorkspaceStore implements WorkspaceStore {
     return record && structuredClone(record);
   }
 
-  async listTriggers(workspace: string): Promise<TriggerRecord[]> {
-    return structuredClone(Object.values(this.#get(workspace).state.triggers));
+  async getTriggers(workspace: string, ids: readonly string[]): Promise<Array<TriggerRecord | undefined>> {
+    const { triggers } = this.#get(workspace).state;
+    return structuredClone(ids.map((id) => (Object.hasOwn(triggers, id) ? triggers[id] : undefined)));
+  }
+
+  async listTriggers(workspace: string, { prefix = '' }: { readonly prefix?: string } = {}): Promise<TriggerRecord[]> {
+    return structuredClone(Object.values(this.#get(workspace).state.triggers).filter((record) => record.spec.id.startsWith(prefix)));
+  }
+
+  async triggerVersions(workspace: string, prefix: string): Promise<Record<string, number>> {
+    return versionsOf(Object.values(this.#get(workspace).state.triggers), prefix);
   }
 
   async deleteTrigger(workspace: string, id: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { FatalError } from '../../src/errors.js';
 import type { FalcoEvent } from '../ports/event.js';
 import type { EventConsumer } from '../ports/event-stream.js';
-import { checkpointAcks, checkStreamName, expectationMiss, WorkspaceNotFoundError, type Checkpoint, type JsonObject, type StreamAck, type Timer, type TriggerRecord, type TriggerSpec, type WorkspaceStore } from '../ports/workspace.js';
+import { checkpointAcks, checkStreamName, expectationMiss, versionsOf, WorkspaceNotFoundError, type Checkpoint, type JsonObject, type StreamAck, type Timer, type TriggerRecord, type TriggerSpec, type WorkspaceStore } from '../ports/workspace.js';
 import { MemoryEventStream } from './event-stream.js';
 
 interface Workspace {
@@ -65,8 +65,17 @@ export class MemoryWorkspaceStore implements WorkspaceStore {
     return record && structuredClone(record);
   }
 
-  async listTriggers(workspace: string): Promise<TriggerRecord[]> {
-    return structuredClone([...this.#get(workspace).triggers.values()]);
+  async getTriggers(workspace: string, ids: readonly string[]): Promise<Array<TriggerRecord | undefined>> {
+    const { triggers } = this.#get(workspace);
+    return structuredClone(ids.map((id) => triggers.get(id)));
+  }
+
+  async listTriggers(workspace: string, { prefix = '' }: { readonly prefix?: string } = {}): Promise<TriggerRecord[]> {
+    return structuredClone([...this.#get(workspace).triggers.values()].filter((record) => record.spec.id.startsWith(prefix)));
+  }
+
+  async triggerVersions(workspace: string, prefix: string): Promise<Record<string, number>> {
+    return versionsOf(this.#get(workspace).triggers.values(), prefix);
   }
 
   async deleteTrigger(workspace: string, id: string): Promise<boolean> {

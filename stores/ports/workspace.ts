@@ -45,6 +45,13 @@ export function expectationMiss(expect: Checkpoint['expect'], firedOf: (id: stri
   return undefined;
 }
 
+/** The `fired` counts of the records whose id starts with `prefix`, by id (`triggerVersions` of the embedded stores). */
+export function versionsOf(records: Iterable<TriggerRecord>, prefix: string): Record<string, number> {
+  const versions: Record<string, number> = {};
+  for (const record of records) if (record.spec.id.startsWith(prefix)) versions[record.spec.id] = record.fired;
+  return versions;
+}
+
 /** Which events activate a trigger: by `type`, and by `subject` where given. */
 export interface EventFilter {
   readonly type: string;
@@ -149,7 +156,15 @@ export interface WorkspaceStore {
   /** Adds triggers, replacing any with the same id; `WorkspaceNotFoundError` if the workspace does not exist. */
   putTriggers(workspace: string, specs: readonly TriggerSpec[]): Promise<void>;
   getTrigger(workspace: string, id: string): Promise<TriggerRecord | undefined>;
-  listTriggers(workspace: string): Promise<TriggerRecord[]>;
+  /** The triggers named, in their order (undefined for one there is none of), in one read. */
+  getTriggers(workspace: string, ids: readonly string[]): Promise<Array<TriggerRecord | undefined>>;
+  /** Every trigger, or with `prefix` those whose id starts with it, in one read. */
+  listTriggers(workspace: string, options?: { readonly prefix?: string }): Promise<TriggerRecord[]>;
+  /**
+   * The `fired` count of every trigger whose id starts with `prefix`, by id, without the records:
+   * a reader that keeps the counts it saw reads again (`getTriggers`) only the triggers that changed.
+   */
+  triggerVersions(workspace: string, prefix: string): Promise<Record<string, number>>;
   /** True if there was such a trigger. */
   deleteTrigger(workspace: string, id: string): Promise<boolean>;
   getGlobal(workspace: string): Promise<JsonObject>;

@@ -76,3 +76,36 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('NOWORKSPACE
 for i = 1, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
 return 1
 `);
+
+/** The ids in the triggers hash that start with ARGV[1], and a read of their records in slices `unpack` can take. */
+const PREFIXED = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('NOWORKSPACE') end
+local prefix, ids = ARGV[1], {}
+for _, id in ipairs(redis.call('HKEYS', KEYS[2])) do
+  if string.sub(id, 1, #prefix) == prefix then ids[#ids + 1] = id end
+end
+local function each(visit)
+  for first = 1, #ids, 1000 do
+    local slice = {unpack(ids, first, math.min(first + 999, #ids))}
+    local records = redis.call('HMGET', KEYS[2], unpack(slice))
+    for i, record in ipairs(records) do if record then visit(slice[i], record) end end
+  end
+end
+`;
+
+/** The records of the triggers whose id starts with ARGV[1]. KEYS: WORKSPACE_KEYS. */
+export const LIST_PREFIXED = new RedisScript(`${PREFIXED}
+local out = {}
+each(function(_, record) out[#out + 1] = record end)
+return out
+`);
+
+/** id, fired, id, fired, ... of the triggers whose id starts with ARGV[1], read off each record's tail (see COMMIT). KEYS: WORKSPACE_KEYS. */
+export const TRIGGER_VERSIONS = new RedisScript(`${PREFIXED}
+local out = {}
+each(function(id, record)
+  out[#out + 1] = id
+  out[#out + 1] = tonumber(string.match(string.sub(record, -32), '"fired":(%d+)}$')) or cjson.decode(record).fired
+end)
+return out
+`);

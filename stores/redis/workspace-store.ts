@@ -3,7 +3,7 @@ import type { EventStream } from '../ports/event-stream.js';
 import { CheckpointConflictError, checkpointAcks, checkStreamName, WorkspaceNotFoundError, type Checkpoint, type JsonObject, type TriggerRecord, type TriggerSpec, type WorkspaceStore } from '../ports/workspace.js';
 import { RedisConnection, parseRedisUrl, workspaceKey, type RedisClient, type RedisConnectionOptions, type RedisScript } from './connection.js';
 import { deadKey, flatten, RedisEventStream } from './event-stream.js';
-import { COMMIT, FIRE_TIMERS, PUT_TRIGGERS, WORKSPACE_KEYS } from './workspace-scripts.js';
+import { COMMIT, FIRE_TIMERS, LIST_PREFIXED, PUT_TRIGGERS, TRIGGER_VERSIONS, WORKSPACE_KEYS } from './workspace-scripts.js';
 
 /** The set of workspace names: for listing only, so it lives outside every workspace's hash tag. */
 const WORKSPACES = 'falco:workspaces';
@@ -57,10 +57,23 @@ export class RedisWorkspaceStore implements WorkspaceStore {
     return record === null ? undefined : (JSON.parse(record) as TriggerRecord);
   }
 
-  async listTriggers(workspace: string): Promise<TriggerRecord[]> {
-    const [exists, records] = await this.#read<string[]>(workspace, ['HVALS', this.#key(workspace, 'triggers')]);
+  async getTriggers(workspace: string, ids: readonly string[]): Promise<Array<TriggerRecord | undefined>> {
+    if (ids.length === 0) return [];
+    const [exists, records] = await this.#read<Array<string | null>>(workspace, ['HMGET', this.#key(workspace, 'triggers'), ...ids]);
     this.#check(workspace, exists);
+    return records.map((record) => (record === null ? undefined : (JSON.parse(record) as TriggerRecord)));
+  }
+
+  async listTriggers(workspace: string, { prefix = '' }: { readonly prefix?: string } = {}): Promise<TriggerRecord[]> {
+    const records = await this.#run<string[]>(workspace, LIST_PREFIXED, [prefix]);
     return records.map((record) => JSON.parse(record) as TriggerRecord);
+  }
+
+  async triggerVersions(workspace: string, prefix: string): Promise<Record<string, number>> {
+    const flat = await this.#run<Array<string | number>>(workspace, TRIGGER_VERSIONS, [prefix]);
+    const versions: Record<string, number> = {};
+    for (let i = 0; i < flat.length; i += 2) versions[String(flat[i])] = Number(flat[i + 1]);
+    return versions;
   }
 
   async deleteTrigger(workspace: string, id: string): Promise<boolean> {
