@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkspaceStore } from '../../stores/ports/workspace.js';
+import { PollLoop } from '../poll-loop.js';
 import { fromTrigger, recordOfKey, summaryOf, taskRunOf, WORKFLOW_RECORDS, workflowKey, type NodeRecord, type WorkflowHeader } from './record.js';
 import type { WorkflowChange } from './service-types.js';
 
@@ -14,49 +14,30 @@ export class Watcher {
   readonly #store: WorkspaceStore;
   readonly #workspace: string;
   readonly #listener: (change: WorkflowChange) => void;
-  readonly #pollMs: number;
-  readonly #stop = new AbortController();
+  readonly #poll: PollLoop;
   #seen: Record<string, number> = {};
   /** The latest header read of each workflow a change was told of: its graph names the tasks. */
   readonly #headers = new Map<string, WorkflowHeader>();
-  #poked: (() => void) | undefined;
-  #loop: Promise<void> | undefined;
 
   constructor(store: WorkspaceStore, workspace: string, listener: (change: WorkflowChange) => void, pollMs: number) {
     this.#store = store;
     this.#workspace = workspace;
     this.#listener = listener;
-    this.#pollMs = pollMs;
+    this.#poll = new PollLoop(() => this.#look(), pollMs);
   }
 
   /** Takes the first look (changes are what happens after it), then keeps looking. */
   async start(): Promise<void> {
     this.#seen = await this.#versions();
-    this.#loop = this.#run();
+    this.#poll.start();
   }
 
   poke(): void {
-    this.#poked?.();
+    this.#poll.poke();
   }
 
-  async stop(): Promise<void> {
-    this.#stop.abort();
-    this.#poked?.();
-    await this.#loop;
-  }
-
-  async #run(): Promise<void> {
-    const signal = this.#stop.signal;
-    while (!signal.aborted) {
-      const poked = new Promise<void>((resolve) => (this.#poked = resolve));
-      await Promise.race([sleep(this.#pollMs, undefined, { signal }).catch(() => {}), poked]);
-      if (signal.aborted) return;
-      try {
-        await this.#look();
-      } catch (error) {
-        process.emitWarning(`falco: watching workflows: ${String(error)}`);
-      }
-    }
+  stop(): Promise<void> {
+    return this.#poll.stop();
   }
 
   #versions(): Promise<Record<string, number>> {

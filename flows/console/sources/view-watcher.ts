@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { PollLoop } from '../../poll-loop.js';
 import type { WorkflowListing, WorkflowUpdate, WorkflowView } from './source.js';
 
 /**
@@ -8,46 +8,27 @@ import type { WorkflowListing, WorkflowUpdate, WorkflowView } from './source.js'
 export class ViewWatcher {
   readonly #read: () => Promise<WorkflowView[]>;
   readonly #listener: (update: WorkflowUpdate) => void;
-  readonly #pollMs: number;
-  readonly #stop = new AbortController();
+  readonly #poll: PollLoop;
   #seen = new Map<string, string>();
-  #poked: (() => void) | undefined;
-  #loop: Promise<void> | undefined;
 
   constructor(read: () => Promise<WorkflowView[]>, listener: (update: WorkflowUpdate) => void, pollMs: number) {
     this.#read = read;
     this.#listener = listener;
-    this.#pollMs = pollMs;
+    this.#poll = new PollLoop(async () => this.#diff(await this.#read()), pollMs);
   }
 
   /** Takes the first read (changes are what happens after it), then keeps reading. */
   async start(): Promise<void> {
     this.#seen = snapshot(await this.#read());
-    this.#loop = this.#run();
+    this.#poll.start();
   }
 
   poke(): void {
-    this.#poked?.();
+    this.#poll.poke();
   }
 
-  async stop(): Promise<void> {
-    this.#stop.abort();
-    this.#poked?.();
-    await this.#loop;
-  }
-
-  async #run(): Promise<void> {
-    const signal = this.#stop.signal;
-    while (!signal.aborted) {
-      const poked = new Promise<void>((resolve) => (this.#poked = resolve));
-      await Promise.race([sleep(this.#pollMs, undefined, { signal }).catch(() => {}), poked]);
-      if (signal.aborted) return;
-      try {
-        this.#diff(await this.#read());
-      } catch (error) {
-        process.emitWarning(`falco: watching workflows: ${String(error)}`);
-      }
-    }
+  stop(): Promise<void> {
+    return this.#poll.stop();
   }
 
   #diff(views: readonly WorkflowView[]): void {
