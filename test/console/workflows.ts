@@ -25,9 +25,9 @@ export class Gates {
 }
 
 /**
- * The embedded workflow service with task kinds `gate` and `gate-2` (above; two kinds, because a
- * worker ends a batch of one kind's tasks together, so two gated tasks of one kind end together)
- * and `fail`, which throws its `message`.
+ * The embedded workflow service with task kinds `gate` and `gate-2` (above; two kinds from when a
+ * worker ended a batch of one kind's tasks together: each task now ends on its own, and one kind
+ * would do) and `fail`, which throws its `message`.
  */
 export async function openWorkflows(gates = new Gates()): Promise<EmbeddedWorkflows> {
   const gate = taskKind<Json, Json>({
