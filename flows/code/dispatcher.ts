@@ -132,7 +132,7 @@ export class Dispatcher {
       await this.#state.record(before);
       const commands = await Promise.all(calls.map((call) => this.#command(call)));
       if (commands.length > 0 || timers.length > 0) {
-        await this.#store.commit(this.#state.run, { triggers: [], removed: [], ack: { group: 'falco-triggers', entryIds: [] }, events: [], commands, timers: { set: timers, cancel: [] } });
+        await this.#store.commit(this.#state.run, { triggers: [], removed: [], events: [], commands, timers: { set: timers, cancel: [] } });
       }
       if (triggers.length > 0) await putTriggers(this.#store, this.#registry, this.#state.run, triggers);
       for (const child of children) {

@@ -187,8 +187,7 @@ export class ActionWorker {
       const events = reported.map(({ event }) => event);
       const entryIds = reported.flatMap(({ job }) => [job.delivery.entryId, ...(this.#inFlight.get(job.command.idempotencyKey) ?? [])]);
       if (workspace === this.workspace) {
-        // The event stream's `ack` is the trigger service's; this worker consumes the command stream.
-        await store.commit(workspace, { triggers: [], removed: [], ack: { group: this.#group, entryIds: [] }, acks: [{ stream: 'commands', group: this.#group, entryIds }], events, commands: [] });
+        await store.commit(workspace, { triggers: [], removed: [], acks: [{ stream: 'commands', group: this.#group, entryIds }], events, commands: [] });
       } else {
         await store.events(workspace).publish(events);
         await this.#loop.consumer.ack(entryIds);

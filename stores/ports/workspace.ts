@@ -31,7 +31,7 @@ export function checkStreamName(name: string): string {
 
 /** A checkpoint's `ack` and `acks` as one list, the stream names checked. */
 export function checkpointAcks(checkpoint: Checkpoint): StreamAck[] {
-  const acks: StreamAck[] = [{ stream: 'events', ...checkpoint.ack }, ...(checkpoint.acks ?? [])];
+  const acks: StreamAck[] = [...(checkpoint.ack ? [{ stream: 'events' as const, ...checkpoint.ack }] : []), ...(checkpoint.acks ?? [])];
   for (const { stream } of acks) if (typeof stream === 'object') checkStreamName(stream.name);
   return acks.filter((ack) => ack.entryIds.length > 0);
 }
@@ -119,8 +119,8 @@ export interface Checkpoint {
   readonly removed: readonly string[];
   /** The workspace's new global context, when the batch changed it. */
   readonly global?: JsonObject;
-  /** Entries of the workspace's event stream the batch consumed, acknowledged for `group`. */
-  readonly ack: { readonly group: string; readonly entryIds: readonly string[] };
+  /** Entries of the workspace's event stream the batch consumed, acknowledged for `group` (none: a checkpoint of a writer that consumed no events). */
+  readonly ack?: { readonly group: string; readonly entryIds: readonly string[] } | undefined;
   /**
    * Entries of any of the workspace's streams acknowledged with the rest: an action worker
    * acknowledges the commands whose result events the checkpoint publishes, so a crash can neither

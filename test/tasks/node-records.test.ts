@@ -17,7 +17,7 @@ class RecordingStore extends MemoryWorkspaceStore {
   beforeEndCommit: (() => Promise<void>) | undefined;
 
   override async commit(workspace: string, checkpoint: Checkpoint): Promise<void> {
-    const before = checkpoint.ack.entryIds.length > 0 ? this.beforeEndCommit : undefined;
+    const before = (checkpoint.ack?.entryIds.length ?? 0) > 0 ? this.beforeEndCommit : undefined;
     if (before) {
       this.beforeEndCommit = undefined;
       await before();
@@ -79,7 +79,7 @@ describe('workflow records: a header, and a record per node', () => {
     await withService(store, true, async (service) => {
       await service.start(chain(40, 'add'), { n: 0 }, { id: 'long' });
       assert.deepEqual((await settled(service, 'long')).output, { n: 40 });
-      const ends = store.commits.filter((checkpoint) => checkpoint.ack.entryIds.length > 0 && checkpoint.triggers.length > 0);
+      const ends = store.commits.filter((checkpoint) => (checkpoint.ack?.entryIds.length ?? 0) > 0 && checkpoint.triggers.length > 0);
       assert.equal(ends.length, 40, 'one checkpoint per task end');
       for (const [index, checkpoint] of ends.entries()) {
         const written = checkpoint.triggers.map((record) => record.spec.id);
