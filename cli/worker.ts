@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { createExecutor, EXECUTOR_NAMES } from '../executors/index.js';
 import { FALCO_KIND, FalcoTasks, LifecycleWorker, ReceiptLog, TaskWorker, type TaskBatchKind, type TaskKind } from '../flows/index.js';
 import { createPlatform, PLATFORM_NAMES } from '../platforms/index.js';
+import { definedOnly } from '../src/defined.js';
 import type { Deployable } from '../src/deployable.js';
 import { ConfigError } from '../src/errors.js';
 import type { Platform } from '../src/platform.js';
@@ -71,7 +72,7 @@ export function workerCommand(): Command {
         store,
         kinds,
         consumer: flags.consumer,
-        ...optional({ workspace: flags.workspace, visibilityTimeoutMs: flags.visibilityTimeout, maxDeliveries: flags.maxDeliveries, concurrency: flags.concurrency }),
+        ...definedOnly({ workspace: flags.workspace, visibilityTimeoutMs: flags.visibilityTimeout, maxDeliveries: flags.maxDeliveries, concurrency: flags.concurrency }),
       });
       process.stdout.write(`falco: worker ${flags.consumer} takes ${names.join(', ')}\n`);
       await untilStopped(worker.done);
@@ -103,7 +104,7 @@ export function lifecycleCommand(): Command {
     .action(async (flags: LifecycleFlags) => {
       const store = await openStore(flags.store);
       try {
-        const shared = { store, ...optional({ workspace: flags.workspace }) };
+        const shared = { store, ...definedOnly({ workspace: flags.workspace }) };
         const lifecycle = await LifecycleWorker.start({ ...shared, consumer: flags.consumer });
         const log = flags.receipts ? await ReceiptLog.start({ ...shared, path: flags.receipts }) : undefined;
         process.stdout.write(`falco: lifecycle ${flags.consumer} running${flags.receipts ? `, receipts to ${flags.receipts}` : ''}\n`);
@@ -122,9 +123,4 @@ function untilStopped(done: Promise<void>): Promise<void> {
     process.once('SIGTERM', resolve);
     done.then(resolve, reject);
   });
-}
-
-/** The entries whose value is given. */
-function optional<T extends Record<string, unknown>>(values: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }

@@ -1,3 +1,4 @@
+import { definedOnly } from '../../src/defined.js';
 import type { ErrorInfo } from '../../src/invocation.js';
 import type { Json, JsonObject, TriggerRecord } from '../../stores/ports/workspace.js';
 import type { FlowGraph } from './graph.js';
@@ -112,23 +113,26 @@ export function fromTrigger<R extends Kept>(record: TriggerRecord): R {
   return record.context as unknown as R;
 }
 
-export function summaryOf(record: WorkflowHeader): WorkflowSummary {
+/** The order workflows are listed in: oldest first, then by id. */
+export function byCreation(a: Pick<WorkflowSummary, 'createdAt' | 'id'>, b: Pick<WorkflowSummary, 'createdAt' | 'id'>): number {
+  return a.createdAt - b.createdAt || a.id.localeCompare(b.id);
+}
+
+export function summaryOf(record: WorkflowSummary): WorkflowSummary {
   return { id: record.id, name: record.name, state: record.state, createdAt: record.createdAt, ...(record.endedAt === undefined ? {} : { endedAt: record.endedAt }), archived: record.archived };
 }
 
 export function taskRunOf(graph: FlowGraph, node: string, run: NodeRecord): TaskRun {
   const name = graph.nodes.find((n) => n.id === node)!.name;
-  const optional = { startedAt: run.startedAt, endedAt: run.endedAt, input: run.input, output: run.output, error: run.error, attempts: run.attempts };
-  return { node, name, state: run.state, attempt: run.attempt, ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)) };
+  const { startedAt, endedAt, input, output, error, attempts } = run;
+  return { node, name, state: run.state, attempt: run.attempt, ...definedOnly({ startedAt, endedAt, input, output, error, attempts }) };
+}
+
+/** A workflow's detail but for its tasks: what its header holds. */
+export function headerDetailOf(header: WorkflowHeader): Omit<WorkflowDetail, 'tasks'> {
+  return { ...summaryOf(header), graph: header.graph, input: header.input, ...definedOnly({ output: header.output, error: header.error }) };
 }
 
 export function detailOf(record: WorkflowRecord): WorkflowDetail {
-  return {
-    ...summaryOf(record),
-    graph: record.graph,
-    input: record.input,
-    ...(record.output === undefined ? {} : { output: record.output }),
-    ...(record.error === undefined ? {} : { error: record.error }),
-    tasks: record.graph.nodes.map((node) => taskRunOf(record.graph, node.id, record.nodes[node.id]!)),
-  };
+  return { ...headerDetailOf(record), tasks: record.graph.nodes.map((node) => taskRunOf(record.graph, node.id, record.nodes[node.id]!)) };
 }

@@ -3,7 +3,7 @@ import type { Json, WorkspaceStore } from '../../stores/ports/workspace.js';
 import { WorkflowRun } from './advance.js';
 import { WorkflowStateError } from './errors.js';
 import type { FlowGraph } from './graph.js';
-import { detailOf, summaryOf } from './record.js';
+import { byCreation, detailOf, summaryOf } from './record.js';
 import type { WorkflowChange, WorkflowDetail, WorkflowService, WorkflowState, WorkflowSummary } from './service-types.js';
 import { transact, Transaction } from './transaction.js';
 import { checkGraph } from './validate.js';
@@ -69,7 +69,7 @@ export class Workflows implements WorkflowService {
     const archived = options.archived ?? false;
     return (await this.#reader().headers())
       .filter((record) => record.archived === archived)
-      .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
+      .sort(byCreation)
       .map(summaryOf);
   }
 

@@ -6,6 +6,7 @@ import { History } from '../../code/history.js';
 import { cancelRun } from '../../code/runs.js';
 import type { AnyWorkflow } from '../../code/workflow.js';
 import { newRunId, WorkflowWorker } from '../../code/worker.js';
+import { byCreation } from '../../tasks/record.js';
 import { WorkflowApiError } from '../errors.js';
 import { codeRunView, FirstSeen } from './code-run-view.js';
 import { unsupported, type StartDefinition, type StartOptions, type WorkflowAction, type WorkflowListing, type WorkflowSource, type WorkflowUpdate, type WorkflowView } from './source.js';
@@ -127,7 +128,7 @@ export class CodeSource implements WorkflowSource {
   async #views(): Promise<WorkflowView[]> {
     const runs = await this.#options.log.list();
     const views = await Promise.all(runs.map((run) => this.inspect(run)));
-    return views.filter((view) => view !== undefined).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+    return views.filter((view) => view !== undefined).sort(byCreation);
   }
 
   #poke(): void {

@@ -1,3 +1,4 @@
+import { byCreation } from '../../tasks/record.js';
 import { WorkflowApiError } from '../errors.js';
 import type { StartDefinition, StartOptions, WorkflowAction, WorkflowKind, WorkflowListing, WorkflowSource, WorkflowUpdate, WorkflowView } from './source.js';
 
@@ -20,7 +21,7 @@ export class WorkflowSources {
 
   async list(options: { readonly archived: boolean }): Promise<WorkflowListing[]> {
     const lists = await Promise.all(this.#sources.map((source) => source.list(options)));
-    return lists.flat().sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+    return lists.flat().sort(byCreation);
   }
 
   async inspect(id: string): Promise<WorkflowView | undefined> {

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Deployable } from '../../../src/deployable.js';
+import { definedOnly } from '../../../src/defined.js';
 import { AbortedError, messageOf } from '../../../src/errors.js';
 import type { Executor } from '../../../src/executor.js';
-import type { ErrorInfo } from '../../../src/invocation.js';
 import type { Platform } from '../../../src/platform.js';
 import type { EventConsumer } from '../../../stores/ports/event-stream.js';
 import type { Json, WorkspaceStore } from '../../../stores/ports/workspace.js';
 import { compileStateMachine } from '../../state-machine/compile.js';
 import { runStateMachine, type StateMachineResult } from '../../state-machine/run.js';
 import { parseStateMachine } from '../../state-machine/validate.js';
-import type { FlowGraph } from '../../tasks/graph.js';
+import { byCreation, headerDetailOf, type WorkflowHeader } from '../../tasks/record.js';
 import type { WorkflowState } from '../../tasks/service-types.js';
 import { WorkflowApiError } from '../errors.js';
 import { RecordStore } from './record-store.js';
@@ -36,18 +36,8 @@ export interface StateMachineSourceOptions {
 }
 
 /** A state-machine run as it is recorded: its definition, where it stands, and each state's progress. */
-interface MachineRun {
-  id: string;
-  name: string;
+interface MachineRun extends WorkflowHeader {
   definition: Json;
-  input: Json;
-  state: WorkflowState;
-  createdAt: number;
-  endedAt?: number;
-  archived: boolean;
-  output?: Json;
-  error?: ErrorInfo;
-  graph: FlowGraph;
   nodeOf: Record<string, string>;
   waits: string[];
   states: Record<string, StateProgress>;
@@ -164,7 +154,7 @@ export class StateMachineSource implements WorkflowSource {
   }
 
   async #views(): Promise<WorkflowView[]> {
-    return (await this.#records.all()).map(viewOf).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+    return (await this.#records.all()).map(viewOf).sort(byCreation);
   }
 
   #poke(): void {
@@ -215,25 +205,14 @@ function endOf(outcome: StateMachineResult | Error): Pick<MachineRun, 'state' | 
 }
 
 function viewOf(run: MachineRun): WorkflowView {
-  const { id, name, state, createdAt, endedAt, archived, graph, input, output, error } = run;
   return {
-    id,
-    name,
+    ...headerDetailOf(run),
     kind: 'state-machine',
-    state,
-    createdAt,
-    ...(endedAt === undefined ? {} : { endedAt }),
-    archived,
-    graph,
-    input,
-    ...(output === undefined ? {} : { output }),
-    ...(error === undefined ? {} : { error }),
-    tasks: graph.nodes.map((node) => {
+    tasks: run.graph.nodes.map((node) => {
       const progress = run.states[node.id];
       if (!progress) return { node: node.id, name: node.name, state: 'pending', attempt: 0 };
-      const { state: taskState, attempt, entries, startedAt, endedAt: ended, input: taskInput, output: taskOutput, error: taskError } = progress;
-      const optional = { startedAt, endedAt: ended, input: taskInput, output: taskOutput, error: taskError };
-      return { node: node.id, name: node.name, state: taskState, attempt, entries, ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)) };
+      const { state, attempt, entries, startedAt, endedAt, input, output, error } = progress;
+      return { node: node.id, name: node.name, state, attempt, entries, ...definedOnly({ startedAt, endedAt, input, output, error }) };
     }),
   };
 }

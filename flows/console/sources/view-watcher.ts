@@ -1,4 +1,5 @@
 import { PollLoop } from '../../poll-loop.js';
+import { summaryOf } from '../../tasks/record.js';
 import type { WorkflowListing, WorkflowUpdate, WorkflowView } from './source.js';
 
 /**
@@ -77,8 +78,7 @@ export class ViewWatchers {
 }
 
 export function listingOf(view: WorkflowView): WorkflowListing {
-  const { id, name, state, createdAt, endedAt, archived, kind } = view;
-  return { id, name, state, createdAt, ...(endedAt === undefined ? {} : { endedAt }), archived, kind };
+  return { ...summaryOf(view), kind: view.kind };
 }
 
 function snapshot(views: readonly WorkflowView[]): Map<string, string> {
