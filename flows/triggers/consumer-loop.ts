@@ -44,6 +44,8 @@ export class ConsumerLoop {
   readonly #stopping = new AbortController();
   readonly #signal: AbortSignal | undefined;
   #consumer: EventConsumer;
+  /** False once a failure closed the consumer, until a new one is open: a closed consumer reads nothing, at once, for ever. */
+  #open = true;
   #readsStarted = 0;
   #idleWaiters: IdleWaiter[] = [];
 
@@ -87,6 +89,7 @@ export class ConsumerLoop {
     try {
       while (!stopping.aborted) {
         try {
+          if (!this.#open) await this.#reopen();
           await this.#steps.beforeRead?.();
           const max = this.#steps.room ? Math.min(this.#options.batchSize, await this.#steps.room()) : this.#options.batchSize;
           const read = ++this.#readsStarted;
@@ -98,19 +101,26 @@ export class ConsumerLoop {
           if (error instanceof FatalError) throw error;
           this.#options.onError(error);
           failures++;
+          await this.#close();
           await sleep(Math.min(MAX_BACKOFF_MS, 50 * 2 ** failures), undefined, { signal: stopping }).catch(() => {});
-          await this.#reopen().catch((reopenError: unknown) => this.#options.onError(reopenError));
         }
       }
     } finally {
-      await this.#consumer.close();
+      await this.#close();
     }
   }
 
+  /** Joins again after a failure (the next read re-reads what the old consumer held); a failure here is retried as a failed read is. */
   async #reopen(): Promise<void> {
-    await this.#consumer.close();
     this.#consumer = await this.#steps.open();
+    this.#open = true;
     await this.#steps.recover?.();
+  }
+
+  async #close(): Promise<void> {
+    if (!this.#open) return;
+    this.#open = false;
+    await this.#consumer.close().catch((error: unknown) => this.#options.onError(error));
   }
 
   #idle(read: number): void {

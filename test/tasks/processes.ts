@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CLI } from '../helpers/falco-cli.js';
 
 /** A `falco` subprocess (worker or lifecycle) that has said it is running. */
@@ -9,6 +11,9 @@ export interface FalcoProcess {
   /** SIGTERM: it finishes what it holds and exits; rejects unless it exits 0. */
   stop(): Promise<void>;
 }
+
+/** A directory to keep every child's stderr in (one `NAME.log` each), to read after a failure: `FALCO_TEST_CHILD_LOGS=DIR`. */
+const LOGS = process.env.FALCO_TEST_CHILD_LOGS;
 
 /** How long a process may take to stop after SIGTERM. */
 const STOP_MS = 60_000;
@@ -31,7 +36,10 @@ export function startFalco(name: string, args: readonly string[]): Promise<Falco
       child.kill('SIGKILL');
       reject(new Error(`${name} did not start within a minute: ${stderr}`));
     }, 60_000);
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+      if (LOGS) appendFileSync(join(LOGS, `${name}.log`), `${new Date().toISOString()} ${String(chunk)}`);
+    });
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk;
       if (!stdout.includes('falco: ')) return;
