@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { END_TASK, ReceiptLog, START_TASK, taskStream, Workflows, type Receipt } from '../../flows/index.js';
 import { RedisWorkspaceStore, workspaceKey } from '../../stores/redis/index.js';
@@ -13,6 +14,8 @@ import { startFalco, type FalcoProcess } from './processes.js';
 
 const KINDS_MODULE = fileURLToPath(new URL('./kinds.js', import.meta.url));
 const WORKSPACE = 'falco-workflows';
+/** Longer than a client's reconnects last (about 11 s), as a restart replaying a large append-only file can be: the processes' reopens fail too. */
+const LONG_OUTAGE_MS = 13_000;
 
 describe('distributed workflows on Redis, several OS processes', { skip: redisUnavailable() }, () => {
   const redis = suiteRedis();
@@ -69,7 +72,7 @@ describe('distributed workflows on Redis, several OS processes', { skip: redisUn
     }
   });
 
-  it('Redis SIGKILLed mid-run and restarted from its append-only file: nothing is lost, every workflow finishes, each task once', async () => {
+  it('Redis SIGKILLed mid-run and restarted from its append-only file after an outage longer than the reconnects: nothing is lost, every workflow finishes, each task once', async () => {
     const server = redis.server();
     const workspace = 'aof';
     const args = ['--store', server.url, '--workspace', workspace];
@@ -88,6 +91,7 @@ describe('distributed workflows on Redis, several OS processes', { skip: redisUn
       await service.close();
       await store.close();
       await server.kill();
+      await sleep(LONG_OUTAGE_MS);
       await server.restart();
       store = new RedisWorkspaceStore({ url: server.url });
       service = await Workflows.open({ store, workspace });
