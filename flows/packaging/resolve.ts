@@ -182,3 +182,9 @@ async function isFile(path: string): Promise<boolean> {
 async function isDirectory(path: string): Promise<boolean> {
   return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
 }
+
+/** The directory of the nearest package.json above a file (its project or package), or undefined when there is none. */
+export async function packageDirOf(file: string): Promise<string | undefined> {
+  const scope = await new Resolver().scopeOf(file);
+  return scope === undefined ? undefined : dirname(scope);
+}
