@@ -2,11 +2,16 @@
  * Where each traced file goes in a function's package, so that Node resolves the same imports
  * there: a package reached through `node_modules` goes to `node_modules/<name>/`, and each root
  * given (falco itself, the user's project) to the place it names; a file goes with the deepest
- * root that holds it, its path inside that root kept.
+ * root that holds it, its path inside that root kept. Where two copies of a package are needed
+ * (npm nests a second version under the package that wants it), the least nested one goes to
+ * the top and the others keep their nesting, `node_modules/a/node_modules/b`.
  */
 import { relative, sep } from 'node:path';
 import { DeploymentError } from '../../src/errors.js';
+import type { PackageDir } from './resolve.js';
 import type { Trace } from './trace.js';
+
+const NESTING = `${sep}node_modules${sep}`;
 
 /** A directory of files and where it goes in the package (a relative path with `/`). */
 export interface PlacedRoot {
@@ -16,7 +21,7 @@ export interface PlacedRoot {
 
 /** The package's files: its path for each (with `/`) → the file on disk. */
 export function layOut(trace: Trace, roots: readonly PlacedRoot[]): Map<string, string> {
-  const placed = [...roots, ...trace.packages.map(({ name, root }) => ({ dir: root, at: `node_modules/${name}` }))];
+  const placed = [...roots, ...placePackages(trace.packages)];
   checkNoClash(placed);
   // The deepest root first, so a package inside a project goes with the package.
   placed.sort((a, b) => b.dir.length - a.dir.length);
@@ -29,6 +34,16 @@ export function layOut(trace: Trace, roots: readonly PlacedRoot[]): Map<string, 
     files.set(`${root.at}/${relative(root.dir, file).split(sep).join('/')}`, file);
   }
   return files;
+}
+
+function placePackages(packages: readonly PackageDir[]): PlacedRoot[] {
+  const depth = (dir: string) => dir.split(NESTING).length;
+  const byName = new Map<string, PackageDir[]>();
+  for (const pkg of [...packages].sort((a, b) => depth(a.root) - depth(b.root))) byName.set(pkg.name, [...(byName.get(pkg.name) ?? []), pkg]);
+  return [...byName.values()].flatMap(([top, ...nested]) => [
+    { dir: top!.root, at: `node_modules/${top!.name}` },
+    ...nested.map(({ root }) => ({ dir: root, at: `node_modules/${root.slice(root.indexOf(NESTING) + NESTING.length).split(sep).join('/')}` })),
+  ]);
 }
 
 /** Two directories that would land in one place (two versions of a package): the package could load only one. */
