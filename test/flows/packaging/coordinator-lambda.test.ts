@@ -13,10 +13,11 @@ import { createRun, functionWake, readRun, runCoordinatorOnce, TriggerService, W
 import { packageCoordinator } from '../../../flows/packaging/index.js';
 import { unzipFiles, unzipTo } from '../../../platforms/shared/unzip.js';
 import { openStore, openWorkflowLog } from '../../../stores/index.js';
-import { DEFAULT_MOTO_ENV, startMoto } from '../../doubles/moto.js';
+import { DEFAULT_MOTO_ENV, FAKE_CREDENTIALS, startMoto } from '../../doubles/moto.js';
+import { falco, serveCli } from '../../helpers/falco-cli.js';
 import { redisUnavailable, startRedis, type RedisServer } from '../../helpers/redis-server.js';
 import { suiteTempDir } from '../../helpers/temp-dir.js';
-import { MotoEnv } from '../../platforms/lambda/moto-env.js';
+import { MotoEnv, REGION } from '../../platforms/lambda/moto-env.js';
 import { allEvents, eventually } from '../stream-reading.js';
 import { writeTree } from './tree.js';
 
@@ -72,7 +73,7 @@ async function invokeUnzipped(fnDir: string, cwd: string, env: Readonly<Record<s
   return JSON.parse(stdout);
 }
 
-describe('the coordinator packaged for a cloud, deployed to Lambda (moto), run from the zip moto keeps', { skip: redisUnavailable() }, () => {
+describe('the coordinator packaged for a cloud, deployed to Lambda (moto), run from the zip moto was given', { skip: redisUnavailable() }, () => {
   const dir = suiteTempDir('falco-packaged-');
   let redis: RedisServer;
   let moto: MotoEnv;
@@ -143,6 +144,33 @@ describe('the coordinator packaged for a cloud, deployed to Lambda (moto), run f
 
     await platform.remove(deployment);
     await assert.rejects(moto.lambda.send(new GetFunctionCommand({ FunctionName: deployment.name })), { name: 'ResourceNotFoundException' });
+    assert.deepEqual((await moto.lambda.send(new ListFunctionsCommand({}))).Functions ?? [], []);
+  });
+
+  it('falco triggers serve --coordinator-module deploys the packaged coordinator to Lambda on the first wake, and removes it when it stops', async () => {
+    const store = `redis://:${SECRET}@127.0.0.1:${redis.port}`;
+    const module = await writeProject(join(dir(), 'cli-project'));
+    const cwd = join(dir(), 'cli-cwd');
+    await mkdir(cwd, { recursive: true });
+    const started = await falco(['workflow', 'run', module, '--id', 'packaged-2', '--input', '{"from":"cli"}', '--coordinator', 'function', '--store', store], cwd);
+    assert.equal(started.code, 0, started.stderr);
+    assert.match(started.stdout, /the coordinator suspended/);
+    const aws = { AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey, GREETING_END: '?' };
+    const connection = ['--platform', 'lambda', '--endpoint', moto.moto.endpoint, '--region', REGION];
+    const served = await serveCli(['triggers', 'serve', 'packaged-2', '--port', '0', '--store', store, ...connection, '--coordinator-module', module, '--coordinator-env', 'GREETING_END'], cwd, /serving workspace \S+ on (http:\S+)/, aws);
+    try {
+      const posted = await fetch(served.url, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify({ specversion: '1.0', id: 'go-2', source: 'test', type: 'go', data: { name: 'cli' } }) });
+      assert.equal(posted.status, 202);
+      let variables: Record<string, string> | undefined;
+      await eventually(async () => {
+        variables = (await moto.lambda.send(new ListFunctionsCommand({}))).Functions?.[0]?.Environment?.Variables;
+        return variables !== undefined;
+      }, 'the wake deploys the coordinator function');
+      assert.deepEqual(variables, { GREETING_END: '?', FALCO_COORDINATOR_STORE: store, FALCO_COORDINATOR_MODULE: 'workflow/workflows.js' });
+    } finally {
+      served.child.kill('SIGTERM');
+      assert.equal(await served.exited, 0);
+    }
     assert.deepEqual((await moto.lambda.send(new ListFunctionsCommand({}))).Functions ?? [], []);
   });
 });
