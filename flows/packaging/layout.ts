@@ -42,8 +42,15 @@ function placePackages(packages: readonly PackageDir[]): PlacedRoot[] {
   for (const pkg of [...packages].sort((a, b) => depth(a.root) - depth(b.root))) byName.set(pkg.name, [...(byName.get(pkg.name) ?? []), pkg]);
   return [...byName.values()].flatMap(([top, ...nested]) => [
     { dir: top!.root, at: `node_modules/${top!.name}` },
-    ...nested.map(({ root }) => ({ dir: root, at: `node_modules/${root.slice(root.indexOf(NESTING) + NESTING.length).split(sep).join('/')}` })),
+    ...nested.map(({ root }) => ({ dir: root, at: `node_modules/${nestedPath(root, top!.root)}` })),
   ]);
+}
+
+/** A second copy's path below the first `node_modules`, as npm nests it; pnpm's store (`.pnpm/...`) has no such nesting. */
+function nestedPath(root: string, top: string): string {
+  const path = root.slice(root.indexOf(NESTING) + NESTING.length).split(sep);
+  if (path[0]!.startsWith('.')) throw new DeploymentError(`two copies of a package, ${top} and ${root}, lie in a store that is not a node_modules tree (pnpm's): install with node-linker=hoisted, so each has its place`);
+  return path.join('/');
 }
 
 /** Two directories that would land in one place (two versions of a package): the package could load only one. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, realpath } from 'node:fs/promises';
+import { copyFile, mkdir, realpath, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -63,5 +63,23 @@ describe('layOut', () => {
       return true;
     });
     assert.throws(() => layOut(trace, [{ dir: join(real, 'project'), at: 'app' }]), new RegExp(`^DeploymentError: ${join(real, 'outside.js')} is needed at run time but lies outside ${join(real, 'project')} and every package: move it into the project$`));
+  });
+
+  it("refuses two versions of a package in pnpm's store, which has no nesting to keep", async () => {
+    const root = join(dir(), 'pnpm');
+    await writeTree(root, {
+      'project/main.js': "require('a');\nrequire('b');\n",
+      'project/node_modules/.pnpm/a@1.0.0/node_modules/a/index.js': '',
+      'project/node_modules/.pnpm/a@2.0.0/node_modules/a/index.js': '',
+      'project/node_modules/.pnpm/b@1.0.0/node_modules/b/index.js': "require('a');\n",
+    });
+    const store = join(root, 'project/node_modules/.pnpm');
+    await symlink(join(store, 'a@1.0.0/node_modules/a'), join(root, 'project/node_modules/a'));
+    await symlink(join(store, 'b@1.0.0/node_modules/b'), join(root, 'project/node_modules/b'));
+    await symlink(join(store, 'a@2.0.0/node_modules/a'), join(store, 'b@1.0.0/node_modules/a'));
+    const project = await realpath(join(root, 'project'));
+    const trace = await traceImports([join(project, 'main.js')]);
+    assert.deepEqual(trace.packages.map(({ name }) => name), ['a', 'b', 'a']);
+    assert.throws(() => layOut(trace, [{ dir: project, at: 'app' }]), /^DeploymentError: two copies of a package, .*\/\.pnpm\/a@1\.0\.0\/node_modules\/a and .*\/\.pnpm\/a@2\.0\.0\/node_modules\/a, lie in a store that is not a node_modules tree \(pnpm's\): install with node-linker=hoisted, so each has its place$/);
   });
 });
