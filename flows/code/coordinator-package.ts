@@ -48,6 +48,7 @@ const MAIN = new URL('./coordinator/main.js', import.meta.url);
  */
 export async function packageCoordinator(store: string, options: PackageCoordinatorOptions): Promise<PackagedCoordinator> {
   checkCoordinatorStore(store);
+  if (typeof options.module !== 'string' || options.module === '') throw new ConfigError('packageCoordinator needs { module: "<the file of the module that defines the workflows>" }');
   const main = await realpath(fileURLToPath(MAIN));
   const module = await realpath(resolve(options.module)).catch((error: unknown) => {
     throw new ConfigError(`the workflow module ${options.module} cannot be read: ${(error as Error).message}`, { cause: error });

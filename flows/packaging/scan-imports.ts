@@ -4,6 +4,7 @@
  * A small lexer: it skips comments, strings, template literals and regular expressions, so that
  * the words in them are not taken for imports.
  */
+import { textPositions } from '../text-position.js';
 
 /** How a file loads another: `static` imports must resolve; `import()` and `require()` may be guarded. */
 export type ImportKind = 'static' | 'dynamic' | 'require';
@@ -37,7 +38,8 @@ export function scanImports(source: string): ScannedImports {
   const tokens = tokenize(source);
   const imports: ImportSite[] = [];
   const computed: ComputedImport[] = [];
-  const lineOf = lineCounter(source);
+  const positionOf = textPositions(source);
+  const lineOf = (index: number): number => positionOf(index).line;
   const at = (i: number): Token | undefined => tokens[i];
   const ownRequire = definesRequire(tokens);
   for (let i = 0; i < tokens.length; i++) {
@@ -203,20 +205,4 @@ function regexEnd(source: string, i: number): number | undefined {
 
 function unescape(text: string): string {
   return text.includes('\\') ? text.replace(/\\(.)/g, '$1') : text;
-}
-
-/** The 1-based line of an index. */
-function lineCounter(source: string): (index: number) => number {
-  const starts = [0];
-  for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
-  return (index) => {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (starts[middle]! <= index) low = middle;
-      else high = middle - 1;
-    }
-    return low + 1;
-  };
 }
