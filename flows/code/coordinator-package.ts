@@ -38,8 +38,8 @@ const ENTRY_FILE = 'main.mjs';
 const MAIN = new URL('./coordinator/main.js', import.meta.url);
 
 /**
- * The coordinator of workflows as code as a function for a cloud (Lambda, Cloud Functions,
- * OpenWhisk): its code is a zip holding `main.mjs`, falco under `node_modules/falco`, the
+ * The coordinator of workflows as code as a function for a platform that does not share this
+ * machine's files (a cloud; tested on Lambda, through moto): its code is a zip holding `main.mjs`, falco under `node_modules/falco`, the
  * packages the coordinator and the workflow's module import, and the module itself (under
  * `workflow/`, its project's layout kept, when it is not inside a package). `FALCO_COORDINATOR_MODULE`
  * tells the function which file of the zip defines the workflows. The store URL travels in the
