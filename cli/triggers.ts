@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { createExecutor, EXECUTOR_NAMES } from '../executors/index.js';
-import { ActionWorker, COORDINATOR_DEPLOYMENT, coordinatorDeployable, coordinatorStoreProblem, CoordinatorWatch, servedPipelines, serveEvents, SERVE_KEYS_ENV, TriggerService, Workspaces, type TriggerRecord, type TriggerSpec } from '../flows/index.js';
+import { ActionWorker, checkCoordinatorStore, COORDINATOR_DEPLOYMENT, coordinatorDeployable, coordinatorStoreProblem, CoordinatorWatch, servedPipelines, serveEvents, SERVE_KEYS_ENV, TriggerService, Workspaces, type TriggerRecord, type TriggerSpec } from '../flows/index.js';
+import { packageCoordinator } from '../flows/packaging/index.js';
 import { createPlatform, PLATFORM_NAMES } from '../platforms/index.js';
 import type { Deployable } from '../src/deployable.js';
 import { ConfigError } from '../src/errors.js';
@@ -80,6 +81,7 @@ interface ServeFlags extends StoreFlags, ConnectionFlags {
   readonly executor: string;
   readonly concurrency?: number;
   readonly coordinatorEnv?: string[];
+  readonly coordinatorModule?: string;
   readonly pipeline?: string[];
   readonly pipelineState?: string;
   readonly pipelinePlatform?: string;
@@ -101,6 +103,7 @@ function serveCommand(): Command {
     .addOption(new Option('-p, --platform <name>', 'where invoke actions run (default: local)').choices(PLATFORM_NAMES))
     .addOption(new Option('-e, --executor <name>', 'how invoke commands are pushed through').choices(EXECUTOR_NAMES).default('concurrent'))
     .option('-c, --concurrency <n>', 'invocations in flight at once', positiveInt)
+    .option('--coordinator-module <file>', 'package the coordinator function of workflows as code as a zip of its own, with this workflow module and what it imports, for a platform that does not share this machine\'s files (lambda, gcf, openwhisk)')
     .option('--coordinator-env <names...>', "environment variables this process passes to the coordinator function of workflows as code (it sees only its own): those the workflow's module reads")
     .option('--pipeline <name=module#export...>', `serve pipelines as functions that forward themselves, by the name submitters give as forwarding.function; their signing keys in ${SERVE_KEYS_ENV}`)
     .option('--pipeline-state <url>', "where the pipelines' requests live, file:DIR or redis:// (default: --store, when it is redis://)")
@@ -119,6 +122,7 @@ function serveCommand(): Command {
       const executor = createExecutor(flags.executor, flags.concurrency === undefined ? {} : { concurrency: flags.concurrency });
       const shared = flags.store !== undefined && coordinatorStoreProblem(flags.store) === undefined ? flags.store : undefined;
       const deployments: Record<string, Deployable> = shared === undefined ? {} : { [COORDINATOR_DEPLOYMENT]: coordinatorDeployable(shared, passedEnv(flags.coordinatorEnv)) };
+      if (flags.coordinatorModule !== undefined) deployments[COORDINATOR_DEPLOYMENT] = await packagedCoordinator(flags.store, flags.coordinatorModule, passedEnv(flags.coordinatorEnv));
       // Logs a failed or given-up coordinator function as the run's stall; started first, so it reads every failure the worker reports.
       const log = await openWorkflowLog(flags.store);
       const watch = await CoordinatorWatch.start({ store, log, workspace });
@@ -183,6 +187,15 @@ function pipelineOptions(flags: ServeFlags): { state: string; platform?: string;
   const state = flags.pipelineState ?? (flags.store?.startsWith('redis') ? flags.store : undefined);
   if (!state) throw new ConfigError('--pipeline needs --pipeline-state file:DIR or redis://host:port (the state the pipelines were submitted with)');
   return { state, env: passedEnv(flags.pipelineEnv), ...(flags.pipelinePlatform ? { platform: flags.pipelinePlatform } : {}) };
+}
+
+/** The coordinator function as a zip for a cloud; what went into it, and what the trace could not follow, on stderr. */
+async function packagedCoordinator(store: string | undefined, module: string, env: Record<string, string>): Promise<Deployable> {
+  checkCoordinatorStore(store);
+  const packaged = await packageCoordinator(store, { module, env });
+  process.stderr.write(`falco: the coordinator function's zip: ${packaged.files.length} files, ${(packaged.bytes / 1024).toFixed(0)} KiB\n`);
+  for (const warning of packaged.warnings) process.stderr.write(`falco: warning: ${warning}\n`);
+  return packaged.deployable;
 }
 
 /** The named variables of this process's environment (a name not set is left out). */

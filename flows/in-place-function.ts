@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { deployable, type Deployable } from '../src/deployable.js';
+import { deployable, type Code, type Deployable } from '../src/deployable.js';
 
 export interface InPlaceFunctionOptions {
   /** @default 512 */
@@ -15,10 +15,15 @@ export interface InPlaceFunctionOptions {
  * files are on disk: the local platform, or a platform sharing this machine's files.
  */
 export function inPlaceFunction<I, O>(dir: URL, name: string, options: InPlaceFunctionOptions): Deployable<I, O> {
+  return falcoFunction({ dir: fileURLToPath(dir) }, 'main.js', name, options);
+}
+
+/** One of falco's own functions as a Deployable, its code wherever it is (in place, or a package of its own). */
+export function falcoFunction<I, O>(code: Code, entryFile: string, name: string, options: InPlaceFunctionOptions): Deployable<I, O> {
   return deployable({
     runtime: 'nodejs:20',
-    code: { dir: fileURLToPath(dir) },
-    entryFile: 'main.js',
+    code,
+    entryFile,
     name,
     memoryMB: options.memoryMB ?? 512,
     timeoutMs: options.timeoutMs ?? 15 * 60_000,

@@ -9,13 +9,15 @@ export const COORDINATOR_DEPLOYMENT = 'falco:coordinator';
 /** The variable that tells the coordinator function which store (and log) its runs live in. */
 export const COORDINATOR_STORE_ENV = 'FALCO_COORDINATOR_STORE';
 
+/** The variable that tells a packaged coordinator function (see `packageCoordinator`) which file of its zip defines the workflows. */
+export const COORDINATOR_MODULE_ENV = 'FALCO_COORDINATOR_MODULE';
 
 /**
  * The coordinator of workflows as code as a function (the Triggerflow model): each wake invokes it
  * once through a platform; it replays the run from its log, sends what is new, arms the next wake
  * and returns, so nothing runs or is billed while the run waits. Its code is this installed falco,
  * so it runs where falco and the workflow's module are on disk (the local platform, or a
- * platform whose functions share this machine's files). The store URL travels in the
+ * platform whose functions share this machine's files; `packageCoordinator` makes one for a cloud). The store URL travels in the
  * deployment's environment, never in triggers or events; `env` adds variables the workflow's module reads.
  * The store must be Redis (see `coordinatorStoreProblem`).
  */

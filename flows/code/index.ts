@@ -6,5 +6,5 @@ export { runCodeWorkflow, runCoordinatorOnce, type CodeRunOptions, type Coordina
 export { cancelRun, createRun, readRun, summarize, type RunOutcome, type RunStatus, type RunSummary } from './runs.js';
 export { defineWorkflow, isWorkflow, pickWorkflow, type AnyWorkflow, type Workflow } from './workflow.js';
 export { CoordinatorWatch, type CoordinatorWatchOptions } from './coordinator-watch.js';
-export { checkCoordinatorStore, COORDINATOR_DEPLOYMENT, coordinatorDeployable, coordinatorStoreProblem, functionWake, type CoordinatorReply } from './coordinator-function.js';
+export { checkCoordinatorStore, COORDINATOR_DEPLOYMENT, COORDINATOR_MODULE_ENV, coordinatorDeployable, coordinatorStoreProblem, functionWake, type CoordinatorReply } from './coordinator-function.js';
 export { newRunId, WorkflowWorker, type RunHandle, type StartOptions, type WorkflowWorkerOptions } from './worker.js';

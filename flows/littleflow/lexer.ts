@@ -1,4 +1,5 @@
 import type { LiteralSyntax } from './ast.js';
+import { textPositions } from '../text-position.js';
 import { FlowSyntaxError, type SourcePosition, type SourceText } from './errors.js';
 
 export type TokenType =
@@ -46,8 +47,7 @@ const SPACE = /\s/;
 export function tokenize(source: SourceText): Token[] {
   const { text } = source;
   const tokens: Token[] = [];
-  const lines = lineStarts(text);
-  const position = (offset: number): SourcePosition => positionOf(lines, offset);
+  const position: (offset: number) => SourcePosition = textPositions(text);
   const fail = (offset: number, problem: string): never => {
     throw new FlowSyntaxError(source, position(offset), problem);
   };
@@ -146,21 +146,4 @@ function describeChar(text: string, offset: number): string {
   const c = text[offset]!;
   if (c === '\n' || c === '\r') return 'end of line';
   return SPACE.test(c) ? 'a space' : `"${c}"`;
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function positionOf(starts: readonly number[], offset: number): SourcePosition {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >> 1;
-    if (starts[middle]! <= offset) low = middle;
-    else high = middle - 1;
-  }
-  return { line: low + 1, column: offset - starts[low]! + 1 };
 }
