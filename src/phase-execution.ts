@@ -4,7 +4,8 @@ import { blockingCall, Call, type CallContext, type CallOutcome, type PlatformCa
 import { DeadlineSignals } from './deadline-signals.js';
 import { now, sleep } from './clock.js';
 import type { CongestionController } from './congestion/controller.js';
-import { abortedError, AbortedError, FalcoError, isOutOfMemory, messageOf, PlanError, toFalcoError, type PlatformTimings } from './errors.js';
+import { ThrottledWaiters } from './congestion/throttled-waiters.js';
+import { abortedError, AbortedError, FalcoError, isOutOfMemory, messageOf, PlanError, ThrottledError, toFalcoError, type PlatformTimings } from './errors.js';
 import type { MemoryRetry } from './memory-retry.js';
 import type { EventBus, FalcoEvents } from './events.js';
 import { type Attempt, errorInfo, type ErrorInfo, type Invocation, type InvocationStatus } from './invocation.js';
@@ -79,6 +80,8 @@ export class PhaseExecution<I = unknown, O = unknown> {
   /** The calls' context on each bigger deployment an out-of-memory retry asked for, by its memory. */
   readonly #withMemory = new Map<number, Promise<CallContext>>();
   #fatal: ErrorInfo | undefined;
+  /** Where throttled invocations wait when congestion control paces them (see `pacesThrottled`). */
+  readonly #throttled: ThrottledWaiters | undefined;
   #unlink: (() => void) | undefined;
 
   constructor(
@@ -100,6 +103,7 @@ export class PhaseExecution<I = unknown, O = unknown> {
       deadlines: new DeadlineSignals(timeoutMs),
       inFlight: new Set(),
     };
+    if (options.congestion.pacesThrottled) this.#throttled = new ThrottledWaiters();
     if (options.speculation && options.deployment.idempotent) this.#speculator = new Speculator(options.speculation);
     const outer = options.signal;
     if (outer?.aborted) this.#stop(outer.reason);
@@ -323,7 +327,9 @@ export class PhaseExecution<I = unknown, O = unknown> {
           const delayMs = ((error as { retryAfterMs?: number }).retryAfterMs ?? 0) + backoffMs(retry, retriesConsumed + 1);
           const last = invocation.attempts[invocation.attempts.length - 1];
           if (last) events?.emit('invocation:retry', { invocation, attempt: last, delayMs });
-          await sleep(delayMs, signal);
+          // With no Retry-After to honour, a window that paces throttled calls lets them come back at the next success.
+          const throttled = this.#throttled && error instanceof ThrottledError && error.retryAfterMs === undefined ? this.#throttled : undefined;
+          await (throttled ? throttled.wait(delayMs, signal) : sleep(delayMs, signal));
         },
       });
     } finally {
@@ -402,6 +408,7 @@ export class PhaseExecution<I = unknown, O = unknown> {
     if (memoryMB !== undefined) attempt.memoryMB = memoryMB;
     let timings: PlatformTimings | undefined;
     if (outcome.ok) {
+      this.#throttled?.succeeded();
       timings = outcome.result;
       this.#speculator?.observe(endedAt - submittedAt);
     } else {

@@ -3,7 +3,7 @@ import type { CallOutcome, CongestionController, SlotLimit, Slots } from './cont
 import { SlotWindow } from './slot-window.js';
 
 export interface AimdSettings {
-  /** The window to start from; it doubles per round trip (slow start) until the first throttle. */
+  /** The window to start from; it quadruples per round trip (slow start) until the first throttle. */
   readonly initial: number;
   readonly min: number;
   /** The user's ceiling: the window never grows past it. */
@@ -15,10 +15,18 @@ export interface AimdSettings {
 }
 
 /**
+ * What each success adds in slow start: the window quadruples per round trip. A throttle on a
+ * function platform is a quick refusal, not a lost packet, and the throttled call comes back at the
+ * next success (`pacesThrottled`), so overshooting costs a few refused calls, while each round trip
+ * spent below the cap costs a round trip's worth of the gap.
+ */
+const SLOW_START_GROWTH = 3;
+
+/**
  * Additive increase, multiplicative decrease on the platform's own throttling signal, as TCP does
  * on loss: the window finds the account's concurrency limit without the user knowing it.
  *
- * Slow start doubles the window per round trip until the first throttle. A throttle cuts the
+ * Slow start quadruples the window per round trip until the first throttle. A throttle cuts the
  * window by `decrease`, or by a quarter as much when it came near the window the last one came
  * at (the same cap, found again: a full cut would give away a tenth of it each time). Below the
  * window it was last cut at, each success closes a share of the gap (about two fifths of it per
@@ -26,6 +34,7 @@ export interface AimdSettings {
  * round trip, probing for more.
  */
 export class AimdController implements CongestionController {
+  readonly pacesThrottled = true;
   readonly #settings: AimdSettings;
   readonly #limit: SlotWindow;
   #window: number;
@@ -78,7 +87,7 @@ export class AimdController implements CongestionController {
   /** What one success adds to the window. */
   #growth(): number {
     const window = this.#window;
-    if (this.#slowStart) return 1;
+    if (this.#slowStart) return SLOW_START_GROWTH;
     const gap = this.#lastCap - window;
     // Half the gap per window's worth of successes, shrinking as it closes, until within one call of the cap.
     if (gap > 1) return gap / (2 * window);

@@ -29,4 +29,10 @@ export interface CongestionController {
   feedback(outcome: CallOutcome, sentAt: number): void;
   /** The requests allowed in flight right now. */
   readonly concurrency: number;
+  /**
+   * The window shrinks on throttling, so a throttled call need not sit out its whole backoff: it
+   * comes back as soon as another call succeeds (and the window lets it), as TCP resends when its
+   * window allows rather than on a timer.
+   */
+  readonly pacesThrottled?: boolean;
 }

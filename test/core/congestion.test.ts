@@ -5,6 +5,17 @@ import { SimulatedPlatform } from '../../platforms/simulated/index.js';
 import { ConfigError, type Invocation } from '../../src/index.js';
 import { AimdController } from '../../src/spi.js';
 import { inputs, PlanDriver } from '../helpers/drivers.js';
+import { VirtualClock } from '../helpers/virtual-clock.js';
+
+/** A phase of `count` calls of 50 ms under a hidden cap of 300, on simulated time: its makespan in virtual ms, its records and what the platform saw. */
+async function underHiddenCap(count: number, retry: { minDelayMs?: number; maxDelayMs?: number } = {}) {
+  const clock = new VirtualClock();
+  const platform = new SimulatedPlatform({ concurrencyCap: 300, latency: { distribution: 'fixed', ms: 50 }, clock });
+  const driver = new PlanDriver([{ id: 'main', invocations: inputs(count) }]);
+  const result = await driver.run({ platform, executor: new ConcurrentExecutor({ retry: { maxAttempts: 20, ...retry } }) });
+  assert.equal(result.phases[0]!.counts.succeeded, count, 'every invocation succeeds');
+  return { makespan: clock.now(), records: result.phases[0]!.invocations, ...platform.stats };
+}
 
 /** Mean calls in flight over the phase, from the records: Σ call time / makespan. */
 function meanConcurrency(records: Invocation[]): number {
@@ -27,6 +38,33 @@ describe('congestion control', () => {
     assert.equal(peakInFlight, 300);
     const utilisation = meanConcurrency(records) / 300;
     assert.ok(utilisation >= 0.85, `used ${(utilisation * 100).toFixed(1)}% of the cap`);
+  });
+
+  it('AIMD reaches 0.95 of the ideal under a hidden cap on simulated time, with at most 1% throttled', async () => {
+    const { makespan, throttled, calls } = await underHiddenCap(30_000);
+    const ideal = (30_000 / 300) * 50;
+    assert.ok(ideal / makespan >= 0.95, `${makespan} virtual ms against the ideal ${ideal}`);
+    assert.ok(throttled / calls <= 0.01, `${throttled} of ${calls} calls throttled`);
+  });
+
+  it('a call AIMD saw throttled comes back at the next success, not after its backoff', async () => {
+    // The backoff is 5 s; the next success comes within a few turns of the event loop (simulated time).
+    const { records, throttled } = await underHiddenCap(3_000, { minDelayMs: 5_000, maxDelayMs: 5_000 });
+    assert.ok(throttled > 0, 'the cap was hit');
+    const waits = records.flatMap((r) => r.attempts.slice(1).map((retry, i) => retry.submittedAt - r.attempts[i]!.endedAt));
+    assert.equal(waits.length, throttled);
+    for (const wait of waits) assert.ok(wait < 5_000, `a throttled call waited ${wait.toFixed(0)} ms to come back`);
+  });
+
+  it('AIMD quadruples its window per round trip in slow start', () => {
+    const aimd = new AimdController({ initial: 10, min: 1, max: 1_000, increase: 1, decrease: 0.9 });
+    const roundTrip = (): void => {
+      for (let i = aimd.concurrency; i > 0; i--) aimd.feedback('success', 0);
+    };
+    roundTrip();
+    assert.equal(aimd.concurrency, 40);
+    roundTrip();
+    assert.equal(aimd.concurrency, 160);
   });
 
   it('AIMD cuts the window once per round trip and never passes the user maximum', () => {
