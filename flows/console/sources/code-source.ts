@@ -67,7 +67,6 @@ export class CodeSource implements WorkflowSource {
     }
     const runId = options.id ?? newRunId(workflow.name);
     if (await this.#history(runId)) throw new WorkflowApiError(409, `a workflow "${runId}" exists already: give another id, or leave it out for a fresh one`);
-    this.#seen.at(runId, Date.now());
     this.#host(await this.#worker.start(workflow, // A workflow's input type is its code's: the API hands it the JSON it was sent.
       (options.input ?? null) as never, { runId }));
     return this.#listing(runId);
