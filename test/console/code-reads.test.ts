@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CodeSource, defineWorkflow, WorkflowWorker, Workspaces, type WorkflowUpdate } from '../../flows/index.js';
+import { CodeSource, WorkflowWorker, Workspaces, type WorkflowUpdate } from '../../flows/index.js';
 import { createPlatform } from '../../platforms/index.js';
 import type { Platform } from '../../src/index.js';
 import { FileWorkflowLog, MemoryWorkflowLog, MemoryWorkspaceStore } from '../../stores/index.js';
 import type { LogRecord, WorkflowLog } from '../../stores/ports/workflow-log.js';
-import { square } from '../flows/code/functions.js';
 import { suiteTempDir } from '../helpers/temp-dir.js';
-import { until } from './kinds.js';
+import { until, waiting } from './kinds.js';
 
 /** A log that counts what is read through it: whole logs and records, by run, and reads of the sizes. */
 class CountingLog implements WorkflowLog {
@@ -55,13 +54,6 @@ class CountingLog implements WorkflowLog {
     return records;
   }
 }
-
-/** A call, then a wait for the event `go` with the run's id as subject. */
-const waiting = defineWorkflow('waiting', async (ctx) => {
-  const first = await ctx.callAsync(square, { n: 2 }).result();
-  const go = await ctx.waitForEvent({ type: 'go', subject: ctx.runId });
-  return { first: first.square, go: go.data ?? null };
-});
 
 function onLog(name: string, open: (dir: string) => WorkflowLog): void {
   describe(`the console reads only what is new in a code run's log, ${name} log`, () => {

@@ -6,7 +6,7 @@ import type { Platform } from '../../src/index.js';
 import { MemoryWorkflowLog, MemoryWorkspaceStore } from '../../stores/index.js';
 import type { LogRecord } from '../../stores/ports/workflow-log.js';
 import { square } from '../flows/code/functions.js';
-import { until } from './kinds.js';
+import { until, waiting } from './kinds.js';
 
 const SLEEP_MS = 200;
 
@@ -16,13 +16,6 @@ const timed = defineWorkflow('timed', async (ctx, input: { n: number }) => {
   await ctx.sleep(SLEEP_MS);
   const after = await ctx.callAsync(square, { n: before.square }).result();
   return after.square;
-});
-
-/** A call, then a wait for the event `go` with the run's id as subject. */
-const waiting = defineWorkflow('waiting', async (ctx) => {
-  const first = await ctx.callAsync(square, { n: 2 }).result();
-  const go = await ctx.waitForEvent({ type: 'go', subject: ctx.runId });
-  return { first: first.square, go: go.data ?? null };
 });
 
 const atOf = (records: readonly LogRecord[], kind: string, key: string, value: string): number | undefined => records.find((record) => record.kind === kind && record[key] === value)?.at as number | undefined;

@@ -70,7 +70,7 @@ export class StateMachineSource implements WorkflowSource {
   static async open(options: StateMachineSourceOptions): Promise<StateMachineSource> {
     const { store, platform, resources, executor, workspace } = options;
     const records = await openMachineRecords(store, workspace);
-    const watchers = new ViewWatchers(async () => (await records.all()).map(viewOf).sort(byCreation), options.watchPollMs ?? 250);
+    const watchers = new ViewWatchers(() => viewsOf(records), options.watchPollMs ?? 250);
     const onChange = () => watchers.poke();
     const host = platform && (await StateMachineHost.start({ store, platform, onChange, ...definedOnly({ resources, executor, workspace }) }));
     return new StateMachineSource(options, records, host, watchers);
@@ -153,8 +153,8 @@ export class StateMachineSource implements WorkflowSource {
     await this.#watchers.close();
   }
 
-  async #views(): Promise<WorkflowView[]> {
-    return (await this.#records.all()).map(viewOf).sort(byCreation);
+  #views(): Promise<WorkflowView[]> {
+    return viewsOf(this.#records);
   }
 
   /** Asks the run's host to stop it, and waits a while for the host to record it: until then it is `terminating`. */
@@ -168,6 +168,10 @@ export class StateMachineSource implements WorkflowSource {
       await sleep(50);
     }
   }
+}
+
+async function viewsOf(records: RecordStore<MachineRun>): Promise<WorkflowView[]> {
+  return (await records.all()).map(viewOf).sort(byCreation);
 }
 
 function viewOf(run: MachineRun): WorkflowView {
