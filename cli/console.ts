@@ -51,7 +51,8 @@ export function consoleCommand(): Command {
       try {
         const remote = flags.store?.startsWith('redis') && kinds === undefined;
         service = remote ? await Workflows.open({ store }) : await EmbeddedWorkflows.start({ store, kinds: kinds ?? {} });
-        machines = await StateMachineSource.open({ store, platform, resources });
+        // On Redis the runs are hosted by `falco triggers serve --workflows`, so they outlive this console.
+        machines = await StateMachineSource.open({ store, resources, ...(remote ? {} : { platform }) });
         const sources = [machines, code];
         const api = await serveWorkflowApi({ service, sources, compileFlow: compileSubmittedFlow, port: flags.port, host: flags.host, ...(flags.token === undefined ? {} : { token: flags.token }) });
         process.stdout.write(`falco: console on ${api.url}${flags.token === undefined ? '' : ' (changes need the bearer token)'}\n`);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { createExecutor, EXECUTOR_NAMES } from '../executors/index.js';
-import { ActionWorker, checkCoordinatorStore, COORDINATOR_DEPLOYMENT, coordinatorDeployable, coordinatorStoreProblem, CoordinatorWatch, servedPipelines, serveEvents, SERVE_KEYS_ENV, TriggerService, Workspaces, type TriggerRecord, type TriggerSpec } from '../flows/index.js';
+import { ActionWorker, checkCoordinatorStore, COORDINATOR_DEPLOYMENT, coordinatorDeployable, coordinatorStoreProblem, CoordinatorWatch, servedPipelines, serveEvents, SERVE_KEYS_ENV, StateMachineHost, TriggerService, Workspaces, type TriggerRecord, type TriggerSpec } from '../flows/index.js';
 import { packageCoordinator } from '../flows/packaging/index.js';
 import { createPlatform, PLATFORM_NAMES } from '../platforms/index.js';
 import type { Deployable } from '../src/deployable.js';
@@ -9,6 +9,7 @@ import { ConfigError } from '../src/errors.js';
 import { openWorkflowLog } from '../stores/open-log.js';
 import { openStore } from '../stores/open.js';
 import type { WorkspaceStore } from '../stores/ports/workspace.js';
+import { loadConsoleWorkflows } from './console-workflows.js';
 import { addConnectionOptions, platformName, platformOptions, type ConnectionFlags } from './connection.js';
 import { port, positiveInt } from './parse-args.js';
 
@@ -86,6 +87,7 @@ interface ServeFlags extends StoreFlags, ConnectionFlags {
   readonly pipelineState?: string;
   readonly pipelinePlatform?: string;
   readonly pipelineEnv?: string[];
+  readonly workflows?: string;
 }
 
 function serveCommand(): Command {
@@ -108,9 +110,11 @@ function serveCommand(): Command {
     .option('--pipeline <name=module#export...>', `serve pipelines as functions that forward themselves, by the name submitters give as forwarding.function; their signing keys in ${SERVE_KEYS_ENV}`)
     .option('--pipeline-state <url>', "where the pipelines' requests live, file:DIR or redis:// (default: --store, when it is redis://)")
     .addOption(new Option('--pipeline-platform <name>', 'where the pipelines run their applied functions (default: local)').choices(PLATFORM_NAMES))
-    .option('--pipeline-env <names...>', "environment variables this process passes to the pipelines' functions: those their modules read");
+    .option('--pipeline-env <names...>', "environment variables this process passes to the pipelines' functions: those their modules read")
+    .option('--workflows <module>', "also host the state machines started through the workflow API (falco console) in this store, their Tasks naming the module's export \"resources\" (name → deployable), as falco console --workflows does");
   return addConnectionOptions(command).action(async (workspace: string, flags: ServeFlags) => {
     const specs = flags.triggers ? await readSpecs(flags.triggers) : undefined;
+    const hosted = flags.workflows === undefined ? undefined : await loadConsoleWorkflows(flags.workflows);
     const store = await openStore(flags.store);
     const workspaces = new Workspaces(store);
     const name = platformName(flags);
@@ -128,6 +132,7 @@ function serveCommand(): Command {
       const watch = await CoordinatorWatch.start({ store, log, workspace });
       if (flags.pipeline) Object.assign(deployments, servedPipelines(flags.pipeline, pipelineOptions(flags)));
       const worker = await ActionWorker.start({ store, workspace, platform, executor, deployments });
+      const machines = hosted && (await StateMachineHost.start({ store, platform, executor, resources: hosted.resources }));
       const http = await serveEvents({ workspaces, workspace, port: flags.port, host: flags.listen });
       process.stdout.write(`falco: serving workspace ${workspace} on ${http.url}\n`);
       await new Promise<void>((resolve) => {
@@ -138,7 +143,7 @@ function serveCommand(): Command {
       });
       process.stderr.write('falco: stopping\n');
       await http.close();
-      await Promise.all([service.stop(), worker.stop()]);
+      await Promise.all([service.stop(), worker.stop(), machines?.stop()]);
       await watch.stop();
       await log.close();
     } finally {

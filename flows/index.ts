@@ -52,6 +52,7 @@ export { WatchLostError, WorkflowApiError } from './console/errors.js';
 export type { WorkflowSnapshot } from './console/change-feed.js';
 export type { StartDefinition, WorkflowKind, WorkflowListing, WorkflowSource, WorkflowTask, WorkflowUpdate, WorkflowView } from './console/sources/source.js';
 export { StateMachineSource, DEFAULT_STATE_MACHINE_WORKSPACE, type StateMachineSourceOptions } from './console/sources/state-machine-source.js';
+export { StateMachineHost, type StateMachineHostOptions } from './console/sources/state-machine-host.js';
 export { CodeSource, type CodeSourceOptions } from './console/sources/code-source.js';
 export type { StartRequest } from './console/start-request.js';
 

@@ -1,6 +1,6 @@
 import type { WorkflowLog } from '../../stores/ports/workflow-log.js';
 import type { History } from './history.js';
-import type { CodeRecord, ResultRecord } from './records.js';
+import { appendedNow, type CodeRecord, type ResultRecord } from './records.js';
 
 interface Waiter {
   readonly slots: readonly string[];
@@ -46,11 +46,12 @@ export class RunState {
     return this.#busy > 0;
   }
 
-  /** Appends records to the log, then applies them. */
+  /** Appends records to the log with the time now, then applies them as logged. */
   async record(records: readonly CodeRecord[]): Promise<void> {
     if (records.length === 0) return;
-    await this.log.append(this.run, records);
-    for (const record of records) {
+    const appended = appendedNow(records);
+    await this.log.append(this.run, appended);
+    for (const record of appended) {
       if (this.history.apply(record) && record.kind === 'result') this.#ended(record.slot);
     }
   }

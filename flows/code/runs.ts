@@ -7,7 +7,7 @@ import { WorkflowCodeError } from './errors.js';
 import { CANCEL } from './events.js';
 import { History } from './history.js';
 import { asJson } from './json.js';
-import type { StartedRecord } from './records.js';
+import { appendedNow, type RetryRecord, type StartedRecord } from './records.js';
 
 /**
  * How a run ended, or where it stands. `stalled`: its coordinator function failed or was given up,
@@ -43,7 +43,7 @@ export async function createRun(log: WorkflowLog, runId: string, started: Starte
     if (history.started.workflow !== started.workflow) throw new WorkflowCodeError(`run "${runId}" is a run of workflow "${history.started.workflow}", not "${started.workflow}": pick another run id`);
     return;
   }
-  await log.append(runId, [started]);
+  await log.append(runId, appendedNow([started]));
 }
 
 /** The run's history, read from its log; a `WorkflowCodeError` when there is no such run. */
@@ -74,7 +74,7 @@ export function outcomeOf<O>(runId: string, history: History): RunOutcome<O> {
 export async function cancelRun(store: WorkspaceStore, log: WorkflowLog, runId: string): Promise<RunSummary> {
   const history = await readRun(log, runId);
   if (!history.finished) {
-    await log.append(runId, [{ kind: 'finished', ok: false, error: { class: 'aborted', name: 'AbortedError', message: `run ${runId} was cancelled` } }]);
+    await log.append(runId, appendedNow([{ kind: 'finished', ok: false, error: { class: 'aborted', name: 'AbortedError', message: `run ${runId} was cancelled` } }]));
     if ((await store.listWorkspaces()).includes(runId)) await store.events(runId).publish([makeEvent({ id: `${runId}/cancel`, source: '/falco/workflows', type: CANCEL, subject: runId })]);
   }
   return summarize(runId, await readRun(log, runId));
@@ -83,7 +83,7 @@ export async function cancelRun(store: WorkspaceStore, log: WorkflowLog, runId: 
 /** Before a failed run is hosted again: a retry record for its failed calls, so they run again under a new epoch. */
 export async function retryFailed(log: WorkflowLog, runId: string, history: History): Promise<void> {
   if (!history.finished || history.finished.ok || history.finished.error.class === 'aborted') return;
-  const record = { kind: 'retry', epoch: history.lastEpoch + 1, slots: history.failedSlots() } as const;
+  const record: RetryRecord = { kind: 'retry', epoch: history.lastEpoch + 1, slots: history.failedSlots(), at: Date.now() };
   await log.append(runId, [record]);
   history.apply(record);
 }

@@ -70,10 +70,11 @@ export class LifecycleWorker {
 
   async #handle(deliveries: Delivery[]): Promise<void> {
     const by = this.#loop.consumer.name;
+    const ending = endingNodes(deliveries);
     const { result: outcomes, tx } = await transact(this.#store, this.workspace, async (tx) => {
       const outcomes: Outcome[] = [];
       for (const delivery of deliveries) {
-        const outcome = await this.#apply(tx, delivery);
+        const outcome = await this.#apply(tx, delivery, ending);
         if (outcome.outcome !== 'dead-lettered') {
           tx.ack(delivery.entryId);
           tx.receipt(receiptOf(delivery, outcome.outcome, by, tx.now));
@@ -92,13 +93,14 @@ export class LifecycleWorker {
     }
   }
 
-  async #apply(tx: Transaction, delivery: Delivery): Promise<Outcome> {
+  /** `ending`: the nodes of each workflow that the batch's end-tasks end, read together with the first. */
+  async #apply(tx: Transaction, delivery: Delivery, ending: ReadonlyMap<string, readonly string[]>): Promise<Outcome> {
     const { event } = delivery;
     if (event.type === END_TASK) {
       const parsed = endTaskData.safeParse(event.data);
       if (!parsed.success) return { outcome: 'dead-lettered', reason: `malformed end-task "${event.id}": ${issuesOf(parsed.error)}` };
       const end = parsed.data;
-      const record = await tx.workflowAround(end.workflow, end.node);
+      const record = await tx.workflowAround(end.workflow, ending.get(end.workflow) ?? [end.node]);
       if (!record) return { outcome: 'dead-lettered', reason: `end-task "${event.id}" is for workflow "${end.workflow}", and there is no such workflow` };
       const problem = new WorkflowRun(record, tx, tx.now).end(end);
       if (problem) return { outcome: 'dead-lettered', reason: `end-task "${event.id}" does not apply: ${problem}` };
@@ -112,6 +114,16 @@ export class LifecycleWorker {
     }
     return { outcome: matched > 0 ? 'matched' : 'ignored' };
   }
+}
+
+/** The nodes each workflow's end-tasks in the batch end, by workflow (malformed end-tasks left out: they are dead-lettered). */
+function endingNodes(deliveries: readonly Delivery[]): Map<string, string[]> {
+  const ending = new Map<string, string[]>();
+  for (const { event } of deliveries) {
+    const parsed = event.type === END_TASK ? endTaskData.safeParse(event.data) : undefined;
+    if (parsed?.success) ending.set(parsed.data.workflow, [...(ending.get(parsed.data.workflow) ?? []), parsed.data.node]);
+  }
+  return ending;
 }
 
 function receiptOf(delivery: Delivery, outcome: Receipt['outcome'], by: string, at: number): Receipt {

@@ -77,9 +77,13 @@ export class Transaction implements StepEffects {
     return this.#workflows.get(id)?.record;
   }
 
-  /** The workflow with only the nodes an end of `node` may touch (`nodesAround`), unless this transaction reads every node. */
-  async workflowAround(id: string, node: string): Promise<WorkflowRecord | undefined> {
-    if (!this.#workflows.has(id)) this.#workflows.set(id, await this.#load(id, this.#everyNode ? undefined : node));
+  /**
+   * The workflow with only the nodes ends of `ended` may touch (`nodesAround`), unless this
+   * transaction reads every node. The first call for a workflow reads it: name every node of it
+   * that ends in the transaction then.
+   */
+  async workflowAround(id: string, ended: readonly string[]): Promise<WorkflowRecord | undefined> {
+    if (!this.#workflows.has(id)) this.#workflows.set(id, await this.#load(id, this.#everyNode ? undefined : ended));
     return this.#workflows.get(id)?.record;
   }
 
@@ -95,7 +99,7 @@ export class Transaction implements StepEffects {
     return this.#allHeaders;
   }
 
-  async #load(id: string, around?: string): Promise<HeldWorkflow | undefined> {
+  async #load(id: string, around?: readonly string[]): Promise<HeldWorkflow | undefined> {
     let read = this.#headers.get(id);
     if (!read) {
       const stored = await this.#store.getTrigger(this.#workspace, workflowKey(id));

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../src/errors.js';
 import type { LogRecord, WorkflowLog } from '../ports/workflow-log.js';
@@ -15,6 +15,8 @@ export const DEFAULT_LOG_DIR = join('.falco', 'workflows');
 export class FileWorkflowLog implements WorkflowLog {
   readonly dir: string;
   readonly #files = new Map<string, AppendFile>();
+  /** What `sizes` last counted in each run's file, by the file's size then: a file that did not grow is not read again. */
+  readonly #counted = new Map<string, { readonly bytes: number; readonly records: number }>();
 
   constructor({ dir = DEFAULT_LOG_DIR }: { readonly dir?: string } = {}) {
     this.dir = dir;
@@ -26,6 +28,23 @@ export class FileWorkflowLog implements WorkflowLog {
 
   async read(run: string): Promise<LogRecord[]> {
     return readLines(this.#path(run)) as LogRecord[];
+  }
+
+  /** Each run's record count: a stat per file, and a read of those that changed since the last call. */
+  async sizes(): Promise<ReadonlyMap<string, number>> {
+    const sizes = new Map<string, number>();
+    for (const run of await this.list()) {
+      const bytes = statSync(this.#path(run), { throwIfNoEntry: false })?.size;
+      if (bytes === undefined) continue;
+      let counted = this.#counted.get(run);
+      if (counted?.bytes !== bytes) this.#counted.set(run, (counted = { bytes, records: (await this.read(run)).length }));
+      sizes.set(run, counted.records);
+    }
+    return sizes;
+  }
+
+  async readFrom(run: string, from: number): Promise<LogRecord[]> {
+    return (await this.read(run)).slice(from);
   }
 
   async list(): Promise<string[]> {
@@ -40,6 +59,7 @@ export class FileWorkflowLog implements WorkflowLog {
   async delete(run: string): Promise<void> {
     this.#files.get(run)?.close();
     this.#files.delete(run);
+    this.#counted.delete(run);
     rmSync(this.#path(run), { force: true });
   }
 

@@ -14,6 +14,14 @@ export class MemoryWorkflowLog implements WorkflowLog {
     return structuredClone(this.#runs.get(run) ?? []);
   }
 
+  async sizes(): Promise<ReadonlyMap<string, number>> {
+    return new Map([...this.#runs].map(([run, log]) => [run, log.length]));
+  }
+
+  async readFrom(run: string, from: number): Promise<LogRecord[]> {
+    return structuredClone((this.#runs.get(run) ?? []).slice(from));
+  }
+
   async list(): Promise<string[]> {
     return [...this.#runs.keys()].sort();
   }

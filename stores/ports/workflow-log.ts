@@ -13,6 +13,13 @@ export interface WorkflowLog {
   read(run: string): Promise<LogRecord[]>;
   /** The runs that have a log. */
   list(): Promise<string[]>;
+  /**
+   * How many records each run's log holds, every run in one read: a reader that keeps what it
+   * read (the console) rereads only the runs that grew. Optional; without it readers reread.
+   */
+  sizes?(): Promise<ReadonlyMap<string, number>>;
+  /** The run's records from the `from`-th on (0 is the first): what a reader holding `from` records has not read. Optional, as `sizes`. */
+  readFrom?(run: string, from: number): Promise<LogRecord[]>;
   delete(run: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -49,6 +49,13 @@ export const demo = defineWorkflow('demo', async (ctx, input: { n: number }) => 
   return { first: first.square, sum: squares.reduce((total, s) => total + s.square, 0), go: go.data ?? null };
 });
 
+/** A square, then a wait for the event `go` with the run's id as subject. */
+export const waiting = defineWorkflow('waiting', async (ctx) => {
+  const first = await ctx.callAsync(square, { n: 2 }).result();
+  const go = await ctx.waitForEvent({ type: 'go', subject: ctx.runId });
+  return { first: first.square, go: go.data ?? null };
+});
+
 /** Polls `check` until it holds (at most 2 minutes, so a loaded machine only makes it slower), else fails naming `what`. */
 export async function until<T>(what: string, check: () => Promise<T | undefined | false>): Promise<T> {
   for (let i = 0; i < 2400; i++) {

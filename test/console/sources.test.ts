@@ -62,7 +62,8 @@ function onBackbone(name: string, url: () => string, skip: string | undefined): 
       assert.ok(stepped.startedAt! <= stepped.endedAt! && stepped.endedAt! <= done.endedAt!, 'timings in order');
       assert.equal(taskOf(done, 'Done')?.state, 'succeeded');
       assert.ok((await client.list()).some((listed) => listed.id === started.id && listed.kind === 'state-machine' && listed.state === 'finished'));
-      assert.ok(!(await store.listWorkspaces()).includes(started.id), 'the run\'s workspace is gone once it ended');
+      // The host records the end, then removes the run's workspace.
+      await until('the run\'s workspace is gone once it ended', async () => !(await store.listWorkspaces()).includes(started.id));
     });
 
     it('shows a Task that failed into its Catch in red with its error, and the machine finished', async () => {

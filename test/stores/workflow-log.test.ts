@@ -13,6 +13,7 @@ const results = Array.from({ length: 3 }, (_, i) => ({ kind: 'result', slot: `M0
 /** The contract every workflow log keeps. */
 async function contract(open: () => Promise<WorkflowLog> | WorkflowLog): Promise<void> {
   const log = await open();
+  let kept = 0;
   try {
     assert.deepEqual(await log.read('nothing'), [], 'a run never written has no records');
     await log.append('run-1', [started]);
@@ -21,15 +22,24 @@ async function contract(open: () => Promise<WorkflowLog> | WorkflowLog): Promise
     await log.append('run-1', []);
     assert.deepEqual(await log.read('run-1'), [started, ...results], 'records come back in the order appended');
     assert.deepEqual(await log.list(), ['run-1', 'run-2']);
+    if (log.sizes && log.readFrom) {
+      assert.deepEqual([...(await log.sizes())].sort(), [['run-1', 4], ['run-2', 1]], 'each run\'s record count, in one read');
+      assert.deepEqual(await log.readFrom('run-1', 2), results.slice(1), 'the records after the first two');
+      assert.deepEqual(await log.readFrom('run-1', 4), [], 'none after the last');
+      await log.append('run-1', [started]);
+      assert.equal((await log.sizes()).get('run-1'), 5, 'a grown log counts again');
+      assert.deepEqual(await log.readFrom('run-1', 4), [started]);
+    }
     await log.delete('run-2');
     assert.deepEqual(await log.list(), ['run-1']);
     assert.deepEqual(await log.read('run-2'), []);
+    kept = (await log.read('run-1')).length;
   } finally {
     await log.close();
   }
   const again = await open();
   try {
-    assert.deepEqual((await again.read('run-1')).length, 4, 'a durable log keeps its records across a reopen');
+    assert.deepEqual((await again.read('run-1')).length, kept, 'a durable log keeps its records across a reopen');
   } finally {
     await again.close();
   }

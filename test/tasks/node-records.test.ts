@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LifecycleWorker, makeEvent, TaskWorker, Workflows, type FlowGraph, type WorkflowChange } from '../../flows/index.js';
 import { WorkflowRun } from '../../flows/tasks/advance.js';
+import { endTaskEvent } from '../../flows/tasks/events.js';
 import { transact, Transaction } from '../../flows/tasks/transaction.js';
 import { CheckpointConflictError, MemoryWorkspaceStore, type Checkpoint, type TriggerRecord } from '../../stores/index.js';
 import { chain, diamond, eventually, settled } from './helpers.js';
@@ -121,10 +122,43 @@ describe('workflow records: a header, and a record per node', () => {
       const { result } = await transact(store, WS, async (tx) => {
         tries++;
         // An end of D reads D alone (nothing follows it, and its output is the workflow's): A is out of its reach.
-        const record = (await tx.workflowAround('r', 'D'))!;
+        const record = (await tx.workflowAround('r', ['D']))!;
         return record.nodes.A!.state;
       });
       assert.deepEqual([result, tries], ['running', 2]);
+    });
+  });
+
+  it('two ends of one workflow in one lifecycle batch read together what both reach, not every task of the workflow', async () => {
+    const store = new RecordingStore();
+    // Three chains into a join: what an end of A1 reaches (A2, and the join whose output is the workflow's) leaves out B1, and neither end reaches C1 or C2.
+    const threeChains: FlowGraph = {
+      name: 'three-chains',
+      nodes: [...['A1', 'A2', 'B1', 'B2', 'C1', 'C2'].map((id) => ({ id, name: 'add' })), { id: 'J', name: 'collect', merge: true }],
+      edges: [
+        ...['A', 'B', 'C'].flatMap((chain) => [
+          { from: '$start', to: `${chain}1` },
+          { from: `${chain}1`, to: `${chain}2` },
+          { from: `${chain}2`, to: 'J' },
+        ]),
+        { from: 'J', to: '$end' },
+      ],
+    };
+    await withService(store, false, async (service) => {
+      await service.start(threeChains, { n: 0 }, { id: 'p' });
+      const record = (await new Transaction(store, WS).workflow('p'))!;
+      const ends = ['A1', 'B1'].map((node) => endTaskEvent({ workflow: 'p', node, dispatch: record.nodes[node]!.dispatch, status: 'succeeded', output: { n: 1 } }));
+      await store.events(WS).publish(ends);
+      const lifecycle = await LifecycleWorker.start({ store, blockMs: 10 });
+      try {
+        await eventually(async () => (await service.inspect('p'))!.tasks.filter((task) => task.state === 'running').length === 3, 'A2 and B2 started');
+      } finally {
+        await lifecycle.stop();
+      }
+      const batches = store.commits.filter((checkpoint) => (checkpoint.ack?.entryIds.length ?? 0) > 0);
+      const tasksRead = Object.keys(batches[0]?.expect ?? {}).filter((id) => id.startsWith('workflow-task:'));
+      assert.deepEqual(tasksRead.sort(), ['A1', 'A2', 'B1', 'B2', 'J'].map((node) => `workflow-task:p/${node}`), 'one read of what the two ends reach: the C chain is never read');
+      assert.deepEqual(batches.map((checkpoint) => checkpoint.ack!.entryIds.length), [2], 'both ends in one batch');
     });
   });
 

@@ -6,8 +6,9 @@ import type { TaskState, WorkflowState } from '../../tasks/service-types.js';
 import type { WorkflowTask, WorkflowView } from './source.js';
 
 /**
- * When this process first saw a run, each call and each result in its log (the log keeps no
- * times), by `<run>`, `<run> <slot>` and `<run> <slot>!`.
+ * When this process first saw a run, each call and each result in its log, by `<run>`,
+ * `<run> <slot>` and `<run> <slot>!`: the times shown for records of a log written before records
+ * had their `at`.
  */
 export class FirstSeen {
   readonly #at = new Map<string, number>();
@@ -41,8 +42,8 @@ export function codeRunView(runId: string, history: History, seen: FirstSeen, no
     name: summary.workflow,
     kind: 'code',
     state: RUN_STATES[summary.status],
-    createdAt: seen.at(runId, now),
-    ...(finished ? { endedAt: seen.at(`${runId} !`, now) } : {}),
+    createdAt: history.started?.at ?? seen.at(runId, now),
+    ...(finished ? { endedAt: history.finished?.at ?? seen.at(`${runId} !`, now) } : {}),
     archived: false,
     graph: { name: summary.workflow, nodes, edges: ids.slice(1).map((to, i) => ({ from: ids[i]!, to })) },
     input: history.started?.input ?? null,
@@ -61,11 +62,11 @@ function slotsOf(call: CallRecord): Array<{ readonly node: string; readonly slot
 function taskOf(runId: string, history: History, call: CallRecord, { node, slot }: { node: string; slot: string }, seen: FirstSeen, now: number): WorkflowTask {
   const name = call.op === 'child' && call.target !== undefined ? `child ${call.target}` : call.op === 'invoke' && node !== call.position ? 'map' : NAMES[call.op];
   const attempt = history.epochOf(slot) + 1;
-  const startedAt = seen.at(`${runId} ${slot}`, now);
+  const startedAt = call.at ?? seen.at(`${runId} ${slot}`, now);
   if (call.op === 'value') return { node, name, state: 'succeeded', attempt, startedAt, endedAt: startedAt, ...(call.value === undefined ? {} : { output: call.value }) };
   const result = history.result(slot);
   if (result) {
-    const ended = { startedAt, endedAt: seen.at(`${runId} ${slot}!`, now) };
+    const ended = { startedAt, endedAt: result.at ?? seen.at(`${runId} ${slot}!`, now) };
     return result.ok ? { node, name, state: 'succeeded', attempt, ...ended, output: result.output } : { node, name, state: 'failed', attempt, ...ended, error: result.error };
   }
   const waits = call.op === 'sleep' || call.op === 'event';

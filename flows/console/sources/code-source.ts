@@ -2,13 +2,14 @@ import type { Executor } from '../../../src/executor.js';
 import type { Platform } from '../../../src/platform.js';
 import type { WorkflowLog } from '../../../stores/ports/workflow-log.js';
 import type { WorkspaceStore } from '../../../stores/ports/workspace.js';
-import { History } from '../../code/history.js';
+import type { History } from '../../code/history.js';
 import { cancelRun } from '../../code/runs.js';
 import type { AnyWorkflow } from '../../code/workflow.js';
 import { newRunId, WorkflowWorker } from '../../code/worker.js';
 import { byCreation } from '../../tasks/record.js';
 import { WorkflowApiError } from '../errors.js';
 import { codeRunView, FirstSeen } from './code-run-view.js';
+import { LogReader } from './log-reader.js';
 import { unsupported, type StartDefinition, type StartOptions, type WorkflowAction, type WorkflowListing, type WorkflowSource, type WorkflowUpdate, type WorkflowView } from './source.js';
 import { listingOf, ViewWatchers } from './view-watcher.js';
 
@@ -40,10 +41,12 @@ export class CodeSource implements WorkflowSource {
   readonly #worker: WorkflowWorker;
   readonly #hosted = new Set<string>();
   readonly #seen = new FirstSeen();
+  readonly #reader: LogReader;
   readonly #watchers: ViewWatchers;
 
   constructor(options: CodeSourceOptions) {
     this.#options = options;
+    this.#reader = new LogReader(options.log);
     const { store, log, platform, workflows, executor } = options;
     this.#worker = new WorkflowWorker({ store, log, platform, workflows, ...(executor ? { executor } : {}) });
     this.#watchers = new ViewWatchers(() => this.#views(), options.watchPollMs ?? 250);
@@ -67,7 +70,6 @@ export class CodeSource implements WorkflowSource {
     }
     const runId = options.id ?? newRunId(workflow.name);
     if (await this.#history(runId)) throw new WorkflowApiError(409, `a workflow "${runId}" exists already: give another id, or leave it out for a fresh one`);
-    this.#seen.at(runId, Date.now());
     this.#host(await this.#worker.start(workflow, // A workflow's input type is its code's: the API hands it the JSON it was sent.
       (options.input ?? null) as never, { runId }));
     return this.#listing(runId);
@@ -117,7 +119,7 @@ export class CodeSource implements WorkflowSource {
   }
 
   async #history(id: string): Promise<History | undefined> {
-    const history = History.of(await this.#options.log.read(id));
+    const history = await this.#reader.history(id);
     return history.started ? history : undefined;
   }
 
@@ -126,9 +128,8 @@ export class CodeSource implements WorkflowSource {
   }
 
   async #views(): Promise<WorkflowView[]> {
-    const runs = await this.#options.log.list();
-    const views = await Promise.all(runs.map((run) => this.inspect(run)));
-    return views.filter((view) => view !== undefined).sort(byCreation);
+    const runs = await this.#reader.all();
+    return runs.flatMap(([run, history]) => (history.started ? [codeRunView(run, history, this.#seen)] : [])).sort(byCreation);
   }
 
   #poke(): void {

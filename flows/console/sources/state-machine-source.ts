@@ -1,31 +1,37 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Deployable } from '../../../src/deployable.js';
 import { definedOnly } from '../../../src/defined.js';
-import { AbortedError, messageOf } from '../../../src/errors.js';
 import type { Executor } from '../../../src/executor.js';
 import type { Platform } from '../../../src/platform.js';
-import type { EventConsumer } from '../../../stores/ports/event-stream.js';
-import type { Json, WorkspaceStore } from '../../../stores/ports/workspace.js';
+import { makeEvent } from '../../../stores/ports/event.js';
+import type { WorkspaceStore } from '../../../stores/ports/workspace.js';
+import { withBuilders } from '../../builders/registry.js';
 import { compileStateMachine } from '../../state-machine/compile.js';
-import { runStateMachine, type StateMachineResult } from '../../state-machine/run.js';
+import { ENTER, subjectOf, TOP_TOKEN } from '../../state-machine/events.js';
 import { parseStateMachine } from '../../state-machine/validate.js';
-import { byCreation, headerDetailOf, type WorkflowHeader } from '../../tasks/record.js';
+import { byCreation, headerDetailOf } from '../../tasks/record.js';
 import type { WorkflowState } from '../../tasks/service-types.js';
+import { Workspaces } from '../../triggers/workspaces.js';
 import { WorkflowApiError } from '../errors.js';
-import { RecordStore } from './record-store.js';
+import type { RecordStore } from './record-store.js';
 import { unsupported, type StartDefinition, type StartOptions, type WorkflowAction, type WorkflowListing, type WorkflowSource, type WorkflowUpdate, type WorkflowView } from './source.js';
 import { stateMachineGraph } from './state-machine-graph.js';
-import { applyEvent, type StateNames, type StateProgress } from './state-machine-progress.js';
+import { StateMachineHost } from './state-machine-host.js';
+import { openMachineRecords, TERMINATE_REQUESTED, type MachineRun } from './state-machine-record.js';
 import { listingOf, ViewWatchers } from './view-watcher.js';
 
-/** The workspace state-machine runs are recorded in, unless told otherwise. */
-export const DEFAULT_STATE_MACHINE_WORKSPACE = 'falco-state-machines';
+export { DEFAULT_STATE_MACHINE_WORKSPACE } from './state-machine-record.js';
 
 export interface StateMachineSourceOptions {
   /** The store the runs use as their backbone and are recorded in: the workflow service's. */
   readonly store: WorkspaceStore;
-  /** Where Task states run. */
-  readonly platform: Platform;
+  /**
+   * Where Task states run, when this process hosts the runs it starts (one process hosting
+   * everything, as on `memory:` and `file:` stores). Without it the runs are hosted by a
+   * `StateMachineHost` elsewhere (`falco triggers serve --workflows MODULE`).
+   */
+  readonly platform?: Platform;
   /** The deployables a Task's `Resource` may name. */
   readonly resources?: Readonly<Record<string, Deployable>>;
   readonly executor?: Executor;
@@ -33,42 +39,41 @@ export interface StateMachineSourceOptions {
   readonly workspace?: string;
   /** How often `watch` reads the records, in ms. @default 250 */
   readonly watchPollMs?: number;
-}
-
-/** A state-machine run as it is recorded: its definition, where it stands, and each state's progress. */
-interface MachineRun extends WorkflowHeader {
-  definition: Json;
-  nodeOf: Record<string, string>;
-  waits: string[];
-  states: Record<string, StateProgress>;
+  /** How long a terminate waits for the host to record the run terminated before it answers `terminating`, in ms. @default 10000 */
+  readonly terminateWaitMs?: number;
 }
 
 const WHAT = 'a state machine';
 const ENDED: readonly WorkflowState[] = ['finished', 'failed', 'terminated'];
-/** The consumer group that follows a run's events into its record. */
-const FOLLOWER = 'falco-console';
 
 /**
- * State-machine runs as workflows of the API: started from a definition (ASL as JSON), run here on
- * the store by the state-machine engine, and followed through their workspace's events into a record
- * per run (each state's last entry, its count, timings, input, output, error). A run can be
- * terminated, and archived once ended; the engine cannot pause one, nor restart it.
+ * State-machine runs as workflows of the API: started from a definition (ASL as JSON) by
+ * installing its compiled triggers in a workspace of their own and publishing the start event; a
+ * `StateMachineHost` (here, or in another process) runs them and keeps a record per run (each
+ * state's last entry, its count, timings, input, output, error). A run can be terminated from any
+ * process, and archived once ended; the engine cannot pause one, nor restart it.
  */
 export class StateMachineSource implements WorkflowSource {
   readonly kind = 'state-machine';
   readonly #options: StateMachineSourceOptions;
   readonly #records: RecordStore<MachineRun>;
-  readonly #hosted = new Map<string, { readonly abort: AbortController; readonly done: Promise<void> }>();
+  readonly #host: StateMachineHost | undefined;
   readonly #watchers: ViewWatchers;
 
-  private constructor(options: StateMachineSourceOptions, records: RecordStore<MachineRun>) {
+  private constructor(options: StateMachineSourceOptions, records: RecordStore<MachineRun>, host: StateMachineHost | undefined, watchers: ViewWatchers) {
     this.#options = options;
     this.#records = records;
-    this.#watchers = new ViewWatchers(() => this.#views(), options.watchPollMs ?? 250);
+    this.#host = host;
+    this.#watchers = watchers;
   }
 
   static async open(options: StateMachineSourceOptions): Promise<StateMachineSource> {
-    return new StateMachineSource(options, await RecordStore.open<MachineRun>(options.store, options.workspace ?? DEFAULT_STATE_MACHINE_WORKSPACE));
+    const { store, platform, resources, executor, workspace } = options;
+    const records = await openMachineRecords(store, workspace);
+    const watchers = new ViewWatchers(() => viewsOf(records), options.watchPollMs ?? 250);
+    const onChange = () => watchers.poke();
+    const host = platform && (await StateMachineHost.start({ store, platform, onChange, ...definedOnly({ resources, executor, workspace }) }));
+    return new StateMachineSource(options, records, host, watchers);
   }
 
   async list(options: { readonly archived: boolean }): Promise<WorkflowListing[]> {
@@ -82,16 +87,20 @@ export class StateMachineSource implements WorkflowSource {
 
   async start(definition: StartDefinition, options: StartOptions): Promise<WorkflowListing> {
     if (definition.kind !== 'state-machine') throw new TypeError(`the state-machine source starts state machines, not ${definition.kind} workflows`);
-    const resources = this.#options.resources ?? {};
-    const machine = parseStateMachine(definition.definition, Object.keys(resources));
+    const resources = Object.keys(this.#options.resources ?? {});
+    const machine = parseStateMachine(definition.definition, resources);
     const id = options.id ?? `sm-${randomUUID().slice(0, 8)}`;
     if (!/^[\w.-]{1,64}$/.test(id)) throw new WorkflowApiError(400, `"${id}" cannot be a state machine's id: use 1 to 64 letters, digits, "_", "." or "-"`);
     const { store } = this.#options;
     if ((await this.#records.get(id)) || (await store.listWorkspaces()).includes(id)) throw new WorkflowApiError(409, `a workflow "${id}" exists already: give another id, or leave it out for a fresh one`);
-    const { triggers } = compileStateMachine(machine, { workspace: id, resources: Object.keys(resources) });
+    const { triggers, start } = compileStateMachine(machine, { workspace: id, resources });
     const nodeOf = Object.fromEntries(triggers.map((trigger) => [trigger.id, String(trigger.action.options?.name)]));
     const name = typeof machine.Comment === 'string' && machine.Comment.length <= 60 ? machine.Comment : 'state-machine';
     const input = options.input ?? {};
+    const workspaces = new Workspaces(store, { registry: withBuilders() });
+    await workspaces.create(id, { global: { input } });
+    await workspaces.addTriggers(id, triggers);
+    await store.events(id).publish([makeEvent({ id: `${id}/start`, source: '/falco/state-machine', type: ENTER, subject: subjectOf(start, TOP_TOKEN), data: { input } })]);
     const run: MachineRun = {
       id,
       name,
@@ -106,12 +115,8 @@ export class StateMachineSource implements WorkflowSource {
       states: {},
     };
     await this.#records.put(id, run);
-    await store.createWorkspace(id);
-    const follower = await store.events(id).consumer(FOLLOWER, 'console', { start: '0' });
-    const abort = new AbortController();
-    const done = this.#host(run, follower, abort.signal).finally(() => this.#hosted.delete(id));
-    this.#hosted.set(id, { abort, done });
-    this.#poke();
+    this.#host?.poke();
+    this.#watchers.poke();
     return listingOf(viewOf(run));
   }
 
@@ -124,19 +129,15 @@ export class StateMachineSource implements WorkflowSource {
         throw unsupported(WHAT, action, 'it runs to its end once started; terminate it, or start it again');
       case 'restart':
         throw unsupported(WHAT, action, 'start it again from its definition (POST /api/workflows with "stateMachine")');
-      case 'terminate': {
-        const hosted = this.#hosted.get(id);
-        if (!hosted) throw new WorkflowApiError(409, `cannot terminate workflow "${id}": it is ${run.state}${run.state === 'running' ? ' in another process, which alone can stop it' : ''}`);
-        hosted.abort.abort();
-        await hosted.done;
-        break;
-      }
+      case 'terminate':
+        if (run.state !== 'running') throw new WorkflowApiError(409, `cannot terminate workflow "${id}": it is ${run.state}`);
+        return this.#terminate(id);
       case 'archive':
       case 'restore': {
         if (action === 'archive' && !ENDED.includes(run.state)) throw new WorkflowApiError(409, `cannot archive workflow "${id}": it is ${run.state}; terminate it first`);
         if (action === 'restore' && !run.archived) throw new WorkflowApiError(409, `cannot restore workflow "${id}": it is not archived`);
         await this.#records.put(id, { ...run, archived: action === 'archive' });
-        this.#poke();
+        this.#watchers.poke();
       }
     }
     return listingOf(viewOf((await this.#records.get(id))!));
@@ -146,62 +147,31 @@ export class StateMachineSource implements WorkflowSource {
     return this.#watchers.watch(listener);
   }
 
-  /** Terminates the runs hosted here (a run needs its host), and stops every watch. */
+  /** Stops hosting runs here (they stay running in the store, for the next host) and every watch. */
   async close(): Promise<void> {
-    for (const { abort } of this.#hosted.values()) abort.abort();
-    await Promise.all([...this.#hosted.values()].map(({ done }) => done));
+    await this.#host?.stop();
     await this.#watchers.close();
   }
 
-  async #views(): Promise<WorkflowView[]> {
-    return (await this.#records.all()).map(viewOf).sort(byCreation);
+  #views(): Promise<WorkflowView[]> {
+    return viewsOf(this.#records);
   }
 
-  #poke(): void {
-    this.#watchers.poke();
-  }
-
-  /** Runs the machine while following its events into the record; then records its end and drops its workspace. */
-  async #host(run: MachineRun, follower: EventConsumer, signal: AbortSignal): Promise<void> {
-    const { store, platform, resources, executor } = this.#options;
-    const names: StateNames = { nodeOf: run.nodeOf, waits: new Set(run.waits) };
-    const stopFollowing = new AbortController();
-    const follow = async (blockMs: number): Promise<number> => {
-      const deliveries = await follower.read({ max: 500, blockMs, signal: stopFollowing.signal });
-      for (const { event } of deliveries) applyEvent(run.states, names, event);
-      if (deliveries.length > 0) {
-        await this.#records.put(run.id, run);
-        this.#poke();
-      }
-      await follower.ack(deliveries.map((delivery) => delivery.entryId));
-      return deliveries.length;
-    };
-    const following = (async () => {
-      while (!stopFollowing.signal.aborted) await follow(200).catch(() => 0);
-    })();
-    let outcome: StateMachineResult | Error;
-    try {
-      outcome = await runStateMachine(run.definition, { platform, store, input: run.input, runId: run.id, keepWorkspace: true, signal, ...(resources ? { resources } : {}), ...(executor ? { executor } : {}) });
-    } catch (error) {
-      outcome = signal.aborted ? new AbortedError(`workflow "${run.id}" was terminated`) : error instanceof Error ? error : new Error(messageOf(error));
+  /** Asks the run's host to stop it, and waits a while for the host to record it: until then it is `terminating`. */
+  async #terminate(id: string): Promise<WorkflowListing> {
+    await this.#options.store.events(id).publish([makeEvent({ id: `${id}/terminate`, source: '/falco/console', type: TERMINATE_REQUESTED, subject: id })]);
+    const deadline = Date.now() + (this.#options.terminateWaitMs ?? 10_000);
+    for (;;) {
+      const run = (await this.#records.get(id))!;
+      if (run.state !== 'running') return listingOf(viewOf(run));
+      if (Date.now() >= deadline) return { ...listingOf(viewOf(run)), state: 'terminating' };
+      await sleep(50);
     }
-    stopFollowing.abort();
-    await following;
-    while ((await follow(0).catch(() => 0)) > 0);
-    await follower.close();
-    await store.deleteWorkspace(run.id).catch(() => {});
-    Object.assign(run, endOf(outcome));
-    run.endedAt = Date.now();
-    await this.#records.put(run.id, run);
-    this.#poke();
   }
 }
 
-function endOf(outcome: StateMachineResult | Error): Pick<MachineRun, 'state' | 'output' | 'error'> {
-  if (outcome instanceof AbortedError) return { state: 'terminated' };
-  if (outcome instanceof Error) return { state: 'failed', error: { class: 'fatal', name: outcome.name, message: outcome.message } };
-  if (outcome.status === 'succeeded') return { state: 'finished', output: outcome.output };
-  return { state: 'failed', error: { class: 'function', name: outcome.error, message: outcome.cause } };
+async function viewsOf(records: RecordStore<MachineRun>): Promise<WorkflowView[]> {
+  return (await records.all()).map(viewOf).sort(byCreation);
 }
 
 function viewOf(run: MachineRun): WorkflowView {

@@ -89,7 +89,8 @@ export async function check(url: string, allowance: Allowance): Promise<void> {
   try {
     const records = await log.read(RUN);
     const finished = records.find((record) => record.kind === 'finished');
-    assert.deepEqual(finished, { kind: 'finished', ok: true, output: EXPECTED });
+    assert.deepEqual(finished, { kind: 'finished', ok: true, output: EXPECTED, at: finished?.at });
+    assert.equal(typeof finished?.at, 'number', 'the end has the time it was logged');
     const results = records.filter((record): record is LogRecord & { slot: string } => record.kind === 'result');
     assert.equal(results.length, KEYS.length + 2, 'one result per call, the sleep and the event');
     assert.equal(new Set(results.map((result) => result.slot)).size, results.length, 'no slot completed twice in the log');
