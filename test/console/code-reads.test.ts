@@ -4,7 +4,9 @@ import { CodeSource, WorkflowWorker, Workspaces, type WorkflowUpdate } from '../
 import { createPlatform } from '../../platforms/index.js';
 import type { Platform } from '../../src/index.js';
 import { FileWorkflowLog, MemoryWorkflowLog, MemoryWorkspaceStore } from '../../stores/index.js';
+import { RedisWorkflowLog } from '../../stores/redis/index.js';
 import type { LogRecord, WorkflowLog } from '../../stores/ports/workflow-log.js';
+import { redisUnavailable, startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { suiteTempDir } from '../helpers/temp-dir.js';
 import { until, waiting } from './kinds.js';
 
@@ -97,3 +99,12 @@ function onLog(name: string, open: (dir: string) => WorkflowLog): void {
 
 onLog('memory', () => new MemoryWorkflowLog());
 onLog('file', (dir) => new FileWorkflowLog({ dir }));
+
+describe('on Redis', { skip: redisUnavailable() }, () => {
+  let redis: RedisServer | undefined;
+  before(async () => {
+    redis = await startRedis();
+  });
+  after(() => redis?.stop());
+  onLog('Redis', () => new RedisWorkflowLog({ url: redis!.url }));
+});

@@ -81,6 +81,20 @@ describe('workflow logs', () => {
     const redis = await startRedis();
     try {
       await contract(() => new RedisWorkflowLog({ url: redis.url }));
+      const [reader, writer] = [new RedisWorkflowLog({ url: redis.url }), new RedisWorkflowLog({ url: redis.url })];
+      try {
+        await writer.append('again', [started, ...results]);
+        assert.equal((await reader.read('again')).length, 4);
+        await writer.append('again', [started]);
+        assert.deepEqual(await reader.readFrom('again', 4), [started], 'what another client appended after this one read');
+        await writer.delete('again');
+        await writer.append('again', results);
+        await writer.append('again', [started, started]);
+        assert.deepEqual(await reader.readFrom('again', 5), [], 'a run deleted and written again is read again, not followed on from the old read');
+        assert.deepEqual(await reader.readFrom('again', 2), [...results.slice(2), started, started]);
+      } finally {
+        await Promise.all([reader.close(), writer.close()]);
+      }
     } finally {
       await redis.stop();
     }
