@@ -7,7 +7,7 @@ import { INVOCATION_FAILED } from '../triggers/commands.js';
 import { ConsumerLoop, type LoopOptions } from '../triggers/consumer-loop.js';
 import { WAKE_TRIGGER } from './events.js';
 import { History } from './history.js';
-import type { StalledRecord } from './records.js';
+import { appendedNow, type StalledRecord } from './records.js';
 
 export interface CoordinatorWatchOptions extends LoopOptions {
   readonly store: WorkspaceStore;
@@ -48,7 +48,7 @@ export class CoordinatorWatch {
   async #handle(deliveries: Delivery[]): Promise<void> {
     const { log, workspace } = this.#options;
     const stalls = deliveries.flatMap(({ event }) => stallOf(workspace, event));
-    if (stalls.length > 0 && History.of(await log.read(workspace)).started) await log.append(workspace, stalls);
+    if (stalls.length > 0 && History.of(await log.read(workspace)).started) await log.append(workspace, appendedNow(stalls));
     await this.#loop.consumer.ack(deliveries.map((delivery) => delivery.entryId));
   }
 

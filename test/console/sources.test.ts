@@ -8,6 +8,7 @@ import type { WorkflowLog } from '../../stores/ports/workflow-log.js';
 import { redisUnavailable, startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { boom, caught, countdown, demo, hourLong, mapped, step, until } from './kinds.js';
 import { line } from './workflows.js';
+import { openMachineRecords } from '../../flows/console/sources/state-machine-record.js';
 
 const taskOf = (view: WorkflowView | undefined, node: string): WorkflowTask | undefined => view?.tasks.find((task) => task.node === node);
 
@@ -64,6 +65,19 @@ function onBackbone(name: string, url: () => string, skip: string | undefined): 
       assert.ok((await client.list()).some((listed) => listed.id === started.id && listed.kind === 'state-machine' && listed.state === 'finished'));
       // The host records the end, then removes the run's workspace.
       await until('the run\'s workspace is gone once it ended', async () => !(await store.listWorkspaces()).includes(started.id));
+    });
+
+    it('removes the workspace of a run whose end a host recorded but stopped before removing it', async () => {
+      const started = await client.startStateMachine(countdown, { n: 1 }, { id: `left-${name}` });
+      await until('the run ended and its workspace is gone', async () => (await client.inspect(started.id))?.state === 'finished' && !(await store.listWorkspaces()).includes(started.id));
+      const records = await openMachineRecords(store, undefined);
+      const { workspaceRemoved, ...leftBehind } = (await records.get(started.id))!;
+      assert.equal(workspaceRemoved, true, 'the record says its workspace was removed');
+      // What a host stopped between the two steps leaves: the end recorded, the workspace still there.
+      await store.createWorkspace(started.id);
+      await records.put(started.id, leftBehind);
+      await until('the host removed the workspace left behind', async () => !(await store.listWorkspaces()).includes(started.id) && (await records.get(started.id))?.workspaceRemoved === true);
+      assert.equal((await client.inspect(started.id))?.state, 'finished');
     });
 
     it('shows a Task that failed into its Catch in red with its error, and the machine finished', async () => {

@@ -78,7 +78,11 @@ export class StateMachineHost {
 
   async #look(): Promise<void> {
     for (const run of await this.#records.all()) {
-      if (run.state !== 'running' || this.#hosted.has(run.id)) continue;
+      if (this.#hosted.has(run.id)) continue;
+      if (run.state !== 'running') {
+        if (!run.workspaceRemoved) await this.#removeWorkspace(run);
+        continue;
+      }
       const stop = new AbortController();
       const done = this.#host(run, stop.signal)
         .catch((error: unknown) => process.emitWarning(`falco: hosting state machine "${run.id}": ${messageOf(error)}`))
@@ -119,7 +123,14 @@ export class StateMachineHost {
     Object.assign(run, ending);
     await this.#records.put(run.id, run);
     this.#options.onChange?.();
-    await store.deleteWorkspace(run.id).catch(() => {});
+    await this.#removeWorkspace(run);
+  }
+
+  /** Removes an ended run's workspace (its triggers and events), then says so in its record. */
+  async #removeWorkspace(run: MachineRun): Promise<void> {
+    await this.#options.store.deleteWorkspace(run.id);
+    run.workspaceRemoved = true;
+    await this.#records.put(run.id, run);
   }
 
   /** Applies one read of the run's events to its record (skipping what it already applied), and tells how the run ended, if it did. */

@@ -17,6 +17,8 @@ export interface MachineRun extends WorkflowHeader {
   states: Record<string, StateProgress>;
   /** The last event of the run's workspace applied to `states`: one delivered again after a crash is not counted twice. */
   followedThrough?: string;
+  /** Its workspace was removed once it ended; until then, a host removes it (one that stopped in between left it). */
+  workspaceRemoved?: boolean;
 }
 
 export function openMachineRecords(store: WorkspaceStore, workspace: string | undefined): Promise<RecordStore<MachineRun>> {

@@ -51,6 +51,8 @@ describe('a run whose coordinator function is given up or fails', { skip: redisU
     assert.match(summary.error!.message, /^invoke stall-1\/wake\/\S+: handed out 2 times and never finished \(cap 2\)/);
     assert.match(summary.stalled?.command ?? '', /^stall-1\/wake\//);
     assert.equal(summary.stalled?.deliveries, 2);
+    const stalled = (await log.read(RUN)).find((record) => record.kind === 'stalled');
+    assert.ok(typeof stalled?.at === 'number' && Math.abs(stalled.at - Date.now()) < 60_000, `the stalled record has the time it was written: ${JSON.stringify(stalled)}`);
     await log.close();
     await store.close();
 
