@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { createExecutor, EXECUTOR_NAMES } from '../executors/index.js';
 import { ActionWorker, checkCoordinatorStore, COORDINATOR_DEPLOYMENT, coordinatorDeployable, coordinatorStoreProblem, CoordinatorWatch, servedPipelines, serveEvents, SERVE_KEYS_ENV, StateMachineHost, TriggerService, Workspaces, type TriggerRecord, type TriggerSpec } from '../flows/index.js';
-import { packageCoordinator } from '../flows/packaging/index.js';
 import { createPlatform, PLATFORM_NAMES } from '../platforms/index.js';
 import type { Deployable } from '../src/deployable.js';
 import { ConfigError } from '../src/errors.js';
@@ -197,6 +196,8 @@ function pipelineOptions(flags: ServeFlags): { state: string; platform?: string;
 /** The coordinator function as a zip for a cloud; what went into it, and what the trace could not follow, on stderr. */
 async function packagedCoordinator(store: string | undefined, module: string, env: Record<string, string>): Promise<Deployable> {
   checkCoordinatorStore(store);
+  // The tracer and archiver load only when a coordinator is packaged.
+  const { packageCoordinator } = await import('../flows/packaging/index.js');
   const packaged = await packageCoordinator(store, { module, env });
   process.stderr.write(`falco: the coordinator function's zip: ${packaged.files.length} files, ${(packaged.bytes / 1024).toFixed(0)} KiB\n`);
   for (const warning of packaged.warnings) process.stderr.write(`falco: warning: ${warning}\n`);

@@ -3,6 +3,7 @@ import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Deployable } from '../../src/deployable.js';
 import { ConfigError, DeploymentError } from '../../src/errors.js';
+import { zipCode } from '../../src/zip.js';
 import { falcoFunction } from '../in-place-function.js';
 import { layOut, type PlacedRoot } from '../packaging/layout.js';
 import { packageDirOf } from '../packaging/resolve.js';
@@ -64,9 +65,7 @@ export async function packageCoordinator(store: string, options: PackageCoordina
   const entry = `// falco's coordinator of workflows as code; the file ${COORDINATOR_MODULE_ENV} names defines the workflows.\nimport { packagedMain } from './${at.get(main)}';\nexport const main = packagedMain(import.meta.url);\n`;
   const contents = new Map<string, Buffer>([[ENTRY_FILE, Buffer.from(entry)]]);
   for (const [path, file] of files) contents.set(path, await readFile(file));
-  // archiver (in the zip writer) loads only when a coordinator is packaged.
-  const { zipCode } = await import('../../platforms/shared/zip.js');
-  const zip = await zipCode({ files: contents, entryFile: ENTRY_FILE });
+  const zip = await zipCode({ files: contents });
   const env = { ...options.env, [COORDINATOR_STORE_ENV]: store, [COORDINATOR_MODULE_ENV]: at.get(module)! };
   return {
     deployable: falcoFunction({ zip }, ENTRY_FILE, 'falco-coordinator', { env, memoryMB: options.memoryMB, timeoutMs: options.timeoutMs }),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Deployable } from '../../src/deployable.js';
 import { DeploymentError } from '../../src/errors.js';
 import { codeFile, codeFiles, type CodeFiles } from '../shared/package.js';
-import { zipCode } from '../shared/zip.js';
+import { zipCode } from '../../src/zip.js';
 import type { GcfRuntime } from './runtimes.js';
 import { NODE_WRAPPER } from './wrapper-node.js';
 import { PYTHON_WRAPPER } from './wrapper-python.js';

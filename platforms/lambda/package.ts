@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { codeFiles } from '../shared/package.js';
-import { zipCode } from '../shared/zip.js';
+import { zipCode } from '../../src/zip.js';
 import type { Deployable } from '../../src/deployable.js';
 import { parseRuntimeId } from '../../src/runtime.js';
 import { NODE_HANDLER } from './wrappers/node-handler.js';

@@ -2,7 +2,7 @@ import type { Deployable } from '../../src/deployable.js';
 import type { Deployment } from '../../src/platform.js';
 import { parseRuntimeId, type Language } from '../../src/runtime.js';
 import { codeFile, codeFiles, DEFAULT_ENTRY_FILE, type CodeFiles } from '../shared/package.js';
-import { zipCode } from '../shared/zip.js';
+import { zipCode } from '../../src/zip.js';
 
 interface KeyValue {
   readonly key: string;

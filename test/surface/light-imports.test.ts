@@ -23,6 +23,13 @@ describe('what importing an entry point loads', () => {
     assert.ok(loaded.files.some((file) => file.endsWith('/dist/platforms/local/index.js')));
   });
 
+  it("import 'falco/stores' loads no Redis client, and 'falco/stores/redis' is where it loads", async () => {
+    const [stores, redis] = await Promise.all([probeImport('falco/stores'), probeImport('falco/stores/redis')]);
+    assert.deepEqual(heavyLoaded(stores.packages), []);
+    assert.ok(stores.files.some((file) => file.endsWith('/dist/stores/index.js')));
+    assert.deepEqual(heavyLoaded(redis.packages), ['@redis/client']);
+  });
+
   it("import 'falco/observe' is where OpenTelemetry and cli-progress load (the probe sees CommonJS and ES modules)", async () => {
     const loaded = await probeImport('falco/observe');
     assert.deepEqual(heavyLoaded(loaded.packages), ['@opentelemetry/api', 'cli-progress']);

@@ -1,12 +1,18 @@
 import archiver from 'archiver';
-import type { CodeFiles } from './package.js';
+
+/** What goes into a zip: files by their path in it, and a directory added whole. */
+export interface ZipContents {
+  readonly files: ReadonlyMap<string, Buffer>;
+  readonly dir?: string;
+}
 
 /**
- * Zips a deployable's code with archiver, adding `extra` files (a platform's handler wrapper)
- * at the top level; an extra file replaces the code's own file of the same name. A module of its
- * own, so that platforms that never zip (local) never load archiver.
+ * Zips code with archiver, adding `extra` files (a platform's handler wrapper) at the top level;
+ * an extra file replaces the code's own file of the same name. A module of its own, imported by
+ * nothing that does not zip, so that a platform that never zips (local) or a workflow's function
+ * never loads archiver; the cloud platforms and the coordinator's packaging share it.
  */
-export async function zipCode(code: CodeFiles, extra: ReadonlyMap<string, string | Buffer> = new Map()): Promise<Buffer> {
+export async function zipCode(code: ZipContents, extra: ReadonlyMap<string, string | Buffer> = new Map()): Promise<Buffer> {
   const archive = archiver('zip', { zlib: { level: 6 } });
   const chunks: Buffer[] = [];
   archive.on('data', (chunk: Buffer) => chunks.push(chunk));
