@@ -13,6 +13,8 @@ export interface Row {
 
 export interface Benchmark {
   readonly name: string;
+  /** It measures the process's RSS: `npm run bench` runs it in a node process of its own, so what earlier benchmarks left is not counted. */
+  readonly ownProcess?: boolean;
   run(options: { quick: boolean }): Promise<Row[]>;
 }
 

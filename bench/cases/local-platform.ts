@@ -142,6 +142,7 @@ export const localColdStart: Benchmark = {
 /** Peak memory of 1,000 calls at concurrency 100 on a platform with its default instance cap. */
 export const localMemory: Benchmark = {
   name: 'local peak memory',
+  ownProcess: true,
   async run({ quick }) {
     const count = quick ? 200 : 1_000;
     const concurrency = 100;

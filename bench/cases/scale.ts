@@ -66,6 +66,7 @@ async function measure(count: number, options: Pick<RunOptions, 'journal' | 'rec
  */
 export const scale: Benchmark = {
   name: 'scale',
+  ownProcess: true,
   async run({ quick }) {
     const count = quick ? 200_000 : 10_000_000;
     const kept = quick ? 20_000 : 200_000;
