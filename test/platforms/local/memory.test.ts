@@ -14,7 +14,7 @@ async function outOfMemory(platform: LocalPlatform, code: Deployable, input: obj
   const before = await call<{ pid: number }>(platform, deployment);
   const error = await call(platform, deployment, input).then(() => assert.fail('the call should have run out of memory'), (e: unknown) => e);
   assert.ok(error instanceof FunctionError, String(error));
-  assert.equal(error.outOfMemory, true, 'classified as out of memory, so a memoryRetry can give it more');
+  assert.equal(error.outOfMemory, true, `classified as out of memory, so a memoryRetry can give it more; it failed with: ${error.message}`);
   assert.match(error.message, new RegExp(`ran out of memory: it exceeded its memory limit of ${code.memoryMB} MB .*its instance was replaced`));
   const after = await call<{ pid: number }>(platform, deployment);
   assert.equal(after.coldStart, true);
