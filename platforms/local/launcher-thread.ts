@@ -7,7 +7,8 @@ import type { LaunchRequest, LauncherReport } from './launcher.js';
 
 if (!parentPort) throw new Error('launcher-thread.js runs only as the local platform\'s launcher thread');
 const host = parentPort;
-const WORKER_SCRIPT = new URL('./worker.js', import.meta.url);
+/** Bundled as CommonJS by the build (scripts/bundle-runners.mjs) from worker.ts. */
+const WORKER_SCRIPT = new URL('./worker.cjs', import.meta.url);
 const workers = new Map<number, Worker>();
 
 host.on('message', (request: LaunchRequest) => {

@@ -1,26 +1,9 @@
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-
-/** What a Node.js instance's worker thread is started with. */
-export interface WorkerData {
-  readonly entry: string;
-  readonly entryPoint: string;
-  readonly logs: 'ignore' | 'inherit';
-  /** Where the worker keeps the pids of the function's child processes (see children.ts). */
-  readonly children: SharedArrayBuffer;
-  /** The worker's end of its channel to the host: calls in, replies out. */
-  readonly port: MessagePort;
-}
+import type { WorkerData } from './worker-contract.js';
 
 export type LaunchRequest =
   | { readonly kind: 'start'; readonly id: number; readonly workerData: WorkerData; readonly env: Record<string, string>; readonly memoryMB: number; readonly logs: 'ignore' | 'inherit' }
   | { readonly kind: 'terminate'; readonly id: number };
-
-/**
- * What the host posts on an instance's port to have its worker end itself at once, without a round
- * trip through the launcher thread (calls are JSON text, never null). A worker busy in a call
- * cannot read it: the launcher's terminate ends that one.
- */
-export const STOP_WORKER = null;
 
 /** How a worker ended: its exit code, and the error it ended with, as plain data. */
 export interface LauncherReport {

@@ -1,6 +1,7 @@
 import { childrenBuffer, trackedChildren } from './children.js';
 import { functionEnv, memoryMessage, type Crash, type Instance, type InstanceHandlers, type InstanceSpec } from './instance.js';
-import { launchWorker, STOP_WORKER, type LaunchedWorker, type LauncherReport } from './launcher.js';
+import { launchWorker, type LaunchedWorker, type LauncherReport } from './launcher.js';
+import { STOP_WORKER } from './worker-contract.js';
 import { decodeInit, decodeReply, protocolBroken } from './messages.js';
 import { killGroup } from './process-group.js';
 import { Startup } from './startup.js';

@@ -1,7 +1,7 @@
 /** Runs inside a worker thread: one instance of a Node.js action. See node-instance.ts. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { trackChildren } from './children.js';
-import { STOP_WORKER, type WorkerData } from './launcher.js';
+import { STOP_WORKER, type WorkerData } from './worker-contract.js';
 import { answer, loadAction } from './node-action.js';
 
 if (!parentPort) throw new Error('worker.js runs only as a worker thread of the local platform');
@@ -18,9 +18,11 @@ if (logs === 'ignore') {
   discard(process.stderr);
 }
 
-const { main, init } = await loadAction(entry, entryPoint);
-if (main) port.on('message', (args: string | typeof STOP_WORKER) => void (args !== STOP_WORKER && answer(main, args).then((reply) => port.postMessage(reply))));
-port.postMessage(init);
+// No top-level await: the runner is bundled as CommonJS, which starts faster than an ES module.
+void loadAction(entry, entryPoint).then(({ main, init }) => {
+  if (main) port.on('message', (args: string | typeof STOP_WORKER) => void (args !== STOP_WORKER && answer(main, args).then((reply) => port.postMessage(reply))));
+  port.postMessage(init);
+});
 
 /** Makes a stream drop what is written to it, so that nothing crosses to the host only to be thrown away. */
 function discard(stream: NodeJS.WriteStream): void {

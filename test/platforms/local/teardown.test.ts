@@ -3,7 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { childrenBuffer } from '../../../platforms/local/children.js';
-import { launchWorker, STOP_WORKER, type LauncherReport } from '../../../platforms/local/launcher.js';
+import { launchWorker, type LauncherReport } from '../../../platforms/local/launcher.js';
+import { STOP_WORKER } from '../../../platforms/local/worker-contract.js';
 import { suiteTempDir } from '../../helpers/temp-dir.js';
 
 describe('local platform: teardown', () => {
