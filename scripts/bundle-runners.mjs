@@ -1,7 +1,7 @@
 /**
  * After `tsc`: bundles the local platform's instance runners into one file each, so that an
  * instance loads one module, not a graph of them (100 cold starts at once: 1.29–1.37× the
- * bare-thread floor as a graph of ES modules, 1.21–1.22× bundled as one, 1.04–1.15× as CommonJS).
+ * bare-thread floor as a graph of ES modules, 1.21–1.22× bundled as one, 1.11–1.15× as CommonJS).
  * The worker thread's runner becomes `worker.cjs`; the node process's stays an ES module
  * (it awaits at its top level), bundled in place.
  */

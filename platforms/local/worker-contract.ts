@@ -1,7 +1,7 @@
 /**
  * What the host and a Node.js instance's worker thread agree on. A module of its own, importing
- * no value, because the worker's runner is bundled as CommonJS (see package.json, `bundle-runners`)
- * and must not pull in the launcher, which reads `import.meta`.
+ * no value, because the worker's runner is bundled as CommonJS (scripts/bundle-runners.mjs) and
+ * must not pull in the launcher, which reads `import.meta`.
  */
 import type { MessagePort } from 'node:worker_threads';
 

@@ -4,7 +4,7 @@ import { trackChildren } from './children.js';
 import { STOP_WORKER, type WorkerData } from './worker-contract.js';
 import { answer, loadAction } from './node-action.js';
 
-if (!parentPort) throw new Error('worker.js runs only as a worker thread of the local platform');
+if (!parentPort) throw new Error('the local platform\'s worker runner (worker.cjs) runs only as a worker thread of the local platform');
 const { entry, entryPoint, logs, children, port } = workerData as WorkerData;
 // The launcher thread started this worker; the host speaks to it on `port`. What the function
 // posts on parentPort goes the same way, in order with the replies, so the host sees it for what it is.

@@ -8,6 +8,9 @@ const PAGE = 5_000;
 
 type Entry = [id: string, fields: string[]];
 
+/** How many runs' cursors a client keeps, the least recently read dropped first (a dropped one costs a whole read). */
+const CURSORS = 10_000;
+
 /** Where this client's last read of a run ended: how many records it had then, and the last one's entry id. */
 interface Cursor {
   readonly count: number;
@@ -82,8 +85,12 @@ export class RedisWorkflowLog implements WorkflowLog {
   #took(run: string, records: LogRecord[], page: readonly Entry[], base: number): LogRecord[] {
     for (const [, fields] of page) records.push(JSON.parse(fields[1]!) as LogRecord);
     const last = page.at(-1);
-    if (last) this.#cursors.set(run, { count: base + records.length, lastId: last[0] });
-    else if (base + records.length === 0) this.#cursors.delete(run);
+    if (last) {
+      // Deleted first, so a run read again moves to the end of the Map's order.
+      this.#cursors.delete(run);
+      this.#cursors.set(run, { count: base + records.length, lastId: last[0] });
+      if (this.#cursors.size > CURSORS) this.#cursors.delete(this.#cursors.keys().next().value!);
+    } else if (base + records.length === 0) this.#cursors.delete(run);
     return records;
   }
 

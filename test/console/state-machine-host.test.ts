@@ -69,6 +69,16 @@ const finished = (client: WorkflowClient, id: string) =>
     return view?.state === 'finished' && view;
   });
 
+/** Once First has run, the run waits in Pause. */
+const waitsInPause = (client: WorkflowClient, id: string, runDir: string) =>
+  until(`${id} waits in Pause`, async () => (await counts(runDir)).first === 1 && (await client.inspect(id))?.tasks.find((task) => task.node === 'Pause')?.state === 'waiting');
+
+/** The run finishes with each state's times and output, and each Task ran once. */
+async function finishedOnce(client: WorkflowClient, id: string, runDir: string): Promise<void> {
+  assertStates(await finished(client, id), runDir);
+  assert.deepEqual(await counts(runDir), { first: 1, second: 1 });
+}
+
 function assertStates(view: WorkflowView, runDir: string): void {
   for (const node of ['First', 'Pause', 'Second']) {
     const task = view.tasks.find((candidate) => candidate.node === node)!;
@@ -111,8 +121,7 @@ describe('state machines started through falco console run on falco triggers ser
     await until('Second ran with no console up', async () => (await counts(counter)).second === 1);
     const second = await cli.console();
     try {
-      assertStates(await finished(second.client, started.id), counter);
-      assert.deepEqual(await counts(counter), { first: 1, second: 1 });
+      await finishedOnce(second.client, started.id, counter);
     } finally {
       await second.client.close();
       await cli.kill(second);
@@ -124,11 +133,10 @@ describe('state machines started through falco console run on falco triggers ser
     try {
       const counter = await cli.runDir('serve');
       const started = await viewer.client.startStateMachine(twoTasks(2), { dir: counter }, { id: 'outlives-serve' });
-      await until('the run waits in Pause', async () => (await counts(counter)).first === 1 && (await viewer.client.inspect(started.id))?.tasks.find((task) => task.node === 'Pause')?.state === 'waiting');
+      await waitsInPause(viewer.client, started.id, counter);
       await cli.kill(serving!);
       await serve();
-      assertStates(await finished(viewer.client, started.id), counter);
-      assert.deepEqual(await counts(counter), { first: 1, second: 1 });
+      await finishedOnce(viewer.client, started.id, counter);
     } finally {
       await viewer.client.close();
       await cli.kill(viewer);
@@ -162,13 +170,12 @@ describe('state machines on a file store: the console hosts them, and a console 
     const first = await cli.console();
     const counter = await cli.runDir('file-console');
     const started = await first.client.startStateMachine(twoTasks(2), { dir: counter }, { id: 'left-running' });
-    await until('the run waits in Pause', async () => (await counts(counter)).first === 1 && (await first.client.inspect(started.id))?.tasks.find((task) => task.node === 'Pause')?.state === 'waiting');
+    await waitsInPause(first.client, started.id, counter);
     await first.client.close();
     await cli.kill(first);
     const second = await cli.console();
     try {
-      assertStates(await finished(second.client, started.id), counter);
-      assert.deepEqual(await counts(counter), { first: 1, second: 1 });
+      await finishedOnce(second.client, started.id, counter);
       await until('the run\'s workspace is removed', async () => !existsSync(join(dir(), 'store', started.id)));
     } finally {
       await second.client.close();

@@ -80,7 +80,8 @@ export class StateMachineHost {
     for (const run of await this.#records.all()) {
       if (this.#hosted.has(run.id)) continue;
       if (run.state !== 'running') {
-        if (!run.workspaceRemoved) await this.#removeWorkspace(run);
+        // One workspace that cannot be removed now must not keep the others from being hosted: the next look tries again.
+        if (!run.workspaceRemoved) await this.#removeWorkspace(run).catch((error: unknown) => process.emitWarning(`falco: removing the workspace of ended state machine "${run.id}": ${messageOf(error)}`));
         continue;
       }
       const stop = new AbortController();
