@@ -1,6 +1,7 @@
 import { errors as undiciErrors, Pool } from 'undici';
 import { TimeoutError } from '../../src/errors.js';
 import { isActivation, type Activation } from './activation.js';
+import { bufferedRequest } from './buffered-request.js';
 import type { Connection } from './connection.js';
 import { aborted, classifyFailure, type FailureContext } from './errors.js';
 import type { OpenWhiskSettings } from './options.js';
@@ -79,16 +80,12 @@ export class ActivationsApi {
     if (signal?.aborted) throw aborted(signal, what);
     const { origin, token } = this.#connection;
     try {
-      const response = await this.#pool.request({
-        method,
-        path,
-        headers: payload ? this.#headers.post : this.#headers.get,
-        body: payload ? JSON.stringify(payload) : null,
-        signal: signal ?? null,
-      });
-      const text = await response.body.text();
-      const retryAfter = response.headers['retry-after'];
-      return { statusCode: response.statusCode, body: parseJson(text), retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined };
+      const { statusCode, text, retryAfter } = await bufferedRequest(
+        this.#pool,
+        { method, path, headers: payload ? this.#headers.post : this.#headers.get, body: payload ? JSON.stringify(payload) : null },
+        signal,
+      );
+      return { statusCode, body: parseJson(text), retryAfter };
     } catch (error) {
       if (signal?.aborted) throw aborted(signal, what);
       if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { AbortedError, ConfigError, deployable, DeploymentError, FunctionError } from '../../../src/index.js';
@@ -130,6 +131,35 @@ describe('OpenWhiskPlatform invoke', () => {
       const polls = double.requests.filter((r) => r.path.includes('/activations/')).length;
       await delay(500);
       assert.equal(double.requests.filter((r) => r.path.includes('/activations/')).length, polls, 'no poll after the abort');
+    });
+  });
+
+  it('cuts off a blocking invoke in flight when the caller aborts, and leaves no listener on a signal it shares', async () => {
+    await withDouble(async (_double, platform) => {
+      const deployment = await platform.deploy(nodeAction({ code: { source: SLEEPER } }));
+      const shared = new AbortController();
+      for (let n = 0; n < 20; n++) await platform.invoke(deployment, { ms: 0 }, call(`quick-${n}`, shared.signal));
+      assert.equal(getEventListeners(shared.signal, 'abort').length, 0, 'each request removes its abort listener when it ends');
+
+      const controller = new AbortController();
+      const started = now();
+      const pending = platform.invoke(deployment, { ms: 10_000 }, call('slow', controller.signal));
+      await delay(300);
+      controller.abort(new Error('phase stopped'));
+      await assert.rejects(within(5_000, pending), AbortedError);
+      assert.ok(now() - started < 5_000, 'the request ended at the abort, not when the action did');
+      assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
+      const after = await platform.invoke(deployment, { ms: 0 }, call('after'));
+      assert.deepEqual(after.output, { slept: 0 }, 'the pool still serves requests after an aborted one');
+    });
+  });
+
+  it('reads an answer that arrives in many chunks whole', async () => {
+    await withDouble(async (_double, platform) => {
+      const deployment = await platform.deploy(nodeAction({ code: { source: "function main(args) { return { text: 'é'.repeat(args.n) }; }" } }));
+      const result = await platform.invoke<{ text: string }>(deployment, { n: 1_000_000 }, call());
+      assert.equal(result.output.text.length, 1_000_000);
+      assert.equal(result.output.text, 'é'.repeat(1_000_000), 'a character split across chunks is decoded once whole');
     });
   });
 
