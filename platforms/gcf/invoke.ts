@@ -1,8 +1,8 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { errorFromHttpStatus, FatalError, FunctionError, isConnectionError, parseRetryAfter, TransientError, type FalcoError, type PlatformTimings } from '../../src/errors.js';
 import type { InvokeResult } from '../../src/platform.js';
 import { redact } from '../../src/secrets.js';
+import { bufferedRequest, type BufferedResponse } from '../shared/buffered-request.js';
 import { EXCERPT_CHARS, excerpt, failureOf } from './errors.js';
 
 export interface FunctionCall {
@@ -17,27 +17,32 @@ export interface FunctionCall {
   readonly secrets: () => readonly string[];
 }
 
+/** The response headers falco reads: the wrapper's timings, and a throttled call's hint. */
+const KEPT_HEADERS = ['x-falco-execution-id', 'x-falco-duration-ms', 'x-falco-cold-start', 'retry-after'] as const;
+type Kept = (typeof KEPT_HEADERS)[number];
+type Headers = BufferedResponse<Kept>['headers'];
+
 /** POSTs the input as JSON to the function and maps the answer: the output, or a FalcoError. */
 export async function callFunction<O>(call: FunctionCall): Promise<InvokeResult<O>> {
-  let status: number;
-  let headers: IncomingHttpHeaders;
-  let text: string;
+  let response: BufferedResponse<Kept>;
   const url = new URL(call.uri);
   try {
-    const response = await call.dispatcher.request({
-      origin: url.origin,
-      path: url.pathname + url.search,
-      method: 'POST',
-      headers: { authorization: call.authorization, 'content-type': 'application/json' },
-      body: JSON.stringify(call.input ?? {}),
-      signal: call.signal,
-    });
-    status = response.statusCode;
-    headers = response.headers as IncomingHttpHeaders;
-    text = await response.body.text();
+    response = await bufferedRequest(
+      call.dispatcher,
+      {
+        origin: url.origin,
+        path: url.pathname + url.search,
+        method: 'POST',
+        headers: { authorization: call.authorization, 'content-type': 'application/json' },
+        body: JSON.stringify(call.input ?? {}),
+        keep: KEPT_HEADERS,
+      },
+      call.signal,
+    );
   } catch (error) {
     throw failureOf(error, call.signal, (cause) => connectionFailure(cause, call));
   }
+  const { statusCode: status, headers, text } = response;
   const timings = timingsOf(headers);
   if (status >= 200 && status < 300) return { output: parseOutput<O>(text, call), ...timings };
   throw responseFailure(status, headers, text, timings, call);
@@ -63,7 +68,7 @@ function parseOutput<O>(text: string, call: FunctionCall): O {
  */
 function responseFailure(
   status: number,
-  headers: IncomingHttpHeaders,
+  headers: Headers,
   text: string,
   timings: PlatformTimings,
   call: FunctionCall,
@@ -74,8 +79,7 @@ function responseFailure(
   if (own) {
     return new FunctionError(redact(own.message, secrets), { cause, timings, ...(own.type ? { errorType: own.type } : {}) });
   }
-  const retryAfter = headers['retry-after'];
-  const retryAfterMs = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+  const retryAfterMs = parseRetryAfter(headers['retry-after']);
   const message = `gcf: function "${call.name}" answered HTTP ${status}${excerpt(text, secrets)}`;
   return errorFromHttpStatus(status, message, { cause, timings, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
 }
@@ -91,10 +95,10 @@ function wrapperError(text: string): { message: string; type?: string } | undefi
 }
 
 /** What falco's wrapper measured inside the instance. */
-function timingsOf(headers: IncomingHttpHeaders): PlatformTimings {
+function timingsOf(headers: Headers): PlatformTimings {
   const timings: PlatformTimings = {};
   const id = headers['x-falco-execution-id'];
-  if (typeof id === 'string') timings.activationId = id;
+  if (id !== undefined) timings.activationId = id;
   const duration = Number(headers['x-falco-duration-ms']);
   if (headers['x-falco-duration-ms'] !== undefined && Number.isFinite(duration)) timings.durationMs = duration;
   const cold = headers['x-falco-cold-start'];

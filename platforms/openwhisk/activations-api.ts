@@ -1,10 +1,13 @@
 import { errors as undiciErrors, Pool } from 'undici';
 import { TimeoutError } from '../../src/errors.js';
+import { bufferedRequest } from '../shared/buffered-request.js';
 import { isActivation, type Activation } from './activation.js';
-import { bufferedRequest } from './buffered-request.js';
 import type { Connection } from './connection.js';
 import { aborted, classifyFailure, type FailureContext } from './errors.js';
 import type { OpenWhiskSettings } from './options.js';
+
+/** The one response header falco reads from OpenWhisk. */
+const KEPT_HEADERS = ['retry-after'] as const;
 
 /**
  * The hot path, invokes and activation reads, over undici with one keep-alive pool sized to the
@@ -80,12 +83,12 @@ export class ActivationsApi {
     if (signal?.aborted) throw aborted(signal, what);
     const { origin, token } = this.#connection;
     try {
-      const { statusCode, text, retryAfter } = await bufferedRequest(
+      const { statusCode, text, headers } = await bufferedRequest(
         this.#pool,
-        { method, path, headers: payload ? this.#headers.post : this.#headers.get, body: payload ? JSON.stringify(payload) : null },
+        { method, path, headers: payload ? this.#headers.post : this.#headers.get, body: payload ? JSON.stringify(payload) : null, keep: KEPT_HEADERS },
         signal,
       );
-      return { statusCode, body: parseJson(text), retryAfter };
+      return { statusCode, body: parseJson(text), retryAfter: headers['retry-after'] };
     } catch (error) {
       if (signal?.aborted) throw aborted(signal, what);
       if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
