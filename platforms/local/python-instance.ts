@@ -4,9 +4,6 @@ import { ProcessInstance, howItEnded } from './process-instance.js';
 import { MAX_FRAME_BYTES } from './protocol.js';
 import { PYTHON_RUNNER } from './python-runner.js';
 
-/** Where the runner answers: the function can write to it too (see messages.ts). */
-const CHANNEL = 'fd 4';
-
 /**
  * A Python instance: a long-lived `python3 -u` process running the runner, which loads the action
  * and answers calls, each a frame of JSON (see channel.ts).

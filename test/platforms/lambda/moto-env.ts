@@ -1,7 +1,8 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { LambdaPlatform, type LambdaOptions } from '../../../platforms/lambda/index.js';
-import { FAKE_CREDENTIALS, type Moto } from '../../doubles/moto.js';
+import { after, afterEach, before, beforeEach } from 'node:test';
+import { FAKE_CREDENTIALS, startMoto, type Moto } from '../../doubles/moto.js';
 
 export const REGION = 'us-east-1';
 /** moto's default account. */
@@ -35,4 +36,29 @@ export class MotoEnv {
     this.lambda.destroy();
     this.iam.destroy();
   }
+}
+
+/**
+ * A moto server for the enclosing suite, reset before each test, with the test's platforms and
+ * clients closed after it; call inside `describe`, read the environment inside a test.
+ */
+export function useMoto(): () => MotoEnv {
+  let env: MotoEnv | undefined;
+  before(async () => {
+    env = new MotoEnv(await startMoto());
+  });
+  after(async () => {
+    await env?.close();
+    await env?.moto.stop();
+  });
+  beforeEach(async () => {
+    await env?.moto.reset();
+  });
+  afterEach(async () => {
+    await env?.close();
+  });
+  return () => {
+    if (!env) throw new Error('useMoto(): moto is not started yet; read it inside a test');
+    return env;
+  };
 }

@@ -1,36 +1,23 @@
 import { CreateRoleCommand, ListRolesCommand } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, GetFunctionCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ConcurrentExecutor } from '../../../executors/concurrent.js';
 import { isFalcoName } from '../../../platforms/shared/names.js';
 import { ConfigError, deployable, DeploymentError, FatalError, type DeployableOptions } from '../../../src/index.js';
 import { FAKE_CREDENTIALS, startMoto } from '../../doubles/moto.js';
 import { inputs, PlanDriver } from '../../helpers/drivers.js';
 import { zipOf } from '../../helpers/zip.js';
-import { MotoEnv, REGION } from './moto-env.js';
+import { MotoEnv, REGION, useMoto } from './moto-env.js';
 
 const echo = (options: Partial<DeployableOptions> = {}) =>
   deployable({ runtime: 'nodejs:20', code: { source: 'function main(args) { return args; }' }, name: 'echo', ...options });
 
 describe('LambdaPlatform against moto', () => {
-  let env: MotoEnv;
-  before(async () => {
-    env = new MotoEnv(await startMoto());
-  });
-  after(async () => {
-    await env.close();
-    await env.moto.stop();
-  });
-  beforeEach(async () => {
-    await env.moto.reset();
-  });
-  afterEach(async () => {
-    await env.close();
-  });
+  const env = useMoto();
 
   it('deploys a function, configured as asked, and waits until it is Active', async () => {
-    const platform = env.platform({ architecture: 'arm64' });
+    const platform = env().platform({ architecture: 'arm64' });
     const deployment = await platform.deploy(
       echo({ name: 'configured', memoryMB: 512, timeoutMs: 2_500, env: { MODE: 'test' }, idempotent: false, maxInstances: 4 }),
     );
@@ -44,7 +31,7 @@ describe('LambdaPlatform against moto', () => {
       timeoutMs: 3_000,
       idempotent: false,
     });
-    const { Configuration: fn, Tags, Concurrency } = await env.lambda.send(new GetFunctionCommand({ FunctionName: deployment.name }));
+    const { Configuration: fn, Tags, Concurrency } = await env().lambda.send(new GetFunctionCommand({ FunctionName: deployment.name }));
     assert.equal(fn?.State, 'Active');
     assert.equal(fn?.Runtime, 'nodejs20.x');
     assert.equal(fn?.Handler, 'falco_handler.handler');
@@ -58,15 +45,15 @@ describe('LambdaPlatform against moto', () => {
   });
 
   it('deploys Python with bare python:3 on the newest Python runtime', async () => {
-    const platform = env.platform();
+    const platform = env().platform();
     const deployment = await platform.deploy(deployable({ runtime: 'python:3', code: { source: 'def main(a):\n  return a\n' } }));
-    const { Configuration } = await env.lambda.send(new GetFunctionCommand({ FunctionName: deployment.name }));
+    const { Configuration } = await env().lambda.send(new GetFunctionCommand({ FunctionName: deployment.name }));
     assert.equal(Configuration?.Runtime, 'python3.12');
     assert.equal((await platform.fetchDeployment(deployment.name))?.runtime, 'python:3');
   });
 
   it('invokes synchronously: moto echoes the input, the request id is the activation id', async () => {
-    const platform = env.platform({ logTail: true });
+    const platform = env().platform({ logTail: true });
     const deployment = await platform.deploy(echo());
     const input = { words: ['a', 'b'], n: 3, nested: { ok: true } };
     const first = await platform.invoke(deployment, input, { invocationId: 'one', attempt: 1 });
@@ -81,10 +68,10 @@ describe('LambdaPlatform against moto', () => {
   });
 
   it("deploys a { zip } with falco's wrapper added, and refuses one without its entry file before creating anything", async () => {
-    const platform = env.platform();
+    const platform = env().platform();
     const zip = await zipOf({ 'package.json': JSON.stringify({ main: 'app.js' }), 'app.js': 'exports.main = (args) => args;' });
     const deployment = await platform.deploy(deployable({ runtime: 'nodejs:20', code: { zip }, name: 'zipped' }));
-    const { Configuration } = await env.lambda.send(new GetFunctionCommand({ FunctionName: deployment.name }));
+    const { Configuration } = await env().lambda.send(new GetFunctionCommand({ FunctionName: deployment.name }));
     assert.equal(Configuration?.State, 'Active');
     assert.equal(Configuration?.Handler, 'falco_handler.handler');
     assert.ok((Configuration?.CodeSize ?? 0) > zip.byteLength, 'the wrapper went into the zip');
@@ -97,18 +84,18 @@ describe('LambdaPlatform against moto', () => {
       assert.match(error.message, /the function's zip has no index\.js/);
       return true;
     });
-    assert.deepEqual((await env.lambda.send(new ListFunctionsCommand({}))).Functions, []);
-    assert.deepEqual((await env.iam.send(new ListRolesCommand({}))).Roles, []);
+    assert.deepEqual((await env().lambda.send(new ListFunctionsCommand({}))).Functions, []);
+    assert.deepEqual((await env().iam.send(new ListRolesCommand({}))).Roles, []);
   });
 
   it('fetches a deployment it made, one it did not tag, and none for an unknown name', async () => {
-    const platform = env.platform();
+    const platform = env().platform();
     const deployment = await platform.deploy(echo({ idempotent: false }));
     assert.deepEqual(await platform.fetchDeployment(deployment.name), deployment);
     assert.equal(await platform.fetchDeployment('falco-nothing-0badc0de'), undefined);
 
-    const { Role } = await env.iam.send(new CreateRoleCommand({ RoleName: 'own', AssumeRolePolicyDocument: '{}' }));
-    await env.lambda.send(
+    const { Role } = await env().iam.send(new CreateRoleCommand({ RoleName: 'own', AssumeRolePolicyDocument: '{}' }));
+    await env().lambda.send(
       new CreateFunctionCommand({
         FunctionName: 'untagged',
         Runtime: 'python3.11',
@@ -147,7 +134,7 @@ describe('LambdaPlatform against moto', () => {
   });
 
   it('refuses what Lambda cannot run before calling it', async () => {
-    const platform = env.platform();
+    const platform = env().platform();
     await assert.rejects(platform.deploy(echo({ memoryMB: 64 })), (error: unknown) => {
       assert.ok(error instanceof ConfigError);
       assert.match(error.message, /128/);
@@ -164,7 +151,7 @@ describe('LambdaPlatform against moto', () => {
     const saved = Object.fromEntries(Object.keys(variables).map((key) => [key, process.env[key]]));
     Object.assign(process.env, variables);
     try {
-      const platform = env.platform({ endpoint: env.moto.endpoint, credentials: undefined, region: undefined });
+      const platform = env().platform({ endpoint: env().moto.endpoint, credentials: undefined, region: undefined });
       const deployment = await platform.deploy(echo());
       assert.deepEqual((await platform.invoke(deployment, { via: 'env' }, { invocationId: 'env', attempt: 1 })).output, { via: 'env' });
     } finally {
@@ -176,7 +163,7 @@ describe('LambdaPlatform against moto', () => {
   });
 
   it('runs a driver end to end and leaves nothing behind', async () => {
-    const platform = env.platform();
+    const platform = env().platform();
     const driver = new PlanDriver([{ id: 'main', invocations: inputs(12) }]);
     const result = await driver.run({ platform, executor: new ConcurrentExecutor({ concurrency: 4 }) });
     const [phase] = result.phases;
@@ -186,7 +173,7 @@ describe('LambdaPlatform against moto', () => {
       inputs(12).map(({ input }) => input),
     );
     for (const invocation of phase?.invocations ?? []) assert.ok(invocation.attempts[0]?.activationId);
-    const { Functions } = await env.lambda.send(new ListFunctionsCommand({}));
+    const { Functions } = await env().lambda.send(new ListFunctionsCommand({}));
     assert.deepEqual(Functions, []);
   });
 });
