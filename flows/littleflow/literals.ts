@@ -1,8 +1,8 @@
-import { parse as parseYaml } from 'yaml';
 import { messageOf } from '../../src/errors.js';
 import type { Json, JsonObject } from '../../stores/ports/workspace.js';
 import type { Literal } from './ast.js';
 import type { SourcePosition } from './errors.js';
+import { yaml } from './yaml.js';
 
 /** A literal that is not valid YAML or JSON, or holds what JSON cannot carry; `at` is where in the source. */
 export class LiteralProblem extends Error {
@@ -26,7 +26,7 @@ export function literalValue(literal: Literal): Json | LiteralProblem {
       case 'empty':
         return {};
       case 'yaml':
-        return body === '' ? {} : (plainMap(body) ?? asJson(parseYaml(literal.body, { prettyErrors: false, logLevel: 'error' }), literal.at));
+        return body === '' ? {} : (plainMap(body) ?? asJson(yaml().parse(literal.body, { prettyErrors: false, logLevel: 'error' }), literal.at));
       case 'json-object':
         return body === '' ? {} : (JSON.parse(`{${literal.body}}`) as Json);
       case 'json-array':

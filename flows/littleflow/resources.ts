@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { extname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import { messageOf } from '../../src/errors.js';
 import type { Json, JsonObject } from '../../stores/ports/workspace.js';
+import { yaml } from './yaml.js';
 
 /** Loads a resource `<uri>` as a value, when the flow compiles: the value is the resource node's output. */
 export type ResourceResolver = (uri: string, parameters: JsonObject) => Json;
@@ -27,7 +27,7 @@ export function fileResolver(baseDir: string): ResourceResolver {
       throw new Error(`cannot read ${path}: ${messageOf(error)}`);
     }
     try {
-      return format === 'json' ? (JSON.parse(text) as Json) : (parseYaml(text, { logLevel: 'error' }) as Json);
+      return format === 'json' ? (JSON.parse(text) as Json) : (yaml().parse(text, { logLevel: 'error' }) as Json);
     } catch (error) {
       throw new Error(`${path} is not valid ${format === 'json' ? 'JSON' : 'YAML'}: ${messageOf(error).split('\n', 1)[0]}`);
     }

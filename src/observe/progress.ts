@@ -1,8 +1,12 @@
-import cliProgress from 'cli-progress';
+import type { MultiBar, SingleBar } from 'cli-progress';
+import { createRequire } from 'node:module';
 import { now } from '../clock.js';
 import type { EventBus, FalcoEvents } from '../events.js';
 import type { Invocation } from '../invocation.js';
 import { formatCount, formatMs, formatRate } from './format.js';
+
+/** Bars are drawn only on a terminal, so their library (CommonJS) is loaded only then. */
+const require = createRequire(import.meta.url);
 
 export interface ProgressOptions {
   /** `auto`: bars on a terminal, plain lines otherwise. `off` prints nothing. @default 'auto' */
@@ -139,15 +143,16 @@ const BAR_FORMAT =
   '{phase} |{bar}| {value}/{total} | failed {failed} | retries {retries} | in flight {inflight} | {rate} | ETA {eta_formatted}';
 
 class Bars implements View {
-  readonly #multibar: cliProgress.MultiBar;
-  readonly #bars = new Map<PhaseCounts, cliProgress.SingleBar>();
+  readonly #multibar: MultiBar;
+  readonly #bars = new Map<PhaseCounts, SingleBar>();
   readonly #width: number;
 
   constructor(stream: NodeJS.WritableStream, phases: readonly string[]) {
     this.#width = Math.max(0, ...phases.map((p) => p.length));
-    this.#multibar = new cliProgress.MultiBar(
+    const { MultiBar, Presets } = require('cli-progress') as typeof import('cli-progress');
+    this.#multibar = new MultiBar(
       { stream, format: BAR_FORMAT, hideCursor: false, clearOnComplete: false, autopadding: true, etaBuffer: 50 },
-      cliProgress.Presets.shades_classic,
+      Presets.shades_classic,
     );
     // cli-progress re-arms a plain timer after every redraw; unref each one so a finished run can exit.
     const unref = (): void => {

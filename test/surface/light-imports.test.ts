@@ -30,9 +30,19 @@ describe('what importing an entry point loads', () => {
     assert.deepEqual(heavyLoaded(redis.packages), ['@redis/client']);
   });
 
-  it("import 'falco/observe' is where OpenTelemetry and cli-progress load (the probe sees CommonJS and ES modules)", async () => {
+  it("import 'falco/observe' loads OpenTelemetry, and cli-progress only once bars are drawn", async () => {
     const loaded = await probeImport('falco/observe');
-    assert.deepEqual(heavyLoaded(loaded.packages), ['@opentelemetry/api', 'cli-progress']);
-    assert.ok((loaded.packages.get('cli-progress') ?? 0) > 1, 'cli-progress is CommonJS: its own requires are counted too');
+    assert.deepEqual(heavyLoaded(loaded.packages), ['@opentelemetry/api']);
+  });
+
+  it("import 'falco/flows' loads no YAML parser or progress bar: they load when first used", async () => {
+    const loaded = await probeImport('falco/flows');
+    assert.ok(!loaded.packages.has('yaml') && !loaded.packages.has('cli-progress'), [...loaded.packages.keys()].join(', '));
+    assert.ok(loaded.files.some((file) => file.endsWith('/dist/flows/littleflow/literals.js')), 'the probe sees the Littleflow compiler load');
+  });
+
+  it('the probe sees CommonJS modules and what they require', async () => {
+    const loaded = await probeImport('yaml');
+    assert.ok((loaded.packages.get('yaml') ?? 0) > 1, 'yaml is CommonJS: its own requires are counted too');
   });
 });

@@ -29,6 +29,14 @@ describe('traceImports', () => {
     assert.ok(trace.files.includes(join(FALCO_ROOT, 'package.json')), "falco's package.json, which says its .js files are ES modules");
   });
 
+  it("packages what falco's own modules load only when used (the YAML parser, the progress bars), without a warning", async () => {
+    const entries = ['../../../flows/index.js', '../../../src/observe/index.js'].map((path) => fileURLToPath(new URL(path, import.meta.url)));
+    const trace = await traceImports(await Promise.all(entries.map((entry) => realpath(entry))));
+    const names = trace.packages.map(({ name }) => name);
+    for (const name of ['yaml', 'cli-progress']) assert.ok(names.includes(name), `${name} in ${names.join(', ')}`);
+    assert.deepEqual(trace.warnings.filter((warning) => warning.startsWith(FALCO_ROOT) && !warning.includes('node_modules')), []);
+  });
+
   it('follows exports maps (conditions, patterns), imports maps, main, JSON, cycles and CommonJS requires by their own conditions', async () => {
     const root = join(dir(), 'resolution');
     await writeTree(root, {
