@@ -17,7 +17,7 @@ export interface BufferedRequest<H extends string> extends Dispatcher.DispatchOp
  * Receives one response into memory through undici's dispatch handler interface. `request()`
  * builds an async resource and a body stream per response, which for small JSON answers costs
  * about a tenth of the client's CPU per call; this handler only keeps the chunks and the headers
- * asked for. It is its own abort listener (`handleEvent`), so a request allocates no closure.
+ * asked for. It is its own abort listener (`handleEvent`), so a request makes no listener function.
  */
 class BufferingHandler<H extends string> implements Dispatcher.DispatchHandler {
   readonly #resolve: (response: BufferedResponse<H>) => void;

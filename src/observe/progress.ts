@@ -5,7 +5,6 @@ import type { EventBus, FalcoEvents } from '../events.js';
 import type { Invocation } from '../invocation.js';
 import { formatCount, formatMs, formatRate } from './format.js';
 
-/** Bars are drawn only on a terminal, so their library (CommonJS) is loaded only then. */
 const require = createRequire(import.meta.url);
 
 export interface ProgressOptions {
@@ -149,6 +148,8 @@ class Bars implements View {
 
   constructor(stream: NodeJS.WritableStream, phases: readonly string[]) {
     this.#width = Math.max(0, ...phases.map((p) => p.length));
+    // Bars are drawn only on a terminal, so their library is loaded only then: it is CommonJS, the module
+    // `import` would give, and the literal specifier lets the import tracer package it.
     const { MultiBar, Presets } = require('cli-progress') as typeof import('cli-progress');
     this.#multibar = new MultiBar(
       { stream, format: BAR_FORMAT, hideCursor: false, clearOnComplete: false, autopadding: true, etaBuffer: 50 },

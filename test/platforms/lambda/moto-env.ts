@@ -1,7 +1,7 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { LambdaPlatform, type LambdaOptions } from '../../../platforms/lambda/index.js';
 import { after, afterEach, before, beforeEach } from 'node:test';
+import { LambdaPlatform, type LambdaOptions } from '../../../platforms/lambda/index.js';
 import { FAKE_CREDENTIALS, startMoto, type Moto } from '../../doubles/moto.js';
 
 export const REGION = 'us-east-1';
